@@ -1,0 +1,102 @@
+import { Hono, type Context, type Env } from 'hono';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { ConfigError, type Limits } from '../limits.ts';
+import { parseBatch } from '../wire/push-batch.ts';
+import { parsePush, type Push } from '../wire/push-message.ts';
+import { byteLength, checkUid } from '../wire/uid.ts';
+import { jsonError, limitBody, requirePublisher } from './publisher-guard.ts';
+import type { PushTarget } from './push-target.ts';
+
+/** Per-request settings; a runtime reads them from its environment. */
+export interface PushAppSettings {
+  /** The publisher token; undefined keeps the API shut (503). */
+  token: string | undefined;
+  limits: Limits;
+}
+
+// Handlers hand the runtime its own context back; `any` keeps Hono's per-route generics out of this contract.
+type AnyContext = Context<any>;
+
+/** How a runtime plugs into the HTTP API: where settings come from and what pushes go into. */
+export interface PushAppOptions {
+  settings(c: AnyContext): PushAppSettings;
+  target(c: AnyContext): PushTarget;
+}
+
+// A WebSocket close reason must fit in a 125-byte control frame along with its 2-byte code.
+const maxCloseReasonBytes = 123;
+
+/**
+ * The HTTP push API, the same on every runtime: push, batch, broadcast, online, kick, stats.
+ * A runtime adds its WebSocket route to the returned app.
+ */
+export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
+  const app = new Hono<E>();
+  const settings = options.settings;
+  app.use(methodNotAllowed({
+    app,
+    onMethodNotAllowed: (c, methods) =>
+      jsonError(c, 405, `${c.req.method} is not allowed here; use ${methods.join(' or ')}`, { Allow: methods.join(', ') }),
+  }));
+  app.notFound((c) => jsonError(c, 404, `no route for ${c.req.method} ${c.req.path}`));
+  app.onError((err, c) => {
+    if (err instanceof ConfigError) return jsonError(c, 500, `configuration error: ${err.message}`);
+    console.error('pushport: request failed', err);
+    return jsonError(c, 500, 'internal error');
+  });
+
+  const guard = requirePublisher((c) => settings(c).token);
+  const messageLimit = limitBody((c) => settings(c).limits.maxMessageBytes, 'message');
+  const batchLimit = limitBody((c) => settings(c).limits.maxBatchBytes, 'batch');
+  const uidParam = (c: AnyContext) => checkUid(c.req.param('uid'), settings(c).limits.maxUidBytes);
+
+  app.post('/push', guard, messageLimit, async (c) => {
+    const parsed = parsePush(await c.req.text(), settings(c).limits.maxUidBytes);
+    if (!parsed.ok) return jsonError(c, 400, parsed.error);
+    const delivered = await options.target(c).push(parsed.uid, parsed.message);
+    return c.json({ ok: delivered > 0, delivered });
+  });
+
+  app.post('/push/batch', guard, batchLimit, async (c) => {
+    const { limits } = settings(c);
+    const parsed = parseBatch(await c.req.text(), limits);
+    if (parsed.length === 0) return jsonError(c, 400, 'empty batch: send one JSON push per line');
+    if (parsed.length > limits.maxBatch) return jsonError(c, 413, `batch has ${parsed.length} pushes; at most ${limits.maxBatch}`);
+    const valid = parsed.filter((p): p is Push & { ok: true } => p.ok);
+    const counts = await options.target(c).pushMany(valid.map(({ uid, message }) => ({ uid, message })));
+    let next = 0;
+    const results = parsed.map((p) => {
+      if (!p.ok) return { ok: false, error: p.error };
+      const delivered = counts[next++] ?? 0;
+      return { ok: delivered > 0, delivered };
+    });
+    return c.json({ results, delivered: counts.reduce((a, b) => a + b, 0) });
+  });
+
+  app.post('/broadcast', guard, messageLimit, async (c) => {
+    const message = await c.req.text();
+    if (message.length === 0) return jsonError(c, 400, 'empty message: the body is what every client receives');
+    return c.json({ delivered: await options.target(c).broadcast(message) });
+  });
+
+  app.get('/online/:uid', guard, async (c) => {
+    const uid = uidParam(c);
+    if ('error' in uid) return jsonError(c, 400, uid.error);
+    const connections = await options.target(c).online(uid.uid);
+    return c.json({ uid: uid.uid, online: connections > 0, connections });
+  });
+
+  app.delete('/online/:uid', guard, async (c) => {
+    const uid = uidParam(c);
+    if ('error' in uid) return jsonError(c, 400, uid.error);
+    const reason = c.req.query('reason');
+    if (reason !== undefined && byteLength(reason) > maxCloseReasonBytes) {
+      return jsonError(c, 400, `reason is longer than ${maxCloseReasonBytes} bytes`);
+    }
+    return c.json({ uid: uid.uid, closed: await options.target(c).kick(uid.uid, reason) });
+  });
+
+  app.get('/stats', guard, async (c) => c.json(await options.target(c).stats()));
+
+  return app;
+}

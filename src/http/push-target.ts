@@ -1,0 +1,21 @@
+import type { HubStats } from '../hub/hub.ts';
+import type { Push } from '../wire/push-message.ts';
+
+/**
+ * What the HTTP API pushes into. In the emulator it is the local hub (through the process relay);
+ * on the edge it is the Durable Object stubs. Each count is of connections reached.
+ */
+export interface PushTarget {
+  /** Delivers to every connection of one uid. */
+  push(uid: string, message: string): Promise<number>;
+  /** Delivers many pushes, answering each in order. */
+  pushMany(pushes: Push[]): Promise<number[]>;
+  /** Delivers to every identified connection. */
+  broadcast(message: string): Promise<number>;
+  /** Live connections of one uid. */
+  online(uid: string): Promise<number>;
+  /** Closes every connection of one uid. */
+  kick(uid: string, reason?: string): Promise<number>;
+  /** Whole-server figures. */
+  stats(): Promise<HubStats>;
+}

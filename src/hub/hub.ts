@@ -1,0 +1,142 @@
+import type { Limits } from '../limits.ts';
+import type { Push } from '../wire/push-message.ts';
+import { byteLength } from '../wire/uid.ts';
+import { CloseCode, type PushSocket } from './push-socket.ts';
+import type { RegistryCounts, UidRegistry } from './registry.ts';
+
+/** Running totals of what a hub has served; a runtime may persist and restore them. */
+export interface HubCounters {
+  /** Pushes to a uid, delivered or not. */
+  pushes: number;
+  /** Messages that went out to a connection (one push to two tabs counts two). */
+  delivered: number;
+  /** Pushes that reached nobody. */
+  failed: number;
+  /** Broadcasts sent. */
+  broadcasts: number;
+}
+
+/** Whole-hub figures: connection counts and counters. */
+export type HubStats = RegistryCounts & HubCounters;
+
+/** The limits the hub itself enforces. */
+export type HubLimits = Pick<Limits, 'maxUidBytes' | 'maxConnectionsPerUid'>;
+
+/** A fresh set of counters, all zero. */
+export function zeroCounters(): HubCounters {
+  return { pushes: 0, delivered: 0, failed: 0, broadcasts: 0 };
+}
+
+/**
+ * The uid → connections hub: identify, push, broadcast, kick, online, stats.
+ * This is the only push logic; every runtime feeds it sockets and calls it.
+ */
+export class Hub<S extends PushSocket = PushSocket> {
+  /** Where the connections live (memory, or hibernation-aware on the edge). */
+  readonly registry: UidRegistry<S>;
+  /** What this hub has served. */
+  readonly counters: HubCounters;
+  private readonly limits: HubLimits;
+
+  constructor(registry: UidRegistry<S>, limits: HubLimits, counters: HubCounters = zeroCounters()) {
+    this.registry = registry;
+    this.limits = limits;
+    this.counters = counters;
+  }
+
+  /** A new connection, not identified yet. */
+  connect(socket: S): void {
+    this.registry.add(socket);
+  }
+
+  /**
+   * A message from a client. The first one is its uid (the reference's protocol); later ones are ignored,
+   * since a client has nothing else to say. Returns the uid when this message identified the socket.
+   */
+  receive(socket: S, data: string | ArrayBuffer | Uint8Array): string | undefined {
+    if (this.registry.uidOf(socket) !== undefined) return undefined;
+    if (typeof data !== 'string') {
+      this.drop(socket, CloseCode.unsupportedData, 'the first message must be your uid, as text');
+      return undefined;
+    }
+    return this.identify(socket, data) ? data : undefined;
+  }
+
+  /** Gives a connection its uid; a bad uid closes the connection with the reason. */
+  identify(socket: S, uid: string): boolean {
+    if (uid.length === 0) return this.drop(socket, CloseCode.policy, 'uid is empty');
+    if (byteLength(uid) > this.limits.maxUidBytes) {
+      return this.drop(socket, CloseCode.policy, `uid is longer than ${this.limits.maxUidBytes} bytes`);
+    }
+    const current = this.registry.uidOf(socket);
+    if (current !== undefined) return current === uid;
+    // Past the per-uid limit the oldest tab goes: it is the likeliest to be stale, and a new tab must work.
+    const held = this.registry.socketsOf(uid);
+    for (let i = 0; i <= held.length - this.limits.maxConnectionsPerUid; i++) {
+      this.drop(held[i]!, CloseCode.policy, 'too many connections for this uid; the oldest was closed');
+    }
+    this.registry.add(socket);
+    this.registry.bind(socket, uid);
+    return true;
+  }
+
+  /** A connection has closed; forget it. */
+  disconnect(socket: S): void {
+    this.registry.remove(socket);
+  }
+
+  /** Delivers a message to every live connection of a uid; returns how many it reached. */
+  push(uid: string, message: string): number {
+    let delivered = 0;
+    for (const socket of this.registry.socketsOf(uid)) {
+      if (socket.send(message)) delivered++;
+    }
+    this.counters.pushes++;
+    this.counters.delivered += delivered;
+    if (delivered === 0) this.counters.failed++;
+    return delivered;
+  }
+
+  /** Delivers many pushes in order; returns each one's delivered count. */
+  pushMany(pushes: readonly Push[]): number[] {
+    return pushes.map((p) => this.push(p.uid, p.message));
+  }
+
+  /** Delivers a message to every identified connection; returns how many it reached. */
+  broadcast(message: string): number {
+    let delivered = 0;
+    for (const socket of this.registry.identified()) {
+      if (socket.send(message)) delivered++;
+    }
+    this.counters.broadcasts++;
+    this.counters.delivered += delivered;
+    return delivered;
+  }
+
+  /** Closes every connection of a uid; returns how many were closed. */
+  kick(uid: string, reason = 'disconnected by the server'): number {
+    const sockets = this.registry.socketsOf(uid);
+    for (const socket of sockets) this.drop(socket, CloseCode.normal, reason);
+    return sockets.length;
+  }
+
+  /** How many live connections a uid holds. */
+  online(uid: string): number {
+    return this.registry.socketsOf(uid).length;
+  }
+
+  /** Connection counts and counters, as one object. */
+  stats(): HubStats {
+    return { ...this.registry.counts(), ...this.counters };
+  }
+
+  private drop(socket: S, code: number, reason: string): false {
+    this.registry.remove(socket);
+    try {
+      socket.close(code, reason);
+    } catch {
+      // Already closed: nothing left to tell the client.
+    }
+    return false;
+  }
+}

@@ -1,0 +1,17 @@
+/** What the hub needs from one live client connection, whatever the runtime. */
+export interface PushSocket {
+  /** Unique within one hub; survives hibernation on the edge. */
+  readonly id: string;
+  /** Sends one text message; false when it did not go out (closing, closed, or over its send buffer). */
+  send(message: string): boolean;
+  /** Closes the connection with a WebSocket close code and a reason a person can read. */
+  close(code: number, reason: string): void;
+}
+
+/** WebSocket close codes the hub uses, so every runtime closes for the same reasons with the same codes. */
+export const CloseCode = {
+  normal: 1000,
+  unsupportedData: 1003,
+  policy: 1008,
+  tooBig: 1009,
+} as const;

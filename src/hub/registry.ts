@@ -1,0 +1,82 @@
+import type { PushSocket } from './push-socket.ts';
+
+/** Connection counts of one registry. */
+export interface RegistryCounts {
+  /** Every open connection, identified or not. */
+  connections: number;
+  /** Connections that have a uid. */
+  identified: number;
+  /** Distinct uids online. */
+  uids: number;
+}
+
+/** Where the hub keeps its connections and which uid each one holds. */
+export interface UidRegistry<S extends PushSocket = PushSocket> {
+  /** Records a new, not yet identified connection. */
+  add(socket: S): void;
+  /** Gives a known connection its uid (once). */
+  bind(socket: S, uid: string): void;
+  /** Forgets a connection; returns the uid it held, if any. */
+  remove(socket: S): string | undefined;
+  /** The uid a connection holds, if identified. */
+  uidOf(socket: S): string | undefined;
+  /** The live connections of one uid, oldest first. */
+  socketsOf(uid: string): readonly S[];
+  /** Every identified connection. */
+  identified(): Iterable<S>;
+  /** How many connections, identified connections and uids there are. */
+  counts(): RegistryCounts;
+}
+
+/** The plain in-memory registry: a map of uid → connections, in connection order. */
+export class MemoryRegistry<S extends PushSocket = PushSocket> implements UidRegistry<S> {
+  private readonly byId = new Map<string, { socket: S; uid?: string }>();
+  private readonly byUid = new Map<string, Set<S>>();
+  private identifiedCount = 0;
+
+  add(socket: S): void {
+    if (!this.byId.has(socket.id)) this.byId.set(socket.id, { socket });
+  }
+
+  bind(socket: S, uid: string): void {
+    const entry = this.byId.get(socket.id) ?? { socket };
+    if (entry.uid !== undefined) return;
+    entry.uid = uid;
+    this.byId.set(socket.id, entry);
+    let set = this.byUid.get(uid);
+    if (!set) this.byUid.set(uid, (set = new Set()));
+    set.add(entry.socket);
+    this.identifiedCount++;
+  }
+
+  remove(socket: S): string | undefined {
+    const entry = this.byId.get(socket.id);
+    if (!entry) return undefined;
+    this.byId.delete(socket.id);
+    const uid = entry.uid;
+    if (uid === undefined) return undefined;
+    const set = this.byUid.get(uid);
+    // Delete the stored object, not the argument: after hibernation they may be different wrappers.
+    set?.delete(entry.socket);
+    if (set && set.size === 0) this.byUid.delete(uid);
+    this.identifiedCount--;
+    return uid;
+  }
+
+  uidOf(socket: S): string | undefined {
+    return this.byId.get(socket.id)?.uid;
+  }
+
+  socketsOf(uid: string): readonly S[] {
+    const set = this.byUid.get(uid);
+    return set ? [...set] : [];
+  }
+
+  *identified(): Iterable<S> {
+    for (const set of this.byUid.values()) yield* set;
+  }
+
+  counts(): RegistryCounts {
+    return { connections: this.byId.size, identified: this.identifiedCount, uids: this.byUid.size };
+  }
+}

@@ -1,0 +1,51 @@
+/** The size and count limits every target enforces, with the same names everywhere. */
+export interface Limits {
+  /** Largest push or broadcast message, in bytes (MAX_MESSAGE_BYTES). */
+  maxMessageBytes: number;
+  /** Longest uid, in bytes (MAX_UID_BYTES). */
+  maxUidBytes: number;
+  /** Live connections one uid may hold; a new one past this closes the oldest (MAX_CONNECTIONS_PER_UID). */
+  maxConnectionsPerUid: number;
+  /** Most pushes in one batch request (MAX_BATCH). */
+  maxBatch: number;
+  /** Largest batch request body, in bytes (MAX_BATCH_BYTES). */
+  maxBatchBytes: number;
+}
+
+/** Defaults that suit a browser push server: 1 MiB messages, 32 tabs per uid, 1,000-push batches. */
+export const defaultLimits: Readonly<Limits> = Object.freeze({
+  maxMessageBytes: 1024 * 1024,
+  maxUidBytes: 256,
+  maxConnectionsPerUid: 32,
+  maxBatch: 1000,
+  maxBatchBytes: 8 * 1024 * 1024,
+});
+
+const settingNames: Record<keyof Limits, string> = {
+  maxMessageBytes: 'MAX_MESSAGE_BYTES',
+  maxUidBytes: 'MAX_UID_BYTES',
+  maxConnectionsPerUid: 'MAX_CONNECTIONS_PER_UID',
+  maxBatch: 'MAX_BATCH',
+  maxBatchBytes: 'MAX_BATCH_BYTES',
+};
+
+/** Thrown for a setting that cannot be used; the message names the setting and the bad value. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads limits from environment-style settings (strings), falling back to the defaults; throws ConfigError. */
+export function limitsFrom(settings: Readonly<Record<string, unknown>>): Limits {
+  const limits: Limits = { ...defaultLimits };
+  for (const key of Object.keys(settingNames) as (keyof Limits)[]) {
+    const name = settingNames[key];
+    const raw = settings[name];
+    if (raw === undefined || raw === '') continue;
+    const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new ConfigError(`${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
+    }
+    limits[key] = value;
+  }
+  return limits;
+}

@@ -1,0 +1,21 @@
+import { parsePush, type PushParse } from './push-message.ts';
+import { byteLength } from './uid.ts';
+
+/**
+ * Splits newline-delimited text into lines: `\n` ends a line, a `\r` before it is dropped, and the
+ * newline after the last line is optional.
+ */
+export function splitLines(text: string): string[] {
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  return lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+}
+
+/** Parses a batch, one push per line; a bad line gets its own error and spoils nothing else. */
+export function parseBatch(text: string, limits: { maxUidBytes: number; maxMessageBytes: number }): PushParse[] {
+  return splitLines(text).map((line) =>
+    byteLength(line) > limits.maxMessageBytes
+      ? { ok: false, error: `push is larger than ${limits.maxMessageBytes} bytes` }
+      : parsePush(line, limits.maxUidBytes),
+  );
+}

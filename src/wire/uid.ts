@@ -1,0 +1,27 @@
+const encoder = new TextEncoder();
+
+/** A uid that passed the checks, or the reason it did not. */
+export type UidCheck = { uid: string } | { error: string };
+
+/** UTF-8 size of a string, the unit every byte limit is counted in. */
+export function byteLength(text: string): number {
+  return encoder.encode(text).byteLength;
+}
+
+/**
+ * Checks a uid as a push names it: a non-empty string, or an integer (`123` reaches `"123"`, as PHP's
+ * array keys do in the reference).
+ */
+export function checkUid(value: unknown, maxUidBytes: number): UidCheck {
+  if (typeof value === 'number') {
+    // A float or an integer JSON could not carry exactly would silently reach the wrong uid.
+    if (!Number.isSafeInteger(value)) return { error: 'uid must be a string or a safe integer' };
+    return { uid: String(value) };
+  }
+  if (typeof value !== 'string') {
+    return { error: value === undefined ? 'missing uid' : 'uid must be a string or an integer' };
+  }
+  if (value.length === 0) return { error: 'uid is empty' };
+  if (byteLength(value) > maxUidBytes) return { error: `uid is longer than ${maxUidBytes} bytes` };
+  return { uid: value };
+}

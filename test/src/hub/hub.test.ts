@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { Hub, MemoryRegistry } from '../../../src/index.ts';
+import { FakeSocket } from '../fake-socket.ts';
+
+function makeHub(maxConnectionsPerUid = 4) {
+  return new Hub<FakeSocket>(new MemoryRegistry(), { maxUidBytes: 16, maxConnectionsPerUid });
+}
+
+function identified(hub: Hub<FakeSocket>, uid: string): FakeSocket {
+  const s = new FakeSocket();
+  hub.connect(s);
+  expect(hub.receive(s, uid)).toBe(uid);
+  return s;
+}
+
+describe('Hub', () => {
+  it('takes the first message as the uid and ignores later ones', () => {
+    const hub = makeHub();
+    const s = identified(hub, 'u1');
+    expect(hub.receive(s, 'u2')).toBeUndefined();
+    expect(hub.online('u1')).toBe(1);
+    expect(hub.online('u2')).toBe(0);
+  });
+
+  it('pushes to every tab of a uid and counts what was delivered', () => {
+    const hub = makeHub();
+    const [a, b] = [identified(hub, 'u'), identified(hub, 'u')];
+    const other = identified(hub, 'v');
+    expect(hub.push('u', 'hi')).toBe(2);
+    expect(a.sent).toEqual(['hi']);
+    expect(b.sent).toEqual(['hi']);
+    expect(other.sent).toEqual([]);
+    expect(hub.push('nobody', 'x')).toBe(0);
+    expect(hub.counters).toEqual({ pushes: 2, delivered: 2, failed: 1, broadcasts: 0 });
+  });
+
+  it('does not count a socket that refuses the message (closing, or over its buffer)', () => {
+    const hub = makeHub();
+    const a = identified(hub, 'u');
+    identified(hub, 'u');
+    a.accepting = false;
+    expect(hub.push('u', 'm')).toBe(1);
+    a.accepting = true;
+    expect(hub.pushMany([{ uid: 'u', message: '1' }, { uid: 'x', message: '2' }])).toEqual([2, 0]);
+  });
+
+  it('keeps the other tab when one closes (the reference loses it)', () => {
+    const hub = makeHub();
+    const a = identified(hub, 'u');
+    const b = identified(hub, 'u');
+    hub.disconnect(a);
+    expect(hub.push('u', 'after')).toBe(1);
+    expect(b.sent).toEqual(['after']);
+    hub.disconnect(b);
+    expect(hub.stats()).toMatchObject({ connections: 0, identified: 0, uids: 0 });
+  });
+
+  it('broadcasts to identified sockets only', () => {
+    const hub = makeHub();
+    const a = identified(hub, 'a');
+    const anonymous = new FakeSocket();
+    hub.connect(anonymous);
+    expect(hub.broadcast('all')).toBe(1);
+    expect(a.sent).toEqual(['all']);
+    expect(anonymous.sent).toEqual([]);
+    expect(hub.stats()).toMatchObject({ connections: 2, identified: 1, uids: 1, broadcasts: 1 });
+  });
+
+  it('closes the oldest tab when a uid is over its limit', () => {
+    const hub = makeHub(2);
+    const [a, b, c] = [identified(hub, 'u'), identified(hub, 'u'), identified(hub, 'u')];
+    expect(a.closed?.code).toBe(1008);
+    expect(b.closed).toBeUndefined();
+    expect(c.closed).toBeUndefined();
+    expect(hub.online('u')).toBe(2);
+  });
+
+  it('closes a socket with a bad uid and says why', () => {
+    const hub = makeHub();
+    const empty = new FakeSocket();
+    hub.connect(empty);
+    expect(hub.receive(empty, '')).toBeUndefined();
+    expect(empty.closed).toEqual({ code: 1008, reason: 'uid is empty' });
+    const long = new FakeSocket();
+    hub.connect(long);
+    hub.receive(long, 'x'.repeat(17));
+    expect(long.closed).toEqual({ code: 1008, reason: 'uid is longer than 16 bytes' });
+    const binary = new FakeSocket();
+    hub.connect(binary);
+    hub.receive(binary, new Uint8Array([1]));
+    expect(binary.closed?.code).toBe(1003);
+    expect(hub.stats().connections).toBe(0);
+  });
+
+  it('kicks every connection of a uid', () => {
+    const hub = makeHub();
+    const [a, b] = [identified(hub, 'u'), identified(hub, 'u')];
+    expect(hub.kick('u', 'bye')).toBe(2);
+    expect(a.closed).toEqual({ code: 1000, reason: 'bye' });
+    expect(b.closed).toEqual({ code: 1000, reason: 'bye' });
+    expect(hub.online('u')).toBe(0);
+    expect(hub.kick('u')).toBe(0);
+  });
+
+  it('survives a socket whose close throws', () => {
+    const hub = makeHub();
+    const s = identified(hub, 'u');
+    s.close = () => {
+      throw new Error('already closed');
+    };
+    expect(hub.kick('u')).toBe(1);
+    expect(hub.online('u')).toBe(0);
+  });
+});

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, defaultLimits, limitsFrom } from '../../src/index.ts';
+
+describe('limitsFrom', () => {
+  it('uses the defaults for unset settings', () => {
+    expect(limitsFrom({})).toEqual(defaultLimits);
+    expect(limitsFrom({ MAX_BATCH: '' })).toEqual(defaultLimits);
+  });
+
+  it('reads each setting by its shared name', () => {
+    expect(limitsFrom({ MAX_MESSAGE_BYTES: '10', MAX_UID_BYTES: ' 20 ', MAX_CONNECTIONS_PER_UID: 3, MAX_BATCH: '4', MAX_BATCH_BYTES: '50' }))
+      .toEqual({ maxMessageBytes: 10, maxUidBytes: 20, maxConnectionsPerUid: 3, maxBatch: 4, maxBatchBytes: 50 });
+  });
+
+  it.each(['0', '-1', '1.5', 'lots'])('refuses %j and names the setting', (value) => {
+    expect(() => limitsFrom({ MAX_BATCH: value })).toThrow(ConfigError);
+    expect(() => limitsFrom({ MAX_BATCH: value })).toThrow(/^MAX_BATCH must be a positive whole number/);
+  });
+});

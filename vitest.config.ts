@@ -1,0 +1,29 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+// Two projects: the Worker inside workerd, and everything that runs on Node.
+// The runtime-free core (test/src) runs in both, which is how we know it is runtime-free.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: { bindings: { PUSH_TOKEN: 'test-token', MAX_MESSAGE_BYTES: '4096', MAX_CONNECTIONS_PER_UID: '3' } },
+          }),
+        ],
+        test: { name: 'workers', include: ['test/src/**/*.test.ts', 'test/worker/**/*.test.ts'] },
+      },
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/src/**/*.test.ts', 'test/node/**/*.test.ts', 'test/emulator/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});

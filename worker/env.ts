@@ -1,0 +1,38 @@
+import { ConfigError, limitsFrom, type PushAppSettings } from '../src/index.ts';
+import type { PushHub } from './push-hub.ts';
+
+/** The Worker's bindings and settings (wrangler.toml [vars], secrets, .dev.vars). */
+export interface Env {
+  PUSH_HUB: DurableObjectNamespace<PushHub>;
+  /** Publisher token; without it the push API answers 503. */
+  PUSH_TOKEN?: string;
+  /** How many Durable Objects share the uids; above 1, clients must connect with ?uid=. */
+  SHARDS?: string;
+  MAX_MESSAGE_BYTES?: string;
+  MAX_UID_BYTES?: string;
+  MAX_CONNECTIONS_PER_UID?: string;
+  MAX_BATCH?: string;
+  MAX_BATCH_BYTES?: string;
+}
+
+// A uid travels in each socket's attachment, which the runtime caps at 2 KiB.
+const maxUidBytesOnEdge = 1024;
+
+/** Reads the HTTP API settings from the environment; throws ConfigError naming a bad setting. */
+export function settingsFrom(env: Env): PushAppSettings {
+  const limits = limitsFrom(env as unknown as Record<string, unknown>);
+  if (limits.maxUidBytes > maxUidBytesOnEdge) {
+    throw new ConfigError(`MAX_UID_BYTES must be at most ${maxUidBytesOnEdge} on the edge, got ${limits.maxUidBytes}`);
+  }
+  return { token: env.PUSH_TOKEN || undefined, limits };
+}
+
+/** How many shards the uids are spread over (SHARDS, default 1). */
+export function shardCount(env: Env): number {
+  const raw = env.SHARDS ?? '1';
+  const count = Number(raw);
+  if (!Number.isSafeInteger(count) || count < 1 || count > 1024) {
+    throw new ConfigError(`SHARDS must be a whole number from 1 to 1024, got ${JSON.stringify(raw)}`);
+  }
+  return count;
+}

@@ -1,0 +1,94 @@
+import { DurableObject } from 'cloudflare:workers';
+import { Hub, limitsFrom, zeroCounters, type HubCounters, type HubStats, type Push } from '../src/index.ts';
+import type { EdgeSocket } from './edge-socket.ts';
+import type { Env } from './env.ts';
+import { HibernatingRegistry } from './hibernating-registry.ts';
+
+const countersKey = 'counters';
+
+/**
+ * One shard of connections: a Durable Object that holds its WebSockets through hibernation and serves
+ * pushes to them over RPC. The Worker authenticates before anything reaches it.
+ */
+export class PushHub extends DurableObject<Env> {
+  private readonly registry: HibernatingRegistry;
+  private readonly hub: Hub<EdgeSocket>;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // Answered by the runtime itself, so a heartbeat never wakes the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
+    this.registry = new HibernatingRegistry(ctx);
+    const counters = ctx.storage.kv.get<HubCounters>(countersKey) ?? zeroCounters();
+    this.hub = new Hub(this.registry, limitsFrom(env as unknown as Record<string, unknown>), counters);
+  }
+
+  /** Accepts a WebSocket the Worker routed here; `?uid=` identifies it at once. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
+      return Response.json({ error: 'expected a WebSocket upgrade' }, { status: 426 });
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    const socket = this.registry.accept(server);
+    this.hub.connect(socket);
+    const uid = new URL(request.url).searchParams.get('uid');
+    if (uid !== null) this.hub.identify(socket, uid);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    this.hub.receive(this.registry.socketOf(ws), message);
+  }
+
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    this.hub.disconnect(this.registry.socketOf(ws));
+    try {
+      // 1005 and 1006 only describe a close; they cannot be sent back.
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+    } catch {
+      // The runtime already completed the close handshake.
+    }
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.hub.disconnect(this.registry.socketOf(ws));
+  }
+
+  /** Delivers to every connection of a uid held here. */
+  push(uid: string, message: string): number {
+    return this.saved(this.hub.push(uid, message));
+  }
+
+  /** Delivers many pushes, in order. */
+  pushMany(pushes: Push[]): number[] {
+    return this.saved(this.hub.pushMany(pushes));
+  }
+
+  /** Delivers to every identified connection held here. */
+  broadcast(message: string): number {
+    return this.saved(this.hub.broadcast(message));
+  }
+
+  /** Live connections of a uid held here. */
+  online(uid: string): number {
+    return this.hub.online(uid);
+  }
+
+  /** Closes every connection of a uid held here. */
+  kick(uid: string, reason?: string): number {
+    return this.hub.kick(uid, reason);
+  }
+
+  /** This shard's connection counts and counters. */
+  stats(): HubStats {
+    return this.hub.stats();
+  }
+
+  // Counters survive eviction; the write is coalesced by the storage layer, so once per call is cheap.
+  private saved<T>(result: T): T {
+    this.ctx.storage.kv.put(countersKey, this.hub.counters);
+    return result;
+  }
+}
+

@@ -1,0 +1,79 @@
+import type { HubStats, Push, PushTarget } from '../src/index.ts';
+import type { PushHub } from './push-hub.ts';
+
+/** The shard a uid lives on: FNV-1a of its UTF-8 bytes, so every Worker instance agrees without state. */
+export function shardOf(uid: string, shards: number): number {
+  if (shards <= 1) return 0;
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(uid)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % shards;
+}
+
+/** Pushes into the Durable Object shards: a uid goes to its own shard, a broadcast to all of them. */
+export class ShardedTarget implements PushTarget {
+  private readonly namespace: DurableObjectNamespace<PushHub>;
+  private readonly shards: number;
+
+  constructor(namespace: DurableObjectNamespace<PushHub>, shards: number) {
+    this.namespace = namespace;
+    this.shards = shards;
+  }
+
+  /** The stub of one shard. */
+  stub(shard: number): DurableObjectStub<PushHub> {
+    return this.namespace.get(this.namespace.idFromName(`shard-${shard}`));
+  }
+
+  /** The stub of the shard that holds a uid. */
+  stubFor(uid: string): DurableObjectStub<PushHub> {
+    return this.stub(shardOf(uid, this.shards));
+  }
+
+  push(uid: string, message: string): Promise<number> {
+    return this.stubFor(uid).push(uid, message);
+  }
+
+  async pushMany(pushes: Push[]): Promise<number[]> {
+    // One RPC per shard, then the answers go back into request order.
+    const groups = new Map<number, number[]>();
+    pushes.forEach((p, i) => {
+      const shard = shardOf(p.uid, this.shards);
+      groups.set(shard, [...(groups.get(shard) ?? []), i]);
+    });
+    const counts = new Array<number>(pushes.length).fill(0);
+    await Promise.all([...groups].map(async ([shard, indexes]) => {
+      const answered = await this.stub(shard).pushMany(indexes.map((i) => pushes[i]!));
+      indexes.forEach((i, k) => (counts[i] = answered[k] ?? 0));
+    }));
+    return counts;
+  }
+
+  async broadcast(message: string): Promise<number> {
+    const counts = await this.everyShard((stub) => stub.broadcast(message));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  online(uid: string): Promise<number> {
+    return this.stubFor(uid).online(uid);
+  }
+
+  kick(uid: string, reason?: string): Promise<number> {
+    return this.stubFor(uid).kick(uid, reason);
+  }
+
+  async stats(): Promise<HubStats> {
+    const all = await this.everyShard((stub) => stub.stats());
+    const total: HubStats = { connections: 0, identified: 0, uids: 0, pushes: 0, delivered: 0, failed: 0, broadcasts: 0 };
+    for (const s of all) for (const key of Object.keys(total) as (keyof HubStats)[]) total[key] += s[key];
+    // Every shard counts the same broadcast once; the server sent it once.
+    total.broadcasts = Math.max(0, ...all.map((s) => s.broadcasts));
+    return total;
+  }
+
+  private everyShard<T>(call: (stub: DurableObjectStub<PushHub>) => Promise<T>): Promise<T[]> {
+    return Promise.all(Array.from({ length: this.shards }, (_, i) => call(this.stub(i))));
+  }
+}
