@@ -8,3 +8,8 @@ export * from './auth/publisher-token.ts';
 export * from './http/push-target.ts';
 export * from './http/push-app.ts';
 export * from './limits.ts';
+export * from './relay/hub-request.ts';
+export * from './relay/relayed-target.ts';
+export * from './relay/memory-relay.ts';
+export * from './wire/text-push-session.ts';
+export * from './http/http-target.ts';

@@ -87,14 +87,7 @@ export class Hub<S extends PushSocket = PushSocket> {
 
   /** Delivers a message to every live connection of a uid; returns how many it reached. */
   push(uid: string, message: string): number {
-    let delivered = 0;
-    for (const socket of this.registry.socketsOf(uid)) {
-      if (socket.send(message)) delivered++;
-    }
-    this.counters.pushes++;
-    this.counters.delivered += delivered;
-    if (delivered === 0) this.counters.failed++;
-    return delivered;
+    return this.record(this.deliver(uid, message));
   }
 
   /** Delivers many pushes in order; returns each one's delivered count. */
@@ -104,12 +97,38 @@ export class Hub<S extends PushSocket = PushSocket> {
 
   /** Delivers a message to every identified connection; returns how many it reached. */
   broadcast(message: string): number {
+    const delivered = this.deliverAll(message);
+    this.counters.broadcasts++;
+    this.counters.delivered += delivered;
+    return delivered;
+  }
+
+  /**
+   * Sends to a uid's connections without counting a push: for a push that another process answers
+   * for, which counts it once for the whole server with `record`.
+   */
+  deliver(uid: string, message: string): number {
+    let delivered = 0;
+    for (const socket of this.registry.socketsOf(uid)) {
+      if (socket.send(message)) delivered++;
+    }
+    return delivered;
+  }
+
+  /** Sends to every identified connection without counting a broadcast. */
+  deliverAll(message: string): number {
     let delivered = 0;
     for (const socket of this.registry.identified()) {
       if (socket.send(message)) delivered++;
     }
-    this.counters.broadcasts++;
+    return delivered;
+  }
+
+  /** Counts one push that reached `delivered` connections; returns `delivered`. */
+  record(delivered: number): number {
+    this.counters.pushes++;
     this.counters.delivered += delivered;
+    if (delivered === 0) this.counters.failed++;
     return delivered;
   }
 

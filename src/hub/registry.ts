@@ -24,6 +24,8 @@ export interface UidRegistry<S extends PushSocket = PushSocket> {
   socketsOf(uid: string): readonly S[];
   /** Every identified connection. */
   identified(): Iterable<S>;
+  /** Every uid online. */
+  uids(): Iterable<string>;
   /** How many connections, identified connections and uids there are. */
   counts(): RegistryCounts;
 }
@@ -74,6 +76,10 @@ export class MemoryRegistry<S extends PushSocket = PushSocket> implements UidReg
 
   *identified(): Iterable<S> {
     for (const set of this.byUid.values()) yield* set;
+  }
+
+  uids(): Iterable<string> {
+    return this.byUid.keys();
   }
 
   counts(): RegistryCounts {

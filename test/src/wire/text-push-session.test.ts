@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { TextPushSession, type PushTarget } from '../../../src/index.ts';
+
+/** A target whose pushes resolve when told to, to make them finish out of order. */
+function slowTarget(online: Record<string, number>) {
+  const pending: (() => void)[] = [];
+  const pushed: string[] = [];
+  const target = {
+    push: (uid: string, message: string) => new Promise<number>((resolve, reject) => {
+      pushed.push(message);
+      pending.push(() => (uid === 'boom' ? reject(new Error('upstream\nfailed')) : resolve(online[uid] ?? 0)));
+    }),
+  } as unknown as PushTarget;
+  return { target, pushed, releaseInReverse: () => pending.splice(0).reverse().forEach((f) => f()) };
+}
+
+function session(target: PushTarget, token?: string) {
+  const replies: string[] = [];
+  let closed = false;
+  const s = new TextPushSession({ target, maxUidBytes: 16, token, reply: (r) => replies.push(r), close: () => (closed = true) });
+  return { s, replies, isClosed: () => closed };
+}
+
+describe('TextPushSession', () => {
+  it('answers pipelined lines in order even when pushes finish out of order', async () => {
+    const t = slowTarget({ a: 1 });
+    const { s, replies } = session(t.target);
+    for (const line of ['{"uid":"a"}', 'nope', '{"uid":"b"}', '{"x":1}', '{"uid":"boom"}', '', '{"uid":"a","n":2}']) s.line(line);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(t.pushed).toHaveLength(4);
+    t.releaseInReverse();
+    await s.settled();
+    expect(replies).toEqual(['ok', 'error invalid JSON', 'fail', 'error missing uid', 'error upstream failed', 'error empty push', 'ok']);
+    expect(t.pushed).toEqual(['{"uid":"a"}', '{"uid":"b"}', '{"uid":"boom"}', '{"uid":"a","n":2}']);
+  });
+
+  it('wants the token first when one is set, then pushes', async () => {
+    const t = slowTarget({ a: 1 });
+    const { s, replies, isClosed } = session(t.target, 'secret');
+    s.line('secret');
+    s.line('{"uid":"a"}');
+    await new Promise((r) => setTimeout(r, 5));
+    t.releaseInReverse();
+    await s.settled();
+    expect(replies).toEqual(['ok', 'ok']);
+    expect(isClosed()).toBe(false);
+  });
+
+  it('closes on a wrong token and pushes nothing after it', async () => {
+    const t = slowTarget({ a: 1 });
+    const { s, replies, isClosed } = session(t.target, 'secret');
+    s.line('guess');
+    s.line('{"uid":"a"}');
+    await s.settled();
+    s.line('{"uid":"a"}');
+    await s.settled();
+    expect(replies).toEqual(['error invalid token']);
+    expect(isClosed()).toBe(true);
+    expect(t.pushed).toEqual([]);
+  });
+});
