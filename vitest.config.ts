@@ -19,7 +19,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/src/**/*.test.ts', 'test/node/**/*.test.ts', 'test/emulator/**/*.test.ts'],
+          include: ['test/src/**/*.test.ts', 'test/node/**/*.test.ts', 'test/emulator/**/*.test.ts', 'test/conformance/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -13,3 +13,5 @@ export * from './relay/relayed-target.ts';
 export * from './relay/memory-relay.ts';
 export * from './wire/text-push-session.ts';
 export * from './http/http-target.ts';
+export * from './auth/client-token.ts';
+export * from './auth/connect-identity.ts';

@@ -6,6 +6,8 @@ export interface Env {
   PUSH_HUB: DurableObjectNamespace<PushHub>;
   /** Publisher token; without it the push API answers 503. */
   PUSH_TOKEN?: string;
+  /** When set (signed mode), clients connect with ?token=<HS256 JWT whose sub is the uid>. */
+  CLIENT_SECRET?: string;
   /** How many Durable Objects share the uids; above 1, clients must connect with ?uid=. */
   SHARDS?: string;
   MAX_MESSAGE_BYTES?: string;

@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
-import { checkUid, createPushApp } from '../src/index.ts';
+import { createPushApp } from '../src/index.ts';
+import { connect } from './connect.ts';
 import { settingsFrom, shardCount, type Env } from './env.ts';
-import { ShardedTarget, shardOf } from './sharded-target.ts';
+import { ShardedTarget } from './sharded-target.ts';
 
 export { PushHub } from './push-hub.ts';
 
@@ -12,20 +13,6 @@ const app = createPushApp<App>({
   settings: (c) => settingsFrom(c.env),
   target: (c) => new ShardedTarget(c.env.PUSH_HUB, shardCount(c.env)),
 });
-
-async function connect(c: Context<App>): Promise<Response> {
-  const shards = shardCount(c.env);
-  const uid = c.req.query('uid');
-  if (uid !== undefined) {
-    const checked = checkUid(uid, settingsFrom(c.env).limits.maxUidBytes);
-    if ('error' in checked) return c.json({ error: checked.error }, 400);
-  } else if (shards > 1) {
-    // The uid picks the shard, so a sharded deployment must learn it before the socket exists.
-    return c.json({ error: `this deployment is sharded (SHARDS=${shards}): connect with ?uid=<uid>` }, 400);
-  }
-  const target = new ShardedTarget(c.env.PUSH_HUB, shards);
-  return target.stub(shardOf(uid ?? '', shards)).fetch(c.req.raw);
-}
 
 const isUpgrade = (c: Context<App>) => c.req.header('upgrade')?.toLowerCase() === 'websocket';
 

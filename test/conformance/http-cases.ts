@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { http, online, wsClient } from './clients.ts';
+import type { ConformanceTarget } from './target.ts';
+
+/** The WebSocket and HTTP API cases every target must pass the same way. Targets run with MAX_MESSAGE_BYTES=4096. */
+export function httpCases(target: () => ConformanceTarget, prefix: string): void {
+  const uid = (name: string) => `${prefix}-${name}`;
+
+  describe('clients and pushes', () => {
+    it('delivers the exact body to the uid the client sent first', async () => {
+      const c = await wsClient(target(), uid('alice'));
+      const body = `{"uid":"${uid('alice')}", "percent":"88%", "text":"héllo ✓"}`;
+      expect((await http(target(), 'POST', '/push', body)).json).toEqual({ ok: true, delivered: 1 });
+      await expect.poll(() => c.messages).toEqual([body]);
+      c.ws.close();
+    });
+
+    it('answers ok:false for a uid nobody holds', async () => {
+      expect(await http(target(), 'POST', '/push', `{"uid":"${uid('nobody')}"}`)).toMatchObject({ status: 200, json: { ok: false, delivered: 0 } });
+    });
+
+    it('reaches "123" with an integer uid', async () => {
+      const n = 100000 + Math.floor(Math.random() * 100000);
+      const c = await wsClient(target(), String(n));
+      expect((await http(target(), 'POST', '/push', `{"uid":${n}}`)).json.delivered).toBe(1);
+      await expect.poll(() => c.messages).toEqual([`{"uid":${n}}`]);
+      c.ws.close();
+    });
+
+    it('reaches every tab, and the rest after one closes', async () => {
+      const a = await wsClient(target(), uid('tabs'));
+      const b = await wsClient(target(), uid('tabs'));
+      expect((await http(target(), 'POST', '/push', `{"uid":"${uid('tabs')}"}`)).json.delivered).toBe(2);
+      a.ws.close();
+      await a.closed;
+      await expect.poll(() => online(target(), uid('tabs'))).toBe(1);
+      expect((await http(target(), 'POST', '/push', `{"uid":"${uid('tabs')}","n":2}`)).json.delivered).toBe(1);
+      await expect.poll(() => b.messages.length).toBe(2);
+      b.ws.close();
+    });
+
+    it('identifies with ?uid= at connect time', async () => {
+      const c = await wsClient(target(), undefined, `/ws?uid=${uid('query')}`);
+      await expect.poll(() => online(target(), uid('query'))).toBe(1);
+      c.ws.close();
+    });
+
+    it('answers ping with pong', async () => {
+      const c = await wsClient(target(), uid('pinger'));
+      c.ws.send('ping');
+      await expect.poll(() => c.messages).toEqual(['pong']);
+      c.ws.close();
+    });
+
+    it('broadcasts to identified clients only', async () => {
+      const a = await wsClient(target(), uid('bc'));
+      const anonymous = await wsClient(target());
+      const { json } = await http(target(), 'POST', '/broadcast', 'to all');
+      expect(json.delivered).toBeGreaterThanOrEqual(1);
+      await expect.poll(() => a.messages).toEqual(['to all']);
+      expect(anonymous.messages).toEqual([]);
+      a.ws.close();
+      anonymous.ws.close();
+    });
+
+    it('tells who is online and disconnects a uid', async () => {
+      const a = await wsClient(target(), uid('kick'));
+      expect((await http(target(), 'GET', `/online/${uid('kick')}`)).json).toEqual({ uid: uid('kick'), online: true, connections: 1 });
+      expect((await http(target(), 'DELETE', `/online/${uid('kick')}?reason=bye`)).json).toEqual({ uid: uid('kick'), closed: 1 });
+      expect(await a.closed).toEqual({ code: 1000, reason: 'bye' });
+      expect(await online(target(), uid('kick'))).toBe(0);
+    });
+
+    it('counts pushes and connections in /stats', async () => {
+      const before = (await http(target(), 'GET', '/stats')).json;
+      const c = await wsClient(target(), uid('stats'));
+      await http(target(), 'POST', '/push', `{"uid":"${uid('stats')}"}`);
+      await http(target(), 'POST', '/push', `{"uid":"${uid('stats-none')}"}`);
+      const after = (await http(target(), 'GET', '/stats')).json;
+      expect(after.pushes - before.pushes).toBe(2);
+      expect(after.failed - before.failed).toBe(1);
+      expect(after.identified - before.identified).toBe(1);
+      c.ws.close();
+    });
+
+    it('answers a batch line by line', async () => {
+      const c = await wsClient(target(), uid('batch'));
+      const body = `{"uid":"${uid('batch')}","n":1}\nnot json\n{"uid":"${uid('batch-none')}"}\n`;
+      expect((await http(target(), 'POST', '/push/batch', body)).json).toEqual({
+        results: [{ ok: true, delivered: 1 }, { ok: false, error: 'invalid JSON' }, { ok: false, delivered: 0 }],
+        delivered: 1,
+      });
+      c.ws.close();
+    });
+  });
+
+  describe('bad requests', () => {
+    it('refuses a missing or wrong token with 401', async () => {
+      expect((await http(target(), 'POST', '/push', '{"uid":"x"}', '')).status).toBe(401);
+      expect(await http(target(), 'GET', '/stats', undefined, 'wrong')).toMatchObject({ status: 401, json: { error: 'invalid publisher token' } });
+    });
+
+    it.each([
+      ['not json', 'invalid JSON'],
+      ['[1]', 'push must be a JSON object with a uid'],
+      ['{"percent":"88%"}', 'missing uid'],
+      ['{"uid":true}', 'uid must be a string or an integer'],
+      ['{"uid":""}', 'uid is empty'],
+    ])('answers 400 for %j', async (body, error) => {
+      expect(await http(target(), 'POST', '/push', body)).toMatchObject({ status: 400, json: { error } });
+    });
+
+    it('answers 413 past MAX_MESSAGE_BYTES, 404 and 405', async () => {
+      expect((await http(target(), 'POST', '/push', JSON.stringify({ uid: 'x', pad: 'p'.repeat(5000) }))).status).toBe(413);
+      expect((await http(target(), 'GET', '/nope')).status).toBe(404);
+      const wrong = await http(target(), 'GET', '/push');
+      expect(wrong.status).toBe(405);
+      expect(wrong.headers.get('allow')).toBe('POST');
+    });
+  });
+}
