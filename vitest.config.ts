@@ -10,7 +10,9 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
-            miniflare: { bindings: { PUSH_TOKEN: 'test-token', MAX_MESSAGE_BYTES: '4096', MAX_CONNECTIONS_PER_UID: '3' } },
+            miniflare: {
+              bindings: { PUSH_TOKEN: 'test-token', MAX_MESSAGE_BYTES: '4096', MAX_CONNECTIONS_PER_UID: '3', IDLE_TIMEOUT_SECONDS: '3600' },
+            },
           }),
         ],
         test: { name: 'workers', include: ['test/src/**/*.test.ts', 'test/worker/**/*.test.ts'] },

@@ -4,6 +4,8 @@ import type { PushSocket } from '../src/index.ts';
 export interface SocketAttachment {
   id: string;
   uid?: string;
+  /** When the socket connected (ms since the epoch); pings after that are timed by the runtime. */
+  since: number;
 }
 
 const OPEN = 1;

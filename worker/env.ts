@@ -10,6 +10,8 @@ export interface Env {
   CLIENT_SECRET?: string;
   /** How many Durable Objects share the uids; above 1, clients must connect with ?uid=. */
   SHARDS?: string;
+  /** Close sockets that have not sent `ping` for this long (0, the default, never closes idle sockets). */
+  IDLE_TIMEOUT_SECONDS?: string;
   MAX_MESSAGE_BYTES?: string;
   MAX_UID_BYTES?: string;
   MAX_CONNECTIONS_PER_UID?: string;
@@ -37,4 +39,14 @@ export function shardCount(env: Env): number {
     throw new ConfigError(`SHARDS must be a whole number from 1 to 1024, got ${JSON.stringify(raw)}`);
   }
   return count;
+}
+
+/** The idle timeout in milliseconds (IDLE_TIMEOUT_SECONDS; 0 = off). */
+export function idleTimeoutMs(env: Env): number {
+  const raw = env.IDLE_TIMEOUT_SECONDS ?? '0';
+  const seconds = Number(raw);
+  if (!Number.isSafeInteger(seconds) || seconds < 0) {
+    throw new ConfigError(`IDLE_TIMEOUT_SECONDS must be a whole number of seconds (0 = off), got ${JSON.stringify(raw)}`);
+  }
+  return seconds * 1000;
 }

@@ -21,7 +21,7 @@ export class HibernatingRegistry extends MemoryRegistry<EdgeSocket> {
   /** A socket just accepted: give it an id that outlives hibernation. */
   accept(ws: WebSocket): EdgeSocket {
     const socket = new EdgeSocket(ws, crypto.randomUUID());
-    socket.remember({ id: socket.id });
+    socket.remember({ id: socket.id, since: Date.now() });
     this.wrappers.set(ws, socket);
     return socket;
   }
@@ -39,6 +39,7 @@ export class HibernatingRegistry extends MemoryRegistry<EdgeSocket> {
 
   override bind(socket: EdgeSocket, uid: string): void {
     super.bind(socket, uid);
-    socket.remember({ id: socket.id, uid });
+    const since = (socket.ws.deserializeAttachment() as SocketAttachment | null)?.since ?? Date.now();
+    socket.remember({ id: socket.id, uid, since });
   }
 }

@@ -1,8 +1,9 @@
 import { DurableObject } from 'cloudflare:workers';
-import { Hub, limitsFrom, zeroCounters, type HubCounters, type HubStats, type Push } from '../src/index.ts';
+import { CloseCode, Hub, limitsFrom, zeroCounters, type HubCounters, type HubStats, type Push } from '../src/index.ts';
 import type { EdgeSocket } from './edge-socket.ts';
-import type { Env } from './env.ts';
+import { idleTimeoutMs, type Env } from './env.ts';
 import { HibernatingRegistry } from './hibernating-registry.ts';
+import { sweepIdle } from './idle-sweep.ts';
 
 const countersKey = 'counters';
 
@@ -13,6 +14,7 @@ const countersKey = 'counters';
 export class PushHub extends DurableObject<Env> {
   private readonly registry: HibernatingRegistry;
   private readonly hub: Hub<EdgeSocket>;
+  private readonly idleMs: number;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -21,6 +23,7 @@ export class PushHub extends DurableObject<Env> {
     this.registry = new HibernatingRegistry(ctx);
     const counters = ctx.storage.kv.get<HubCounters>(countersKey) ?? zeroCounters();
     this.hub = new Hub(this.registry, limitsFrom(env as unknown as Record<string, unknown>), counters);
+    this.idleMs = idleTimeoutMs(env);
   }
 
   /** Accepts a WebSocket the Worker routed here; `?uid=` identifies it at once. */
@@ -34,7 +37,20 @@ export class PushHub extends DurableObject<Env> {
     this.hub.connect(socket);
     const uid = new URL(request.url).searchParams.get('uid');
     if (uid !== null) this.hub.identify(socket, uid);
+    if (this.idleMs > 0 && (await this.ctx.storage.getAlarm()) === null) {
+      await this.ctx.storage.setAlarm(Date.now() + this.idleMs);
+    }
     return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** The idle sweep: only scheduled while IDLE_TIMEOUT_SECONDS is set and sockets are open. */
+  override async alarm(): Promise<void> {
+    if (this.idleMs === 0) return;
+    const next = sweepIdle(this.ctx, Date.now(), this.idleMs, (ws) => {
+      this.hub.disconnect(this.registry.socketOf(ws));
+      ws.close(CloseCode.goingAway, 'idle timeout: send "ping" to stay connected');
+    });
+    if (next !== undefined) await this.ctx.storage.setAlarm(next);
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {

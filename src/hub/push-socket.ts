@@ -11,6 +11,7 @@ export interface PushSocket {
 /** WebSocket close codes the hub uses, so every runtime closes for the same reasons with the same codes. */
 export const CloseCode = {
   normal: 1000,
+  goingAway: 1001,
   unsupportedData: 1003,
   policy: 1008,
   tooBig: 1009,

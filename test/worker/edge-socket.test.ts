@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { EdgeSocket } from '../../worker/edge-socket.ts';
+
+function fakeWs(readyState: number, throws = false) {
+  const sent: string[] = [];
+  const ws = { readyState, send: (m: string) => { if (throws) throw new Error('closed'); sent.push(m); } };
+  return { ws: ws as unknown as WebSocket, sent };
+}
+
+describe('EdgeSocket', () => {
+  it('delivers only while the socket is OPEN', () => {
+    const open = fakeWs(1);
+    expect(new EdgeSocket(open.ws, 'a').send('m')).toBe(true);
+    expect(open.sent).toEqual(['m']);
+    for (const state of [0, 2, 3]) {
+      const other = fakeWs(state);
+      expect(new EdgeSocket(other.ws, 'b').send('m')).toBe(false);
+      expect(other.sent).toEqual([]);
+    }
+  });
+
+  it('reports a send that throws as not delivered', () => {
+    expect(new EdgeSocket(fakeWs(1, true).ws, 'c').send('m')).toBe(false);
+  });
+});
