@@ -1,0 +1,101 @@
+import { DAEMON_ENV } from '../process/ipc.ts';
+import { runMaster } from '../process/run-master.ts';
+import { runPaths, type RunPaths } from '../run-paths.ts';
+import { settings } from '../settings.ts';
+import type { Worker } from '../worker.ts';
+import { askMaster } from './control-client.ts';
+import { startDaemon } from './daemon.ts';
+import { runningMasterPid, waitForExit } from './pid-file.ts';
+import { formatConnections, formatStatus } from './status-table.ts';
+import type { ConnectionInfo, StatusReport } from '../process/ipc.ts';
+
+const USAGE = `Usage: node <script> <command> [option]
+  start [-d]     start (-d: as a daemon)
+  stop [-g]      stop (-g: let connections finish first)
+  restart [-d]   stop if running, then start
+  reload [-g]    replace every process one by one, without refusing connections
+  status         one row per process: pid, worker, listen, connections, memory, messages, uptime
+  connections    every open connection`;
+
+/** Exit codes: 0 done, 1 failed (not running, already running, start or stop failed), 2 usage. */
+const OK = 0;
+const FAILED = 1;
+const USAGE_ERROR = 2;
+
+/** Reads `process.argv` (Workerman's commands) and runs it; the foreground master keeps the process alive. */
+export async function runCli(workers: Worker[]): Promise<void> {
+  const paths = runPaths();
+  if (process.env[DAEMON_ENV] === '1') return runMaster(workers, paths, true);
+  const [command = '', option = ''] = process.argv.slice(2);
+  const name = paths.startFile;
+  switch (command) {
+    case 'start':
+    case 'restart': {
+      if (command === 'restart' && runningMasterPid(paths.pidFile)) {
+        const code = await stop(paths, option === '-g');
+        if (code !== OK) process.exit(code);
+      }
+      const pid = runningMasterPid(paths.pidFile);
+      if (pid) return fail(`pushport ${name} is already running (master pid ${pid}); use stop, restart or reload`);
+      if (option === '-d' || settings.daemonize) process.exit(await startDaemon(paths));
+      return runMaster(workers, paths, false);
+    }
+    case 'stop':
+      process.exit(await stop(paths, option === '-g'));
+      break;
+    case 'reload': {
+      const reply = await ask<{ replaced: number }>(paths, { cmd: 'reload', graceful: option === '-g' }, 120_000);
+      console.log(`pushport ${name} reloaded: ${reply.replaced} processes replaced`);
+      process.exit(OK);
+      break;
+    }
+    case 'status': {
+      const reply = await ask<{ status: StatusReport }>(paths, { cmd: 'status' }, 10_000);
+      console.log(formatStatus(reply.status));
+      process.exit(OK);
+      break;
+    }
+    case 'connections': {
+      const reply = await ask<{ connections: ConnectionInfo[] }>(paths, { cmd: 'connections' }, 10_000);
+      console.log(formatConnections(reply.connections));
+      process.exit(OK);
+      break;
+    }
+    default:
+      console.error(command ? `Unknown command: ${command}\n${USAGE}` : USAGE);
+      process.exit(USAGE_ERROR);
+  }
+}
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(FAILED);
+}
+
+async function ask<T>(paths: RunPaths, request: Parameters<typeof askMaster>[1], timeoutMs: number): Promise<T> {
+  if (!runningMasterPid(paths.pidFile)) fail(`pushport ${paths.startFile} is not running (no live pid in ${paths.pidFile})`);
+  const reply = await askMaster<T>(paths.controlSocket, request, timeoutMs).catch((error: unknown) =>
+    fail(`cannot reach the master at ${paths.controlSocket}: ${error instanceof Error ? error.message : String(error)}`),
+  );
+  if (!reply.ok) fail(`${request.cmd} failed: ${reply.error ?? 'unknown error'}`);
+  return reply;
+}
+
+// Returns only when the master (and so every child, which it waits for) is gone.
+async function stop(paths: RunPaths, graceful: boolean): Promise<number> {
+  const pid = runningMasterPid(paths.pidFile);
+  if (!pid) {
+    console.error(`pushport ${paths.startFile} is not running (no live pid in ${paths.pidFile})`);
+    return FAILED;
+  }
+  console.log(`pushport ${paths.startFile} is stopping${graceful ? ' gracefully' : ''} …`);
+  // The control socket is the normal way; a signal still works if the socket is gone.
+  await askMaster(paths.controlSocket, { cmd: 'stop', graceful }, 5000).catch(() => process.kill(pid, graceful ? 'SIGQUIT' : 'SIGTERM'));
+  const boundMs = ((graceful ? settings.gracefulStopTimeout : settings.stopTimeout) + 10) * 1000;
+  if (!(await waitForExit(pid, boundMs))) {
+    console.error(`pushport ${paths.startFile} did not stop within ${boundMs / 1000} s (master pid ${pid})`);
+    return FAILED;
+  }
+  console.log(`pushport ${paths.startFile} stopped`);
+  return OK;
+}

@@ -1,0 +1,25 @@
+import { runCli } from '../cli/commands.ts';
+import { describeError } from '../log.ts';
+import type { Worker } from '../worker.ts';
+import { listeningWorkers } from '../worker-list.ts';
+import { runChild } from './child.ts';
+import { CHILD_ENV, roleHooks } from './ipc.ts';
+
+/** Worker.runAll(): a forked child serves its slot; any other process reads the command line. */
+export function runAll(workers: Worker[]): void {
+  const marker = process.env[CHILD_ENV];
+  if (marker) return runChild(workers, marker);
+  runCli(workers).catch((error: unknown) => {
+    console.error(describeError(error));
+    process.exit(1);
+  });
+}
+
+/** Worker.stopAll(): the role's own stop, or (outside runAll) closing every listener and connection here. */
+export function stopAll(): void {
+  if (roleHooks.stopAll) return roleHooks.stopAll();
+  for (const worker of [...listeningWorkers]) {
+    worker.unlisten();
+    for (const connection of worker.connections.values()) connection.destroy();
+  }
+}

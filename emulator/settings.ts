@@ -1,0 +1,17 @@
+/** Process-wide settings that Workerman keeps as `Worker::$…` statics; `Worker`'s static accessors read and write these. */
+export const settings = {
+  /** `start -d`: run detached, output to `stdoutFile`. */
+  daemonize: false,
+  /** Master pid file; empty = `<script dir>/.pushport/<script>.pid` (or `$PUSHPORT_RUN_DIR`). */
+  pidFile: '',
+  /** Log file; empty = beside the pid file, `<script>.log`. */
+  logFile: '',
+  /** Where a daemon's stdout/stderr go; empty = beside the pid file, `<script>.stdout.log`. */
+  stdoutFile: '',
+  /** Seconds a non-graceful stop waits for a process before SIGKILL. */
+  stopTimeout: 2,
+  /** Seconds a graceful stop (`stop -g`) waits for connections to close before SIGKILL. */
+  gracefulStopTimeout: 30,
+  /** True once `runAll()` owns this process (master or child): logs then also go to the log file. */
+  managed: false,
+};

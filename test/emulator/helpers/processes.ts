@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Repo root, so scripts run as `node examples/x.ts`. */
+export const ROOT = resolve(import.meta.dirname, '../../..');
+
+const groups = new Set<number>();
+const dirs = new Set<string>();
+
+/** A port free right now on 127.0.0.1 (bind port 0, read it, release it). */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** A fresh run dir for pid/log/socket files, removed by cleanup(). */
+export function runDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pushport-test-'));
+  dirs.add(dir);
+  return dir;
+}
+
+/** Starts `node <script> <args>` in its own process group (so cleanup can kill it and all it forked). */
+export function launch(script: string, args: string[], env: Record<string, string>): ChildProcess & { output: () => string } {
+  const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, detached: true });
+  if (child.pid) groups.add(child.pid);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return Object.assign(child, { output: () => output });
+}
+
+/** Runs a CLI command to completion (bounded) and returns its exit code and output. */
+export async function cli(script: string, args: string[], env: Record<string, string>, timeoutMs = 25_000): Promise<{ code: number | null; output: string }> {
+  const child = launch(script, args, env);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
+  clearTimeout(timer);
+  return { code, output: child.output() };
+}
+
+/** Registers a process group to kill in cleanup (e.g. a daemon master, which leads its own group). */
+export function trackGroup(pid: number): void {
+  groups.add(pid);
+}
+
+/** Kills every process group started by this test file, and removes run dirs. */
+export function cleanup(): void {
+  for (const pid of groups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  groups.clear();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs.clear();
+}
+
+/** Polls `check` until it returns a truthy value (bounded in time and count). */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) break;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Sends one line to a text port and resolves with the first reply line (rejects on error/close/timeout). */
+export function textRequest(port: number, line: string, timeoutMs = 5000): Promise<string> {
+  return new Promise((done, fail) => {
+    const socket = connect(port, '127.0.0.1');
+    let reply = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      fail(new Error('no reply in time'));
+    }, timeoutMs);
+    socket.on('connect', () => socket.write(`${line}\n`));
+    socket.on('data', (chunk: Buffer) => {
+      reply += chunk.toString();
+      const end = reply.indexOf('\n');
+      if (end === -1) return;
+      clearTimeout(timer);
+      socket.destroy();
+      done(reply.slice(0, end));
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      fail(error);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      fail(new Error(`closed before a reply (got ${JSON.stringify(reply)})`));
+    });
+  });
+}
+
+/** Number of LISTEN sockets on 127.0.0.1:port, read from /proc/net/tcp. */
+export function listenSockets(port: number): number {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1] === `0100007F:${hexPort}` && fields[3] === '0A').length;
+}
+
+/** Whether a pid is alive. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The master pid from a run dir's pid file. */
+export function masterPid(dir: string, script: string): number {
+  return Number.parseInt(readFileSync(join(dir, `${script.split('/').pop()}.pid`), 'utf8'), 10);
+}
