@@ -8,7 +8,8 @@ import type { Worker } from './worker.ts';
 /** A transport that owns the socket's bytes itself (ws for WebSocket, node:http for HTTP) instead of our framing loop. */
 export interface Outlet {
   send(data: unknown, done: () => void): void;
-  close(): void;
+  /** Closes; a WebSocket outlet sends the close code and reason. */
+  close(code?: number, reason?: string): void;
   destroy(): void;
   pause(): void;
   resume(): void;
@@ -93,6 +94,14 @@ export class TcpConnection {
     if (data !== undefined) this.send(data, raw);
     this.#status = 'closing';
     if (this.#outlet) this.#outlet.close();
+    else this.#socket.end();
+  }
+
+  /** WebSocket connections: closes with a close code and reason (a pushport extension); others just close. */
+  closeWithCode(code: number, reason: string): void {
+    if (this.#status !== 'established') return;
+    this.#status = 'closing';
+    if (this.#outlet) this.#outlet.close(code, reason);
     else this.#socket.end();
   }
 

@@ -3,6 +3,7 @@ import { createAcceptor } from './acceptor.ts';
 import { describeError, log } from './log.ts';
 import { bindHandle, startListening, type ListenHandle } from './listen-handle.ts';
 import { runAll, stopAll } from './process/run-all.ts';
+import type { HttpRequest, HttpResponse } from './protocols/http.ts';
 import type { Protocol } from './protocols/types.ts';
 import { settings } from './settings.ts';
 import { parseSocketName } from './socket-name.ts';
@@ -20,6 +21,15 @@ export interface WorkerCallbacks {
   onError?(connection: TcpConnection, code: number, message: string): void;
   onBufferFull?(connection: TcpConnection): void;
   onBufferDrain?(connection: TcpConnection): void;
+  /** `websocket://`: after the handshake, with the request (Workerman's onWebSocketConnect). */
+  onWebSocketConnect?(connection: TcpConnection, request: HttpRequest): void;
+  /**
+   * `websocket://`, a pushport extension: decides a handshake before it completes. Return an HttpResponse to
+   * refuse it (no socket is opened); an object's fields are set on the new connection.
+   */
+  onWebSocketUpgrade?(request: HttpRequest): HttpResponse | Record<string, unknown> | void | Promise<HttpResponse | Record<string, unknown> | void>;
+  /** `websocket://`, a pushport extension: a fetch-style handler for plain HTTP requests on the same port. */
+  onRequest?(request: Request): Response | Promise<Response>;
 }
 
 // Declaration merging puts the optional hooks on the class without emitting anything.
@@ -52,6 +62,8 @@ export class Worker {
   count = 1;
   /** Bind with SO_REUSEPORT: every process gets its own socket on the same port and the kernel spreads clients. */
   reusePort = false;
+  /** `websocket://`, a pushport extension: seconds between ping frames; a client that misses one is cut off (0 = off). */
+  pingInterval = 0;
   /** Only TCP is implemented. */
   transport: 'tcp' = 'tcp';
   /** Protocol name from the scheme (`text`, `frame`, `websocket`, `http`, a registered one) or a protocol object; null = raw. */

@@ -26,7 +26,9 @@ const USAGE_ERROR = 2;
 export async function runCli(workers: Worker[]): Promise<void> {
   const paths = runPaths();
   if (process.env[DAEMON_ENV] === '1') return runMaster(workers, paths, true);
-  const [command = '', option = ''] = process.argv.slice(2);
+  // The command comes first; -d / -g may stand anywhere after it, among a program's own flags.
+  const [command = '', ...rest] = process.argv.slice(2);
+  const option = rest.find((arg) => arg === '-d' || arg === '-g') ?? '';
   const name = paths.startFile;
   switch (command) {
     case 'start':
