@@ -1,7 +1,7 @@
 // The reference's second listen() program: with reusePort every one of the four processes listens on the same
 // HTTP port, and the kernel spreads the clients over them.
 // Run: node examples/listen-with-reuse-port.ts start   (HOST / TEXT_PORT / HTTP_PORT override 0.0.0.0 / 2015 / 2016)
-import { Worker, type TcpConnection } from '../emulator/index.ts';
+import { Worker, type TcpConnection } from 'pushport/emulator';
 
 const host = process.env.HOST ?? '0.0.0.0';
 const textPort = process.env.TEXT_PORT ?? '2015';

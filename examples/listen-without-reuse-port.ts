@@ -1,7 +1,7 @@
 // The reference's first listen() program: four processes each listen() on the same port without reusePort.
 // The first one gets the port; every other one fails with "Address already in use", as the reference warns.
 // Run: node examples/listen-without-reuse-port.ts start   (HOST / HTTP_PORT override 0.0.0.0 / 2016)
-import { Worker, type TcpConnection } from '../emulator/index.ts';
+import { Worker, type TcpConnection } from 'pushport/emulator';
 
 const host = process.env.HOST ?? '0.0.0.0';
 const httpPort = process.env.HTTP_PORT ?? '2016';

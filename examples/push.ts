@@ -2,7 +2,7 @@
 // first message; a backend writes one JSON line with a "uid" to the text port and gets back "ok" or "fail".
 // Run: node examples/push.ts start -d   (HOST / WS_PORT / TEXT_PORT override 0.0.0.0 / 1234 / 5678)
 // Faithful to the reference, flaws included: count must stay 1, a second tab with the same uid replaces the first.
-import { Worker, type TcpConnection } from '../emulator/index.ts';
+import { Worker, type TcpConnection } from 'pushport/emulator';
 
 const host = process.env.HOST ?? '0.0.0.0';
 

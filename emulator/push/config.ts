@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, limitsFrom, type Limits } from '../../src/index.ts';
+
+/** Everything the local push server runs with. */
+export interface PushServerConfig {
+  /** WebSocket clients and the HTTP push API share this port (default 1234, as in the reference). */
+  host: string;
+  port: number;
+  /** The raw text push port (default 127.0.0.1:5678). */
+  textHost: string;
+  textPort: number;
+  /** Processes sharing both ports with SO_REUSEPORT. */
+  count: number;
+  /** Publisher token: the HTTP API needs it (503 without), and so does a text port bound beyond loopback. */
+  token: string | undefined;
+  /** Signed mode: clients connect with ?token=<JWT>. */
+  clientSecret: string | undefined;
+  /** Seconds between WebSocket ping frames; a client that misses one is cut off (0 = off). */
+  heartbeatSeconds: number;
+  /** Per-socket send buffer; a slower reader is cut off (MAX_SEND_BUFFER_BYTES). */
+  maxSendBufferBytes: number;
+  limits: Limits;
+}
+
+// Setting names, as on the edge; each flag is the name in kebab case (PUSH_TOKEN → --push-token).
+const names = ['HOST', 'PORT', 'TEXT_HOST', 'TEXT_PORT', 'COUNT', 'PUSH_TOKEN', 'CLIENT_SECRET', 'HEARTBEAT_SECONDS',
+  'MAX_SEND_BUFFER_BYTES', 'MAX_MESSAGE_BYTES', 'MAX_UID_BYTES', 'MAX_CONNECTIONS_PER_UID', 'MAX_BATCH', 'MAX_BATCH_BYTES'] as const;
+type Name = (typeof names)[number];
+const aliases: Record<string, Name> = { '--token': 'PUSH_TOKEN' };
+
+const flagOf = (name: string) => `--${name.toLowerCase().replaceAll('_', '-')}`;
+const nameOfFlag = new Map<string, Name>([...names.map((n) => [flagOf(n), n] as const), ...Object.entries(aliases)]);
+
+/** Flags that are commands' options, not settings. */
+const commandOptions = new Set(['-d', '-g']);
+
+/** The settings given as `--flag value` or `--flag=value`; throws ConfigError for an unknown flag or a missing value. */
+export function settingsFromArgs(args: string[]): Partial<Record<Name | 'CONFIG', string>> {
+  const found: Partial<Record<Name | 'CONFIG', string>> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('-') || commandOptions.has(arg)) continue;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const name = flag === '--config' ? 'CONFIG' : nameOfFlag.get(flag);
+    if (!name) throw new ConfigError(`unknown option ${flag} (see --help)`);
+    const value = inline ?? args[++i];
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new ConfigError(`${flag} needs a value`);
+    found[name] = value;
+  }
+  return found;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object of settings, e.g. {"PORT": 1234}`);
+  }
+  for (const key of Object.keys(parsed)) {
+    if (!(names as readonly string[]).includes(key)) throw new ConfigError(`unknown setting ${key} in ${path}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function whole(name: string, raw: unknown, min: number, max: number): number {
+  const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+const loopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
+
+/**
+ * The push server's configuration: flags win over the environment, which wins over the config file
+ * (`--config` or PUSHPORT_CONFIG), which wins over the defaults. Throws ConfigError with a one-line reason.
+ */
+export function loadConfig(args: string[], env: Record<string, string | undefined>): PushServerConfig {
+  const flags = settingsFromArgs(args);
+  const file = flags.CONFIG ?? env.PUSHPORT_CONFIG;
+  const fromFile = file ? readConfigFile(file) : {};
+  const merged: Record<string, unknown> = { ...fromFile };
+  for (const name of names) if (env[name] !== undefined && env[name] !== '') merged[name] = env[name];
+  for (const name of names) if (flags[name] !== undefined) merged[name] = flags[name];
+  const get = (name: Name, fallback: unknown) => merged[name] ?? fallback;
+
+  const config: PushServerConfig = {
+    host: String(get('HOST', '127.0.0.1')),
+    port: whole('PORT', get('PORT', 1234), 0, 65535),
+    textHost: String(get('TEXT_HOST', '127.0.0.1')),
+    textPort: whole('TEXT_PORT', get('TEXT_PORT', 5678), 0, 65535),
+    count: whole('COUNT', get('COUNT', 1), 1, 64),
+    token: (get('PUSH_TOKEN', '') as string) || undefined,
+    clientSecret: (get('CLIENT_SECRET', '') as string) || undefined,
+    heartbeatSeconds: whole('HEARTBEAT_SECONDS', get('HEARTBEAT_SECONDS', 30), 0, 86400),
+    maxSendBufferBytes: whole('MAX_SEND_BUFFER_BYTES', get('MAX_SEND_BUFFER_BYTES', 4 * 1024 * 1024), 1024, 2 ** 31),
+    limits: limitsFrom(merged),
+  };
+  // The reference's text port answers anyone who reaches it; beyond loopback that must take a token.
+  if (!loopback(config.textHost) && !config.token) {
+    throw new ConfigError(`the text port on ${config.textHost} would let anyone push: set PUSH_TOKEN (--push-token) as well, and send it as each connection's first line`);
+  }
+  if (config.port === config.textPort && config.port !== 0) {
+    throw new ConfigError(`PORT and TEXT_PORT are both ${config.port}; they must differ`);
+  }
+  return config;
+}
+
+/** Whether text-port connections must start with the token line (only beyond loopback). */
+export function textPortNeedsToken(config: PushServerConfig): boolean {
+  return !loopback(config.textHost);
+}
+
+const docs: Record<Name, string> = {
+  HOST: 'WebSocket + HTTP API address (127.0.0.1; 0.0.0.0 to serve other machines)',
+  PORT: 'WebSocket + HTTP API port (1234)',
+  TEXT_HOST: 'text push port address (127.0.0.1; elsewhere needs PUSH_TOKEN)',
+  TEXT_PORT: 'text push port (5678)',
+  COUNT: 'processes sharing both ports with SO_REUSEPORT (1)',
+  PUSH_TOKEN: 'publisher token for the HTTP API (--token works too; none: API answers 503)',
+  CLIENT_SECRET: 'signed mode: clients connect with ?token=<HS256 JWT, sub = uid>',
+  HEARTBEAT_SECONDS: 'WebSocket ping frame interval; a client that misses one is dropped (30; 0 = off)',
+  MAX_SEND_BUFFER_BYTES: 'unsent bytes per client before a slow reader is cut off (4194304)',
+  MAX_MESSAGE_BYTES: 'largest push, broadcast or text line (1048576)',
+  MAX_UID_BYTES: 'longest uid (256)',
+  MAX_CONNECTIONS_PER_UID: 'tabs per uid before the oldest is closed (32)',
+  MAX_BATCH: 'pushes per /push/batch request (1000)',
+  MAX_BATCH_BYTES: 'largest /push/batch body (8388608)',
+};
+
+/** The settings part of --help: each flag, its environment name, and what it does. */
+export function configHelp(): string {
+  return names.map((n) => `  ${flagOf(n).padEnd(26)} ${n.padEnd(24)} ${docs[n]}`).join('\n');
+}

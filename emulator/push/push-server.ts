@@ -1,0 +1,98 @@
+import {
+  CloseCode, Hub, MemoryRegistry, RelayedTarget, TextPushSession, answerHubRequest, createPushApp, decideConnect,
+  type Relay,
+} from '../../src/index.ts';
+import { describeError, log } from '../log.ts';
+import { HttpResponse } from '../protocols/http.ts';
+import { TcpConnection } from '../tcp-connection.ts';
+import { Worker } from '../worker.ts';
+import { textPortNeedsToken, type PushServerConfig } from './config.ts';
+import { ConnectionSocket } from './connection-socket.ts';
+import { pidFileFor, relaySocketFor } from './run-dir.ts';
+import { SocketRelay } from './socket-relay.ts';
+
+const alone: Relay = { ask: async () => [] };
+const address = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/**
+ * The ready push server on the emulator: `count` processes share the WebSocket + HTTP port and the text
+ * port with SO_REUSEPORT; each holds its own clients in a Hub and relays pushes to the others.
+ * Returns the main Worker; call Worker.runAll() next.
+ */
+export function definePushServer(config: PushServerConfig): Worker {
+  // One knob for what may arrive: a text line, or a WebSocket message (room for a line's \r\n).
+  TcpConnection.defaultMaxPackageSize = config.limits.maxMessageBytes + 2;
+  Worker.pidFile = pidFileFor(config.port);
+  const main = new Worker(`websocket://${address(config.host, config.port)}`);
+  main.name = 'pushport';
+  main.count = config.count;
+  // Every process binds its own socket: the kernel spreads clients, and a reload never stops accepting.
+  main.reusePort = true;
+  main.pingInterval = config.heartbeatSeconds;
+  main.onWorkerStart = (worker) => startProcess(worker, config);
+  return main;
+}
+
+// Synchronous on purpose: the hooks must be in place before the first client is accepted.
+function startProcess(main: Worker, config: PushServerConfig): void {
+  const hub = new Hub<ConnectionSocket>(new MemoryRegistry(), config.limits);
+  let relay = alone;
+  let closeRelay = () => {};
+  if (config.count > 1) {
+    const socketRelay = new SocketRelay({
+      self: main.id, count: config.count, pathOf: (i) => relaySocketFor(config.port, i), answer: (r) => answerHubRequest(hub, r),
+    });
+    // Until it listens, peers count this process as absent, as they do while it restarts.
+    socketRelay.listen().catch((error: unknown) => log(`relay socket failed, pushes from other processes will miss this one: ${describeError(error)}`));
+    relay = socketRelay;
+    closeRelay = () => socketRelay.close();
+  }
+  const target = new RelayedTarget(hub, relay);
+  const socketOf = (connection: TcpConnection) => ConnectionSocket.of(connection, config.maxSendBufferBytes);
+
+  const app = createPushApp({ settings: () => ({ token: config.token, limits: config.limits }), target: () => target });
+  app.get('/', (c) => c.text('pushport: open a WebSocket here and send your uid as the first message.\n'));
+  main.onRequest = app.fetch;
+  main.onWebSocketUpgrade = async (request) => {
+    const decision = await decideConnect(
+      { uid: request.query.get('uid') ?? undefined, token: request.query.get('token') ?? undefined },
+      { clientSecret: config.clientSecret, maxUidBytes: config.limits.maxUidBytes },
+    );
+    if ('error' in decision) {
+      return new HttpResponse(decision.status, { 'Content-Type': 'application/json' }, JSON.stringify({ error: decision.error }));
+    }
+    return { pushUid: decision.uid };
+  };
+  main.onConnect = (connection) => {
+    connection.maxSendBufferSize = config.maxSendBufferBytes + config.limits.maxMessageBytes;
+    hub.connect(socketOf(connection));
+  };
+  main.onWebSocketConnect = (connection) => {
+    if (typeof connection.pushUid === 'string') hub.identify(socketOf(connection), connection.pushUid);
+  };
+  main.onMessage = (connection, data) => {
+    // The edge answers ping at any time without treating it as a uid; so do we.
+    if (data === 'ping') return void connection.send('pong');
+    hub.receive(socketOf(connection), typeof data === 'string' ? data : new Uint8Array(data as Buffer));
+  };
+  main.onClose = (connection) => hub.disconnect(socketOf(connection));
+  main.onWorkerStop = () => {
+    for (const socket of hub.registry.identified()) socket.close(CloseCode.goingAway, 'server restarting');
+    closeRelay();
+  };
+
+  const text = new Worker(`text://${address(config.textHost, config.textPort)}`);
+  text.name = 'pushport-text';
+  text.reusePort = true;
+  const sessions = new WeakMap<TcpConnection, TextPushSession>();
+  const token = textPortNeedsToken(config) ? config.token : undefined;
+  text.onConnect = (connection) => {
+    sessions.set(connection, new TextPushSession({
+      target, token, maxUidBytes: config.limits.maxUidBytes,
+      reply: (line) => connection.send(line),
+      close: () => connection.close(),
+    }));
+  };
+  text.onMessage = (connection, line) => sessions.get(connection)?.line(String(line));
+  text.listen();
+}

@@ -1,0 +1,136 @@
+import { connect } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { cleanup, cli, freePort, runDir } from '../helpers/processes.ts';
+import { BIN, startPushServer, type PushServerProcess } from '../../support/push-server-process.ts';
+
+afterAll(cleanup);
+
+/** Opens `n` clients identified as u0…u(n-1), each recording what it receives. */
+async function clients(server: PushServerProcess, n: number) {
+  const inboxes = Array.from({ length: n }, () => [] as string[]);
+  const sockets = await Promise.all(inboxes.map((inbox, i) => new Promise<WebSocket>((resolve, reject) => {
+    const ws = new WebSocket(server.wsUrl);
+    ws.on('message', (m) => inbox.push(String(m)));
+    ws.once('open', () => {
+      ws.send(`u${i}`);
+      resolve(ws);
+    });
+    ws.once('error', reject);
+  })));
+  return { inboxes, sockets };
+}
+
+async function stats(server: PushServerProcess) {
+  const res = await fetch(`${server.httpUrl}/stats`, { headers: { authorization: 'Bearer t' } });
+  return (await res.json()) as Record<string, number>;
+}
+
+/** Writes lines on one text connection and collects one reply per line. */
+function pushLines(port: number, lines: string[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      buffer += chunk;
+      const replies = buffer.split('\n');
+      if (replies.length > lines.length) {
+        socket.destroy();
+        resolve(replies.slice(0, lines.length));
+      }
+    });
+    socket.on('error', reject);
+    socket.on('connect', () => socket.write(lines.map((l) => `${l}\n`).join('')));
+  });
+}
+
+describe('push server with 4 processes', () => {
+  it('delivers 5,000 pushes from random text connections exactly once to 500 clients', async () => {
+    const server = await startPushServer(['--count', '4'], { PUSH_TOKEN: 't' });
+    const { inboxes, sockets } = await clients(server, 500);
+    await expect.poll(async () => (await stats(server)).identified, { timeout: 10_000 }).toBe(500);
+    // 5,000 pushes spread over 20 text connections; each uid gets 10, each with its own sequence number.
+    const pushes = Array.from({ length: 5000 }, (_, k) => ({ uid: `u${k % 500}`, seq: k }));
+    const perConnection = Array.from({ length: 20 }, (_, c) => pushes.filter((_, k) => k % 20 === c).map((p) => JSON.stringify(p)));
+    const replies = (await Promise.all(perConnection.map((lines) => pushLines(server.textPort, lines)))).flat();
+    expect(replies.filter((r) => r === 'ok')).toHaveLength(5000);
+    await expect.poll(() => inboxes.reduce((n, box) => n + box.length, 0), { timeout: 10_000 }).toBe(5000);
+    inboxes.forEach((box, i) => {
+      const seqs = box.map((m) => JSON.parse(m).seq as number).sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: 10 }, (_, j) => i + 500 * j));
+    });
+    // broadcast, online and stats answer for the whole server, not for the process that got the request.
+    const broadcast = await fetch(`${server.httpUrl}/broadcast`, { method: 'POST', body: 'all', headers: { authorization: 'Bearer t' } });
+    expect(await broadcast.json()).toEqual({ delivered: 500 });
+    expect(await stats(server)).toMatchObject({ connections: 500, identified: 500, uids: 500, pushes: 5000, failed: 0, broadcasts: 1 });
+    const status = await server.command('status');
+    expect(status.output.match(/pushport\s+\d\s+websocket:/g)).toHaveLength(4);
+    for (const ws of sockets) ws.close();
+    await server.stop();
+  }, 90_000);
+});
+
+describe('push server behaviour', () => {
+  it('cuts off a client that stops reading, and keeps memory bounded', async () => {
+    const server = await startPushServer(['--max-send-buffer-bytes', '65536', '--heartbeat-seconds', '0'], { PUSH_TOKEN: 't' });
+    const { sockets } = await clients(server, 1);
+    await expect.poll(async () => (await stats(server)).identified).toBe(1);
+    (sockets[0] as unknown as { _socket: { pause(): void } })._socket.pause();
+    // Well past what the kernel's loopback buffers absorb, so the server's own buffer must fill.
+    const pad = 'x'.repeat(32 * 1024);
+    const replies = await pushLines(server.textPort, Array.from({ length: 600 }, () => JSON.stringify({ uid: 'u0', pad })));
+    expect(replies.slice(0, 2)).toEqual(['ok', 'ok']);
+    expect(replies.at(-1)).toBe('fail');
+    expect(await stats(server)).toMatchObject({ connections: 0, identified: 0 });
+    await server.stop();
+  }, 60_000);
+
+  it('drops a client that does not answer ping frames, keeps one that does', async () => {
+    const server = await startPushServer(['--heartbeat-seconds', '1'], { PUSH_TOKEN: 't' });
+    const deaf = new WebSocket(server.wsUrl, { autoPong: false });
+    const alive = new WebSocket(server.wsUrl);
+    await Promise.all([deaf, alive].map((ws) => new Promise((r) => ws.once('open', r))));
+    deaf.send('deaf');
+    alive.send('alive');
+    const closed = new Promise((r) => deaf.once('close', r));
+    await closed;
+    const res = await fetch(`${server.httpUrl}/online/alive`, { headers: { authorization: 'Bearer t' } });
+    expect(await res.json()).toMatchObject({ connections: 1 });
+    alive.close();
+    await server.stop();
+  }, 30_000);
+
+  it('refuses a forged client token in signed mode before any socket opens', async () => {
+    const server = await startPushServer([], { PUSH_TOKEN: 't', CLIENT_SECRET: 'sec' });
+    const { signClientToken } = await import('../../../src/index.ts');
+    const good = new WebSocket(`${server.wsUrl}/ws?token=${await signClientToken('signed', 'sec', 60)}`);
+    await new Promise((r) => good.once('open', r));
+    const online = async () => ((await (await fetch(`${server.httpUrl}/online/signed`, { headers: { authorization: 'Bearer t' } })).json()) as { connections: number }).connections;
+    await expect.poll(online).toBe(1);
+    const forged = new WebSocket(`${server.wsUrl}/ws?token=${await signClientToken('signed', 'other', 60)}`);
+    const status = await new Promise<number>((resolve) => forged.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(status).toBe(401);
+    good.close();
+    await server.stop();
+  }, 30_000);
+
+  it('says in one line that a port is taken, and exits 1', async () => {
+    const [port, textPort] = [await freePort(), await freePort()];
+    const { createServer } = await import('node:net');
+    const taken = createServer().listen(textPort, '127.0.0.1');
+    await new Promise((r) => taken.once('listening', r));
+    const result = await cli(BIN, ['start', '--port', String(port), '--text-port', String(textPort)], { PUSHPORT_RUN_DIR: runDir() });
+    taken.close();
+    expect(result.code).toBe(1);
+    expect(result.output.trim()).toBe(`pushport: port ${textPort} on 127.0.0.1 is already in use: is another server (or another pushport) running there?`);
+  });
+
+  it('explains a bad flag in one line and exits 2; --help documents the settings', async () => {
+    const bad = await cli(BIN, ['start', '--prot', '9'], { PUSHPORT_RUN_DIR: runDir() });
+    expect(bad).toEqual({ code: 2, output: 'pushport: unknown option --prot (see --help)\n' });
+    const help = await cli(BIN, ['--help'], {});
+    expect(help.code).toBe(0);
+    for (const flag of ['--port', '--text-port', '--host', '--text-host', '--count', '--push-token', 'bridge']) expect(help.output).toContain(flag);
+  });
+});
