@@ -24,6 +24,11 @@ ${configHelp()}
 
 stop/status/reload/connections find the server by its --port.`;
 
+function describeServer(config: ReturnType<typeof loadConfig>): string {
+  const api = config.token ? 'HTTP push API on the same port' : 'HTTP push API disabled until PUSH_TOKEN is set';
+  return `pushport: WebSocket clients on ws://${config.host}:${config.port} (${api}); text push port on ${config.textHost}:${config.textPort}; ${config.count} process${config.count > 1 ? 'es' : ''}`;
+}
+
 async function main(args: string[]): Promise<void> {
   const [command = ''] = args;
   if (command === 'bridge') return runBridgeCommand(args.slice(1));
@@ -33,7 +38,10 @@ async function main(args: string[]): Promise<void> {
   }
   const config = loadConfig(args.slice(1), process.env);
   // Only where a server is being started, and not again in the processes it forks.
-  if ((command === 'start' || command === 'restart') && !process.env.PUSHPORT_CHILD) await checkPortsFree(config);
+  if (command === 'start' && !process.env.PUSHPORT_CHILD && !process.env.PUSHPORT_DAEMON) {
+    await checkPortsFree(config);
+    console.log(describeServer(config));
+  }
   definePushServer(config);
   Worker.runAll();
 }
