@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port.ts';
+import { freePort } from '../emulator/helpers/processes.ts';
 
 /** A running `wrangler dev` on 127.0.0.1, with its own state folder. */
 export interface WranglerDev {
