@@ -11,7 +11,7 @@ import { ConnectionSocket } from './connection-socket.ts';
 import { pidFileFor, relaySocketFor } from './run-dir.ts';
 import { SocketRelay } from './socket-relay.ts';
 
-const alone: Relay = { ask: async () => [] };
+const alone: Relay = { peers: 0, ask: async () => [] };
 const address = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
 
 /**

@@ -45,11 +45,15 @@ export class SocketRelay implements Relay {
   private readonly options: SocketRelayOptions;
   private server: Server | undefined;
   private readonly accepted = new Set<Socket>();
-  private readonly peers = new Map<number, { socket: Socket; pending: Map<number, Pending> }>();
+  private readonly connections = new Map<number, { socket: Socket; pending: Map<number, Pending> }>();
   private nextId = 1;
 
   constructor(options: SocketRelayOptions) {
     this.options = options;
+  }
+
+  get peers(): number {
+    return this.options.count - 1;
   }
 
   /** Starts answering peers on this process's socket. */
@@ -87,12 +91,12 @@ export class SocketRelay implements Relay {
   close(): void {
     this.server?.close();
     for (const socket of this.accepted) socket.destroy();
-    for (const peer of this.peers.values()) peer.socket.destroy();
-    this.peers.clear();
+    for (const peer of this.connections.values()) peer.socket.destroy();
+    this.connections.clear();
   }
 
   private askPeer(index: number, request: HubRequest): Promise<unknown> {
-    const peer = this.peers.get(index) ?? this.connect(index);
+    const peer = this.connections.get(index) ?? this.connect(index);
     const id = this.nextId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -107,7 +111,7 @@ export class SocketRelay implements Relay {
   private connect(index: number) {
     const socket = createConnection(this.options.pathOf(index));
     const peer = { socket, pending: new Map<number, Pending>() };
-    this.peers.set(index, peer);
+    this.connections.set(index, peer);
     readJsonLines(socket, ({ id, answer }) => {
       const waiting = peer.pending.get(id);
       if (!waiting) return;
@@ -117,7 +121,7 @@ export class SocketRelay implements Relay {
     });
     // A peer that is gone answers nothing; the next ask reconnects (it may have been respawned).
     const drop = () => {
-      if (this.peers.get(index) === peer) this.peers.delete(index);
+      if (this.connections.get(index) === peer) this.connections.delete(index);
       for (const waiting of peer.pending.values()) {
         clearTimeout(waiting.timer);
         waiting.resolve(undefined);

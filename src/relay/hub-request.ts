@@ -25,6 +25,8 @@ export type AnswerOf<R extends HubRequest> =
 
 /** Carries hub requests to the other processes of one server (memory, IPC, …). */
 export interface Relay {
+  /** How many other processes there are (0: this one is alone, and nothing needs asking). */
+  readonly peers: number;
   /** Asks every other process and gathers their answers; none when this process is alone. */
   ask<R extends HubRequest>(request: R): Promise<AnswerOf<R>[]>;
 }

@@ -14,6 +14,7 @@ export class MemoryRelay<S extends PushSocket = PushSocket> {
   from(hub: Hub<S>): Relay {
     const others = () => this.hubs.filter((h) => h !== hub);
     return {
+      peers: this.hubs.length - 1,
       ask: async <R extends HubRequest>(request: R) =>
         others().map((h) => answerHubRequest(h, request) as AnswerOf<R>),
     };

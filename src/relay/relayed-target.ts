@@ -13,16 +13,33 @@ const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
 export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTarget {
   private readonly hub: Hub<S>;
   private readonly relay: Relay;
+  private waiting: { push: Push; local: number; resolve: (n: number) => void; reject: (e: Error) => void }[] = [];
 
   constructor(hub: Hub<S>, relay: Relay) {
     this.hub = hub;
     this.relay = relay;
   }
 
-  async push(uid: string, message: string): Promise<number> {
+  push(uid: string, message: string): Promise<number> {
+    // Delivered here at once, so pushes to local sockets keep their order whatever the peers do.
     const local = this.hub.deliver(uid, message);
-    const remote = await this.relay.ask({ op: 'deliver', uid, message });
-    return this.hub.record(local + sum(remote));
+    if (this.relay.peers === 0) return Promise.resolve(this.hub.record(local));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ push: { uid, message }, local, resolve, reject });
+      // Pushes made in the same tick (a pipelined text stream) cross to the peers as one request.
+      if (this.waiting.length === 1) queueMicrotask(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = [];
+    try {
+      const remote = await this.relay.ask({ op: 'deliverMany', pushes: batch.map((w) => w.push) });
+      batch.forEach((w, i) => w.resolve(this.hub.record(w.local + sum(remote.map((r) => r[i] ?? 0)))));
+    } catch (err) {
+      for (const w of batch) w.reject(err as Error);
+    }
   }
 
   async pushMany(pushes: Push[]): Promise<number[]> {

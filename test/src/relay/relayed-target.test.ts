@@ -54,4 +54,25 @@ describe('RelayedTarget', () => {
       connections: 3, identified: 3, uids: 2, pushes: 3, delivered: 3 + 3, failed: 1, broadcasts: 1,
     });
   });
+
+  it('sends the pushes of one tick to the peers as one request, answering each', async () => {
+    const { hubs, join } = threeProcesses();
+    join(1, 'far');
+    const local = join(0, 'near');
+    const asked: string[] = [];
+    const inner = new MemoryRelay(hubs).from(hubs[0]!);
+    const counting = { peers: inner.peers, ask: ((r: { op: string }) => (asked.push(r.op), inner.ask(r as never))) as typeof inner.ask };
+    const target = new RelayedTarget(hubs[0]!, counting);
+    const answers = await Promise.all([target.push('far', 'a'), target.push('near', 'b'), target.push('none', 'c')]);
+    expect(answers).toEqual([1, 1, 0]);
+    expect(asked).toEqual(['deliverMany']);
+    expect(local.sent).toEqual(['b']);
+    expect(hubs[0]!.counters).toMatchObject({ pushes: 3, delivered: 2, failed: 1 });
+  });
+
+  it('asks nobody when alone', async () => {
+    const hub = new Hub<FakeSocket>(new MemoryRegistry(), defaultLimits);
+    const target = new RelayedTarget(hub, { peers: 0, ask: () => Promise.reject(new Error('must not be asked')) });
+    expect(await target.push('x', 'm')).toBe(0);
+  });
 });
