@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '../../../scripts/free-port.ts';
+
+export { freePort };
 
 /** Repo root, so scripts run as `node examples/x.ts`. */
 export const ROOT = resolve(import.meta.dirname, '../../..');
@@ -10,17 +13,6 @@ export const ROOT = resolve(import.meta.dirname, '../../..');
 const groups = new Set<number>();
 const dirs = new Set<string>();
 
-/** A port free right now on 127.0.0.1 (bind port 0, read it, release it). */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A fresh run dir for pid/log/socket files, removed by cleanup(). */
 export function runDir(): string {
