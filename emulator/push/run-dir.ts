@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-// Unix socket paths are limited to 108 bytes.
-const MAX_SOCKET_PATH = 100;
+// Unix socket paths are limited to 107 bytes, and the relay binds a few more (a pid) before renaming.
+const MAX_SOCKET_PATH = 96;
 
 /** Where a push server keeps its files: $PUSHPORT_RUN_DIR, or .pushport/ in the working directory. */
 export function runDir(): string {

@@ -1,4 +1,4 @@
-import { existsSync, unlinkSync } from 'node:fs';
+import { existsSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type { AnswerOf, HubRequest, Relay } from '../../src/index.ts';
 
@@ -45,6 +45,7 @@ export class SocketRelay implements Relay {
   private readonly options: SocketRelayOptions;
   private server: Server | undefined;
   private readonly accepted = new Set<Socket>();
+  private boundInode: number | undefined;
   private readonly connections = new Map<number, { socket: Socket; pending: Map<number, Pending> }>();
   private nextId = 1;
 
@@ -59,8 +60,11 @@ export class SocketRelay implements Relay {
   /** Starts answering peers on this process's socket. */
   async listen(): Promise<void> {
     const path = this.options.pathOf(this.options.self);
-    // A socket file left by a killed process would make listen fail with EADDRINUSE.
-    if (existsSync(path)) unlinkSync(path);
+    // Bound under a name of our own, then renamed into place: a process being replaced (reload) unlinks the
+    // name it bound when it closes, which must not take its successor's socket away. The rename also
+    // replaces a file left by a killed process.
+    const own = `${path}.${process.pid}`;
+    if (existsSync(own)) unlinkSync(own);
     this.server = createServer((socket) => {
       this.accepted.add(socket);
       socket.on('close', () => this.accepted.delete(socket));
@@ -77,8 +81,10 @@ export class SocketRelay implements Relay {
     });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
-      this.server!.listen(path, () => resolve());
+      this.server!.listen(own, () => resolve());
     });
+    renameSync(own, path);
+    this.boundInode = statSync(path).ino;
   }
 
   async ask<R extends HubRequest>(request: R): Promise<AnswerOf<R>[]> {
@@ -90,6 +96,13 @@ export class SocketRelay implements Relay {
   /** Stops listening and drops every peer connection. */
   close(): void {
     this.server?.close();
+    // Remove the socket file only while it is still ours, not a successor's.
+    const path = this.options.pathOf(this.options.self);
+    try {
+      if (this.boundInode !== undefined && statSync(path).ino === this.boundInode) unlinkSync(path);
+    } catch {
+      // Already gone.
+    }
     for (const socket of this.accepted) socket.destroy();
     for (const peer of this.connections.values()) peer.socket.destroy();
     this.connections.clear();

@@ -134,3 +134,27 @@ describe('push server behaviour', () => {
     for (const flag of ['--port', '--text-port', '--host', '--text-host', '--count', '--push-token', 'bridge']) expect(help.output).toContain(flag);
   });
 });
+
+describe('push server reload', () => {
+  it('replaces both processes without refusing a connection; clients of a replaced one get 1001', async () => {
+    const server = await startPushServer(['--count', '2'], { PUSH_TOKEN: 't' });
+    const { sockets } = await clients(server, 20);
+    await expect.poll(async () => (await stats(server)).identified).toBe(20);
+    const codes = sockets.map((ws) => new Promise<number>((resolve) => ws.once('close', (code) => resolve(code))));
+    let reloading = true;
+    const reload = server.command('reload').finally(() => (reloading = false));
+    const refused: string[] = [];
+    // Bounded in count; the reload ends it first in practice.
+    for (let i = 0; i < 2000 && reloading; i++) {
+      await fetch(`${server.httpUrl}/`).then((r) => r.text(), (e: Error & { cause?: { code?: string } }) => refused.push(e.cause?.code ?? e.message));
+    }
+    expect((await reload).code).toBe(0);
+    expect(refused.filter((code) => code === 'ECONNREFUSED')).toEqual([]);
+    expect(new Set(await Promise.all(codes))).toEqual(new Set([1001]));
+    const { inboxes } = await clients(server, 1);
+    await expect.poll(async () => (await stats(server)).identified).toBe(1);
+    expect((await pushLines(server.textPort, ['{"uid":"u0","after":"reload"}']))).toEqual(['ok']);
+    await expect.poll(() => inboxes[0]).toEqual(['{"uid":"u0","after":"reload"}']);
+    await server.stop();
+  }, 60_000);
+});
