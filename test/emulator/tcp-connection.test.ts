@@ -1,27 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerProtocol, Worker, type TcpConnection } from '../../emulator/index.ts';
+import { serve, stopServed, track } from './helpers/in-process.ts';
 import { openClient, type TestClient } from './helpers/client.ts';
 import { waitFor } from './helpers/processes.ts';
 
-const workers: Worker[] = [];
 const clients: TestClient[] = [];
 
 afterEach(() => {
   for (const client of clients.splice(0)) client.socket.destroy();
-  for (const worker of workers.splice(0)) {
-    worker.unlisten();
-    for (const connection of worker.connections.values()) connection.destroy();
-  }
+  stopServed();
 });
 
-/** A worker listening on a free loopback port, in this process. */
-function serve(scheme: string, setup: (worker: Worker) => void): number {
-  const worker = new Worker(`${scheme}://127.0.0.1:0`);
-  setup(worker);
-  worker.listen();
-  workers.push(worker);
-  return worker.address()?.port ?? 0;
-}
 
 async function client(port: number): Promise<TestClient> {
   const opened = await openClient(port);
@@ -192,7 +181,7 @@ describe('listen()', () => {
     const second = new Worker(`text://127.0.0.1:${port}`);
     second.reusePort = true;
     second.listen();
-    workers.push(second);
+    track(second);
     expect(second.address()?.port).toBe(port);
   });
 

@@ -1,26 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HttpResponse, TcpConnection, Worker, type HttpRequest } from '../../emulator/index.ts';
+import { serve, served, stopServed } from './helpers/in-process.ts';
 import { openClient } from './helpers/client.ts';
 
-const workers: Worker[] = [];
 const sockets: WebSocket[] = [];
 
 afterEach(() => {
   for (const ws of sockets.splice(0)) ws.terminate();
-  for (const worker of workers.splice(0)) {
-    worker.unlisten();
-    for (const connection of worker.connections.values()) connection.destroy();
-  }
+  stopServed();
 });
 
-function serve(scheme: string, setup: (worker: Worker) => void): number {
-  const worker = new Worker(`${scheme}://127.0.0.1:0`);
-  setup(worker);
-  worker.listen();
-  workers.push(worker);
-  return worker.address()?.port ?? 0;
-}
 
 function openWs(url: string): Promise<WebSocket> {
   const ws = new WebSocket(url);
@@ -44,7 +34,7 @@ describe('websocket://', () => {
     const reply = nextMessage(ws);
     ws.send('uid1');
     expect(await reply).toBe('echo uid1');
-    expect(workers[0]?.connections.size).toBe(1);
+    expect(served()[0]?.connections.size).toBe(1);
   });
 
   it('closes a client whose message exceeds the package limit, and keeps serving others', async () => {
