@@ -1,4 +1,3 @@
-import type { Context } from 'hono';
 import { createPushApp } from '../src/index.ts';
 import { connect } from './connect.ts';
 import { settingsFrom, shardCount, type Env } from './env.ts';
@@ -12,13 +11,7 @@ type App = { Bindings: Env };
 const app = createPushApp<App>({
   settings: (c) => settingsFrom(c.env),
   target: (c) => new ShardedTarget(c.env.PUSH_HUB, shardCount(c.env)),
+  connect,
 });
-
-const isUpgrade = (c: Context<App>) => c.req.header('upgrade')?.toLowerCase() === 'websocket';
-
-app.get('/', async (c) =>
-  isUpgrade(c) ? connect(c) : c.text('pushport: open a WebSocket here and send your uid as the first message.\n'));
-app.get('/ws', async (c) =>
-  isUpgrade(c) ? connect(c) : c.json({ error: 'expected a WebSocket upgrade (Upgrade: websocket)' }, 426));
 
 export default app;

@@ -51,7 +51,6 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   const socketOf = (connection: TcpConnection) => ConnectionSocket.of(connection, config.maxSendBufferBytes);
 
   const app = createPushApp({ settings: () => ({ token: config.token, limits: config.limits }), target: () => target });
-  app.get('/', (c) => c.text('pushport: open a WebSocket here and send your uid as the first message.\n'));
   main.onRequest = app.fetch;
   main.onWebSocketUpgrade = async (request) => {
     const decision = await decideConnect(

@@ -21,14 +21,16 @@ type AnyContext = Context<any>;
 export interface PushAppOptions {
   settings(c: AnyContext): PushAppSettings;
   target(c: AnyContext): PushTarget;
+  /** Accepts a WebSocket upgrade on `/` or `/ws`, where the runtime routes upgrades through the app. */
+  connect?(c: AnyContext): Promise<Response>;
 }
 
 // A WebSocket close reason must fit in a 125-byte control frame along with its 2-byte code.
 const maxCloseReasonBytes = 123;
 
 /**
- * The HTTP push API, the same on every runtime: push, batch, broadcast, online, kick, stats.
- * A runtime adds its WebSocket route to the returned app.
+ * The HTTP push API, the same on every runtime: push, batch, broadcast, online, kick, stats, and the
+ * answers of the client entry (`/`, `/ws`) to requests that are not WebSocket upgrades.
  */
 export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
   const app = new Hono<E>();
@@ -97,6 +99,13 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
   });
 
   app.get('/stats', guard, async (c) => c.json(await options.target(c).stats()));
+
+  // The client entry: an upgrade goes to the runtime; a plain request is told what this port is for.
+  const isUpgrade = (c: AnyContext) => c.req.header('upgrade')?.toLowerCase() === 'websocket';
+  app.get('/', async (c) =>
+    options.connect && isUpgrade(c) ? options.connect(c) : c.text('pushport: open a WebSocket here and send your uid as the first message.\n'));
+  app.get('/ws', async (c) =>
+    options.connect && isUpgrade(c) ? options.connect(c) : c.json({ error: 'expected a WebSocket upgrade (Upgrade: websocket)' }, 426));
 
   return app;
 }

@@ -110,6 +110,11 @@ export function httpCases(target: () => ConformanceTarget, prefix: string): void
       expect(await http(target(), 'POST', '/push', body)).toMatchObject({ status: 400, json: { error } });
     });
 
+    it('says what the client entry is for when it gets plain HTTP', async () => {
+      expect(await http(target(), 'GET', '/', undefined, '')).toMatchObject({ status: 200, json: expect.stringMatching(/WebSocket/) });
+      expect(await http(target(), 'GET', '/ws', undefined, '')).toMatchObject({ status: 426, json: { error: expect.stringMatching(/Upgrade/) } });
+    });
+
     it('answers 413 past MAX_MESSAGE_BYTES, 404 and 405', async () => {
       expect((await http(target(), 'POST', '/push', JSON.stringify({ uid: 'x', pad: 'p'.repeat(5000) }))).status).toBe(413);
       expect((await http(target(), 'GET', '/nope')).status).toBe(404);
