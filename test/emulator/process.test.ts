@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openClient } from './helpers/client.ts';
 import { alive, cleanup, cli, freePort, launch, masterPid, runDir, textRequest, trackGroup, waitFor } from './helpers/processes.ts';
 
 const APP = 'test/emulator/fixtures/echo-app.ts';
@@ -127,5 +128,45 @@ describe('daemon CLI', () => {
       expect(result.output).toContain('not running');
     }
     expect((await cli(APP, ['bogus'], env)).code).toBe(2);
+  });
+});
+
+describe('restart and graceful stop', () => {
+  it('restart -d replaces the master and every child, and serves again', async () => {
+    const { dir, port, env } = await setup({ COUNT: '2' });
+    expect((await cli(APP, ['start', '-d'], env)).code).toBe(0);
+    const before = masterPid(dir, 'echo-app.ts');
+    trackGroup(before);
+    const restarted = await cli(APP, ['restart', '-d'], env);
+    expect(restarted.code, restarted.output).toBe(0);
+    const after = masterPid(dir, 'echo-app.ts');
+    trackGroup(after);
+    expect(after).not.toBe(before);
+    expect(alive(before)).toBe(false);
+    expect(await textRequest(port, 'again')).toMatch(/^\d+ again$/);
+    expect((await cli(APP, ['stop'], env)).code).toBe(0);
+  });
+
+  it('stop -g waits for an open connection to leave, then stops', async () => {
+    const { dir, port, env } = await setup({ COUNT: '1' });
+    expect((await cli(APP, ['start', '-d'], env)).code).toBe(0);
+    const master = masterPid(dir, 'echo-app.ts');
+    trackGroup(master);
+    const client = await openClient(port);
+    client.socket.write('hold\n');
+    await client.waitForText('hold');
+    let stopped = false;
+    const stopping = cli(APP, ['stop', '-g'], env).then((r) => {
+      stopped = true;
+      return r;
+    });
+    // The listener is closed at once, but the open connection keeps its child alive until it leaves.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stopped).toBe(false);
+    client.socket.write('still served\n');
+    await client.waitForText('still served');
+    client.socket.end();
+    expect((await stopping).code).toBe(0);
+    expect(alive(master)).toBe(false);
   });
 });
