@@ -8,6 +8,7 @@ import { TcpConnection } from '../tcp-connection.ts';
 import { Worker } from '../worker.ts';
 import { textPortNeedsToken, type PushServerConfig } from './config.ts';
 import { ConnectionSocket } from './connection-socket.ts';
+import { batchedReplies } from './reply-batcher.ts';
 import { pidFileFor, relaySocketFor } from './run-dir.ts';
 import { SocketRelay } from './socket-relay.ts';
 
@@ -88,8 +89,9 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   text.onConnect = (connection) => {
     sessions.set(connection, new TextPushSession({
       target, token, maxUidBytes: config.limits.maxUidBytes,
-      reply: (line) => connection.send(line),
-      close: () => connection.close(),
+      reply: batchedReplies((lines) => connection.send(lines)),
+      // After the replies already queued for this tick.
+      close: () => process.nextTick(() => connection.close()),
     }));
   };
   text.onMessage = (connection, line) => sessions.get(connection)?.line(String(line));
