@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 
 // Two projects: the Worker inside workerd, and everything that runs on Node.
 // The runtime-free core (test/src) runs in both, which is how we know it is runtime-free.
+// Every test must assert something; polls wait up to 5 s, since CI shares two cores with real servers.
+const expectations = { requireAssertions: true, poll: { timeout: 5000 } };
+
 export default defineConfig({
   test: {
     projects: [
@@ -15,12 +18,13 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: 'workers', include: ['test/src/**/*.test.ts', 'test/worker/**/*.test.ts'] },
+        test: { name: 'workers', include: ['test/src/**/*.test.ts', 'test/worker/**/*.test.ts'], expect: expectations },
       },
       {
         test: {
           name: 'node',
           environment: 'node',
+          expect: expectations,
           include: ['test/src/**/*.test.ts', 'test/node/**/*.test.ts', 'test/emulator/**/*.test.ts', 'test/conformance/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
