@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { cleanup } from '../emulator/helpers/processes.ts';
+import { startPushServer } from '../support/push-server-process.ts';
+import { TextClient } from '../conformance/clients.ts';
+import { startWranglerDev } from './wrangler-process.ts';
+
+const executablePath = '/usr/bin/chromium';
+
+function hasChromium(): boolean {
+  try {
+    execFileSync(executablePath, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The reference's browser snippet, word for word but for the address. */
+const snippet = (url: string) => `<script>
+var ws = new WebSocket('${url}');
+ws.onopen = function(){
+    var uid = 'uid1';
+    ws.send(uid);
+};
+ws.onmessage = function(e){
+    alert(e.data);
+};
+</script>`;
+
+/** Opens the snippet in headless Chromium; every alert() it shows is recorded and dismissed. */
+async function openSnippet(browser: Browser, url: string): Promise<string[]> {
+  const page = await browser.newPage();
+  const alerts: string[] = [];
+  page.on('dialog', (dialog) => {
+    alerts.push(dialog.message());
+    void dialog.dismiss();
+  });
+  await page.setContent(snippet(url));
+  return alerts;
+}
+
+async function onlineUid1(httpUrl: string, token: string): Promise<number> {
+  const res = await fetch(`${httpUrl}/online/uid1`, { headers: { authorization: `Bearer ${token}` } });
+  return ((await res.json()) as { connections: number }).connections;
+}
+
+// CI installs Debian's chromium (.ci/run); a developer machine without it skips these, CI never does.
+describe.skipIf(!hasChromium() && !process.env.CI)('the reference browser snippet in a real browser', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    cleanup();
+  });
+
+  it('alerts a push sent through the local server\'s text port', async () => {
+    const server = await startPushServer([], { PUSH_TOKEN: 't' });
+    const alerts = await openSnippet(browser, server.wsUrl);
+    await expect.poll(() => onlineUid1(server.httpUrl, 't')).toBe(1);
+    const text = await TextClient.open({ textPort: { host: '127.0.0.1', port: server.textPort } } as never);
+    text.write('{"uid":"uid1","percent":"88%"}\n');
+    expect(await text.read()).toEqual(['ok']);
+    await expect.poll(() => alerts).toEqual(['{"uid":"uid1","percent":"88%"}']);
+    text.close();
+    await server.stop();
+  }, 60_000);
+
+  it('alerts a push sent with curl-style HTTP to wrangler dev', async () => {
+    const dev = await startWranglerDev({ PUSH_TOKEN: 't' });
+    try {
+      const alerts = await openSnippet(browser, dev.url.replace('http', 'ws'));
+      await expect.poll(() => onlineUid1(dev.url, 't')).toBe(1);
+      const res = await fetch(`${dev.url}/push`, { method: 'POST', body: '{"uid":"uid1","percent":"88%"}', headers: { authorization: 'Bearer t' } });
+      expect(await res.json()).toEqual({ ok: true, delivered: 1 });
+      await expect.poll(() => alerts).toEqual(['{"uid":"uid1","percent":"88%"}']);
+    } finally {
+      await dev.stop();
+    }
+  }, 90_000);
+});
