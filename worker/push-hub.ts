@@ -15,6 +15,7 @@ export class PushHub extends DurableObject<Env> {
   private readonly registry: HibernatingRegistry;
   private readonly hub: Hub<EdgeSocket>;
   private readonly idleMs: number;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -101,9 +102,13 @@ export class PushHub extends DurableObject<Env> {
     return this.hub.stats();
   }
 
-  // Counters survive eviction; the write is coalesced by the storage layer, so once per call is cheap.
+  // Counters survive eviction, written at most once a second: a storage write on every push would cost
+  // more than the push itself. The pending timer also keeps the object awake until the write is done.
   private saved<T>(result: T): T {
-    this.ctx.storage.kv.put(countersKey, this.hub.counters);
+    this.saveTimer ??= setTimeout(() => {
+      this.saveTimer = undefined;
+      this.ctx.storage.kv.put(countersKey, this.hub.counters);
+    }, 1000);
     return result;
   }
 }

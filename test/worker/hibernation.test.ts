@@ -1,4 +1,4 @@
-import { evictDurableObject } from 'cloudflare:test';
+import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { api, client, open, post } from './helpers.ts';
@@ -11,7 +11,12 @@ describe('hibernation', () => {
     const b = await client('sleepy', 1);
     const q = await open('/ws?uid=sleepy-query');
     const anonymous = await open();
+    await post('/push', '{"uid":"not-here-yet"}');
     const before = await (await api('/stats')).json<Record<string, number>>();
+    expect(before.pushes).toBeGreaterThan(0);
+    // Counters reach storage within a second of the last push; wait for that before evicting.
+    const stored = () => runInDurableObject(shard0(), (_, state) => state.storage.kv.get<{ pushes: number }>('counters')?.pushes);
+    await expect.poll(stored, { timeout: 3000 }).toBe(before.pushes);
     await evictDurableObject(shard0());
     expect((await post('/push', '{"uid":"sleepy"}')).json).toEqual({ ok: true, delivered: 2 });
     expect(await a.nth(1)).toBe('{"uid":"sleepy"}');
