@@ -4,6 +4,7 @@ import { ConfigError } from '../src/index.ts';
 import { runBridgeCommand } from '../emulator/bridge/bridge-command.ts';
 import { configHelp, loadConfig } from '../emulator/push/config.ts';
 import { checkPortsFree } from '../emulator/push/port-check.ts';
+import { unsupportedNode } from '../emulator/node-version.ts';
 import { definePushServer } from '../emulator/push/push-server.ts';
 import { Worker } from '../emulator/worker.ts';
 
@@ -36,6 +37,8 @@ async function main(args: string[]): Promise<void> {
     console.log(usage);
     return;
   }
+  const unsupported = unsupportedNode();
+  if (unsupported) throw new Error(unsupported);
   const config = loadConfig(args.slice(1), process.env);
   // Only where a server is being started, and not again in the processes it forks.
   if (command === 'start' && !process.env.PUSHPORT_CHILD && !process.env.PUSHPORT_DAEMON) {

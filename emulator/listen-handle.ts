@@ -1,6 +1,8 @@
 import net from 'node:net';
 import { constants } from 'node:os';
-import { getSystemErrorMessage, getSystemErrorName } from 'node:util';
+// A namespace import: getSystemErrorMessage is newer than Node 20, where we must still load far enough to say
+// which Node we need.
+import * as util from 'node:util';
 import type { SocketName } from './socket-name.ts';
 
 /** A bound TCP socket handle as Node's net module creates it; it can travel to a child with `child.send(msg, handle)`. */
@@ -25,10 +27,10 @@ const UV_EADDRINUSE = -constants.errno.EADDRINUSE;
 
 /** An address error whose message names the address and the OS reason, e.g. `… failed: Address already in use`. */
 export function listenError(name: SocketName, errno: number): Error & { code: string } {
-  const reason = getSystemErrorMessage(errno);
+  const reason = util.getSystemErrorMessage(errno);
   const text = `${reason.charAt(0).toUpperCase()}${reason.slice(1)}`;
-  const error = new Error(`listen ${name.scheme}://${name.host}:${name.port} failed: ${text} (${getSystemErrorName(errno)})`);
-  return Object.assign(error, { code: getSystemErrorName(errno) });
+  const error = new Error(`listen ${name.scheme}://${name.host}:${name.port} failed: ${text} (${util.getSystemErrorName(errno)})`);
+  return Object.assign(error, { code: util.getSystemErrorName(errno) });
 }
 
 /** Binds host:port now (with SO_REUSEPORT if asked) without listening; throws a `listenError` on failure. */
