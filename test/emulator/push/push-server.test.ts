@@ -126,6 +126,15 @@ describe('push server behaviour', () => {
     expect(result.output.trim()).toBe(`pushport: port ${textPort} on 127.0.0.1 is already in use: is another server (or another pushport) running there?`);
   });
 
+  it('says it is already running rather than that its own port is taken', async () => {
+    const server = await startPushServer([], { PUSH_TOKEN: 't' });
+    const again = await cli(BIN, ['start', '-d', '--port', String(server.port), '--text-port', String(server.textPort)], { PUSHPORT_RUN_DIR: server.runDir });
+    expect(again.code).toBe(1);
+    expect(again.output).toContain('is already running');
+    expect(again.output).not.toContain('already in use');
+    await server.stop();
+  }, 30_000);
+
   it('explains a bad flag in one line and exits 2; --help documents the settings', async () => {
     const bad = await cli(BIN, ['start', '--prot', '9'], { PUSHPORT_RUN_DIR: runDir() });
     expect(bad).toEqual({ code: 2, output: 'pushport: unknown option --prot (see --help)\n' });
