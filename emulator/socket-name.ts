@@ -7,6 +7,11 @@ export interface SocketName {
   port: number;
 }
 
+/** Builds a listen address, bracketing an IPv6 host: `text://[::1]:5678`. */
+export function formatSocketName(scheme: string, host: string, port: number): string {
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** Parses `text://0.0.0.0:5678` (IPv6 as `[::]:1234`); throws with the expected form on a bad address. */
 export function parseSocketName(name: string): SocketName {
   const match = /^([a-z][a-z0-9+.-]*):\/\/(\[[^\]]+\]|[^:/]+):(\d+)$/i.exec(name);

@@ -34,6 +34,15 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Reads one whole-number setting (a string or a number); throws ConfigError `NAME must be <rule>, got "raw"`. */
+export function wholeSetting(name: string, raw: unknown, min: number, max: number, rule = `a whole number from ${min} to ${max}`): number {
+  const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be ${rule}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
 /** Reads limits from environment-style settings (strings), falling back to the defaults; throws ConfigError. */
 export function limitsFrom(settings: Readonly<Record<string, unknown>>): Limits {
   const limits: Limits = { ...defaultLimits };
@@ -41,10 +50,7 @@ export function limitsFrom(settings: Readonly<Record<string, unknown>>): Limits 
     const name = settingNames[key];
     const raw = settings[name];
     if (raw === undefined || raw === '') continue;
-    const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
-    if (!Number.isSafeInteger(value) || value < 1) {
-      throw new ConfigError(`${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
-    }
+    const value = wholeSetting(name, raw, 1, Number.MAX_SAFE_INTEGER, 'a positive whole number');
     limits[key] = value;
   }
   return limits;

@@ -1,4 +1,4 @@
-import { ConfigError, limitsFrom, type PushAppSettings } from '../src/index.ts';
+import { ConfigError, limitsFrom, wholeSetting, type PushAppSettings } from '../src/index.ts';
 import type { PushHub } from './push-hub.ts';
 
 /** The Worker's bindings and settings (wrangler.toml [vars], secrets, .dev.vars). */
@@ -33,20 +33,10 @@ export function settingsFrom(env: Env): PushAppSettings {
 
 /** How many shards the uids are spread over (SHARDS, default 1). */
 export function shardCount(env: Env): number {
-  const raw = env.SHARDS ?? '1';
-  const count = Number(raw);
-  if (!Number.isSafeInteger(count) || count < 1 || count > 1024) {
-    throw new ConfigError(`SHARDS must be a whole number from 1 to 1024, got ${JSON.stringify(raw)}`);
-  }
-  return count;
+  return wholeSetting('SHARDS', env.SHARDS ?? '1', 1, 1024);
 }
 
 /** The idle timeout in milliseconds (IDLE_TIMEOUT_SECONDS; 0 = off). */
 export function idleTimeoutMs(env: Env): number {
-  const raw = env.IDLE_TIMEOUT_SECONDS ?? '0';
-  const seconds = Number(raw);
-  if (!Number.isSafeInteger(seconds) || seconds < 0) {
-    throw new ConfigError(`IDLE_TIMEOUT_SECONDS must be a whole number of seconds (0 = off), got ${JSON.stringify(raw)}`);
-  }
-  return seconds * 1000;
+  return wholeSetting('IDLE_TIMEOUT_SECONDS', env.IDLE_TIMEOUT_SECONDS ?? '0', 0, Number.MAX_SAFE_INTEGER / 1000, 'a whole number of seconds (0 = off)') * 1000;
 }

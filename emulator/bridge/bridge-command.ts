@@ -1,5 +1,6 @@
 import { ConfigError, defaultLimits } from '../../src/index.ts';
 import { log } from '../log.ts';
+import { isLoopback } from '../push/config.ts';
 import { startBridge } from './bridge.ts';
 
 const usage = `Usage: pushport bridge --to <deployment URL> [--token <PUSH_TOKEN>] [--listen 127.0.0.1:5678] [--max-line-bytes N]
@@ -34,7 +35,7 @@ export async function runBridgeCommand(args: string[]): Promise<void> {
   const host = match[1]!;
   const maxLineBytes = Number(option(args, '--max-line-bytes') ?? defaultLimits.maxMessageBytes);
   if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1) throw new ConfigError('--max-line-bytes must be a positive whole number');
-  const requireToken = !(host === 'localhost' || host === '::1' || host.startsWith('127.'));
+  const requireToken = !isLoopback(host);
   const worker = startBridge({ host, port: Number(match[2]), to, token, maxLineBytes, requireToken });
   const bound = worker.address();
   log(`pushport bridge listening on ${host}:${bound?.port ?? match[2]}, pushing to ${to}${requireToken ? ' (token line required)' : ''}`);

@@ -1,5 +1,6 @@
 import { HttpTarget, TextPushSession, type PushTarget } from '../../src/index.ts';
 import type { TcpConnection } from '../tcp-connection.ts';
+import { formatSocketName } from '../socket-name.ts';
 import { Worker } from '../worker.ts';
 
 /** Where the bridge listens and which edge deployment it pushes into. */
@@ -26,7 +27,7 @@ const sessions = new WeakMap<TcpConnection, TextPushSession>();
  * connection has its own upstream queue, so its lines keep their order and pipelined ones share a batch.
  */
 export function startBridge(options: BridgeOptions, makeTarget?: () => PushTarget): Worker {
-  const worker = new Worker(`text://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`);
+  const worker = new Worker(formatSocketName('text', options.host, options.port));
   worker.name = 'pushport-bridge';
   worker.onConnect = (connection) => {
     // A line may end in \r\n: room for both bytes on top of the message limit.

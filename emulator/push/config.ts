@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, limitsFrom, type Limits } from '../../src/index.ts';
+import { ConfigError, limitsFrom, wholeSetting, type Limits } from '../../src/index.ts';
 
 /** Everything the local push server runs with. */
 export interface PushServerConfig {
@@ -66,15 +66,9 @@ function readConfigFile(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function whole(name: string, raw: unknown, min: number, max: number): number {
-  const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
 
-const loopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
+/** Whether a host is this machine only (what the text port may serve without a token). */
+export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
 /**
  * The push server's configuration: flags win over the environment, which wins over the config file
@@ -91,18 +85,18 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
 
   const config: PushServerConfig = {
     host: String(get('HOST', '127.0.0.1')),
-    port: whole('PORT', get('PORT', 1234), 0, 65535),
+    port: wholeSetting('PORT', get('PORT', 1234), 0, 65535),
     textHost: String(get('TEXT_HOST', '127.0.0.1')),
-    textPort: whole('TEXT_PORT', get('TEXT_PORT', 5678), 0, 65535),
-    count: whole('COUNT', get('COUNT', 1), 1, 64),
+    textPort: wholeSetting('TEXT_PORT', get('TEXT_PORT', 5678), 0, 65535),
+    count: wholeSetting('COUNT', get('COUNT', 1), 1, 64),
     token: (get('PUSH_TOKEN', '') as string) || undefined,
     clientSecret: (get('CLIENT_SECRET', '') as string) || undefined,
-    heartbeatSeconds: whole('HEARTBEAT_SECONDS', get('HEARTBEAT_SECONDS', 30), 0, 86400),
-    maxSendBufferBytes: whole('MAX_SEND_BUFFER_BYTES', get('MAX_SEND_BUFFER_BYTES', 4 * 1024 * 1024), 1024, 2 ** 31),
+    heartbeatSeconds: wholeSetting('HEARTBEAT_SECONDS', get('HEARTBEAT_SECONDS', 30), 0, 86400),
+    maxSendBufferBytes: wholeSetting('MAX_SEND_BUFFER_BYTES', get('MAX_SEND_BUFFER_BYTES', 4 * 1024 * 1024), 1024, 2 ** 31),
     limits: limitsFrom(merged),
   };
   // The reference's text port answers anyone who reaches it; beyond loopback that must take a token.
-  if (!loopback(config.textHost) && !config.token) {
+  if (!isLoopback(config.textHost) && !config.token) {
     throw new ConfigError(`the text port on ${config.textHost} would let anyone push: set PUSH_TOKEN (--push-token) as well, and send it as each connection's first line`);
   }
   if (config.port === config.textPort && config.port !== 0) {
@@ -113,7 +107,7 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
 
 /** Whether text-port connections must start with the token line (only beyond loopback). */
 export function textPortNeedsToken(config: PushServerConfig): boolean {
-  return !loopback(config.textHost);
+  return !isLoopback(config.textHost);
 }
 
 const docs: Record<Name, string> = {

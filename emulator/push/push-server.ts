@@ -4,6 +4,7 @@ import {
 } from '../../src/index.ts';
 import { describeError, log } from '../log.ts';
 import { HttpResponse } from '../protocols/http.ts';
+import { formatSocketName } from '../socket-name.ts';
 import { TcpConnection } from '../tcp-connection.ts';
 import { Worker } from '../worker.ts';
 import { textPortNeedsToken, type PushServerConfig } from './config.ts';
@@ -13,7 +14,6 @@ import { pidFileFor, relaySocketFor } from './run-dir.ts';
 import { SocketRelay } from './socket-relay.ts';
 
 const alone: Relay = { peers: 0, ask: async () => [] };
-const address = (host: string, port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
 
 /**
  * The ready push server on the emulator: `count` processes share the WebSocket + HTTP port and the text
@@ -24,7 +24,7 @@ export function definePushServer(config: PushServerConfig): Worker {
   // One knob for what may arrive: a text line, or a WebSocket message (room for a line's \r\n).
   TcpConnection.defaultMaxPackageSize = config.limits.maxMessageBytes + 2;
   Worker.pidFile = pidFileFor(config.port);
-  const main = new Worker(`websocket://${address(config.host, config.port)}`);
+  const main = new Worker(formatSocketName('websocket', config.host, config.port));
   main.name = 'pushport';
   main.count = config.count;
   // Every process binds its own socket: the kernel spreads clients, and a reload never stops accepting.
@@ -81,7 +81,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     closeRelay();
   };
 
-  const text = new Worker(`text://${address(config.textHost, config.textPort)}`);
+  const text = new Worker(formatSocketName('text', config.textHost, config.textPort));
   text.name = 'pushport-text';
   text.reusePort = true;
   const sessions = new WeakMap<TcpConnection, TextPushSession>();

@@ -22,6 +22,11 @@ export type HubStats = RegistryCounts & HubCounters;
 /** The limits the hub itself enforces. */
 export type HubLimits = Pick<Limits, 'maxUidBytes' | 'maxConnectionsPerUid'>;
 
+/** Whole-hub figures, all zero: the start of a sum over processes or shards. */
+export function emptyStats(): HubStats {
+  return { connections: 0, identified: 0, uids: 0, ...zeroCounters() };
+}
+
 /** A fresh set of counters, all zero. */
 export function zeroCounters(): HubCounters {
   return { pushes: 0, delivered: 0, failed: 0, broadcasts: 0 };

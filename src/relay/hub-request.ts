@@ -1,11 +1,10 @@
-import type { Hub, HubCounters, HubStats } from '../hub/hub.ts';
+import { emptyStats, type Hub, type HubCounters, type HubStats } from '../hub/hub.ts';
 import type { PushSocket } from '../hub/push-socket.ts';
 import type { RegistryCounts } from '../hub/registry.ts';
 import type { Push } from '../wire/push-message.ts';
 
 /** One operation a process asks of another process's hub; plain data, so it can cross any channel. */
 export type HubRequest =
-  | { op: 'deliver'; uid: string; message: string }
   | { op: 'deliverMany'; pushes: Push[] }
   | { op: 'deliverAll'; message: string }
   | { op: 'online'; uid: string }
@@ -34,8 +33,6 @@ export interface Relay {
 /** Answers a request from this process's own sockets; delivery here counts nothing, the asker counts. */
 export function answerHubRequest<S extends PushSocket>(hub: Hub<S>, request: HubRequest): AnswerOf<HubRequest> {
   switch (request.op) {
-    case 'deliver':
-      return hub.deliver(request.uid, request.message);
     case 'deliverMany':
       return request.pushes.map((p) => hub.deliver(p.uid, p.message));
     case 'deliverAll':
@@ -56,7 +53,7 @@ export function processStats<S extends PushSocket>(hub: Hub<S>): ProcessStats {
 
 /** Adds the processes' shares into whole-server figures, counting a uid online in two processes once. */
 export function mergeStats(shares: ProcessStats[]): HubStats {
-  const total: HubStats = { connections: 0, identified: 0, uids: 0, pushes: 0, delivered: 0, failed: 0, broadcasts: 0 };
+  const total = emptyStats();
   const uids = new Set<string>();
   for (const { counts, counters, uids: list } of shares) {
     total.connections += counts.connections;
