@@ -1,5 +1,5 @@
-import { HttpTarget, TextPushSession, type PushTarget } from '../../src/index.ts';
-import type { TcpConnection } from '../tcp-connection.ts';
+import { HttpTarget, type PushTarget } from '../../src/index.ts';
+import { serveTextPort } from '../push/text-port.ts';
 import { formatSocketName } from '../socket-name.ts';
 import { Worker } from '../worker.ts';
 
@@ -20,8 +20,6 @@ export interface BridgeOptions {
   fetch?: typeof fetch;
 }
 
-const sessions = new WeakMap<TcpConnection, TextPushSession>();
-
 /**
  * The TCP→HTTP bridge: a raw text push port whose lines become pushes on an edge deployment. Each
  * connection has its own upstream queue, so its lines keep their order and pipelined ones share a batch.
@@ -29,19 +27,13 @@ const sessions = new WeakMap<TcpConnection, TextPushSession>();
 export function startBridge(options: BridgeOptions, makeTarget?: () => PushTarget): Worker {
   const worker = new Worker(formatSocketName('text', options.host, options.port));
   worker.name = 'pushport-bridge';
-  worker.onConnect = (connection) => {
-    // A line may end in \r\n: room for both bytes on top of the message limit.
-    connection.maxPackageSize = options.maxLineBytes + 2;
-    const target = makeTarget?.() ?? new HttpTarget({ url: options.to, token: options.token, fetch: options.fetch });
-    sessions.set(connection, new TextPushSession({
-      target,
-      maxUidBytes: 1024,
-      token: options.requireToken ? options.token : undefined,
-      reply: (text) => connection.send(text),
-      close: () => connection.close(),
-    }));
-  };
-  worker.onMessage = (connection, line) => sessions.get(connection)?.line(String(line));
+  serveTextPort(worker, {
+    target: makeTarget ?? (() => new HttpTarget({ url: options.to, token: options.token, fetch: options.fetch })),
+    token: options.requireToken ? options.token : undefined,
+    maxLineBytes: options.maxLineBytes,
+    // The edge holds the uid limit and answers a uid over it with an error; any uid that fits a line may try.
+    maxUidBytes: options.maxLineBytes,
+  });
   worker.listen();
   return worker;
 }

@@ -63,24 +63,28 @@ export function createHttpAcceptor(worker: Worker): Acceptor {
   server.on('clientError', (_error, socket: Socket) => socket.destroy());
   return (socket) => {
     const waiting: ServerResponse[] = [];
-    const connection = new TcpConnection(worker, socket, null, {
-      send: (data, done) => respond(waiting.shift(), data, done),
-      close: () => socket.end(),
-      destroy: () => socket.destroy(),
-      pause: () => socket.pause(),
-      resume: () => socket.resume(),
-    });
+    const connection = new TcpConnection(worker, socket, () => ({
+      // node:http writes the bytes itself: a reply is handed over whole, not encoded by us.
+      encode: (data) => {
+        respond(waiting.shift(), data);
+        return null;
+      },
+      write: () => {},
+      close: () => void socket.end(),
+      pause: () => void socket.pause(),
+      resume: () => void socket.resume(),
+    }));
     connections.set(socket, { connection, waiting });
     server.emit('connection', socket);
   };
 }
 
-function respond(response: ServerResponse | undefined, data: unknown, done: () => void): void {
+function respond(response: ServerResponse | undefined, data: unknown): void {
   // A send() without a request to answer has nowhere to go in HTTP.
   if (!response) return;
   const reply = data instanceof HttpResponse ? data : new HttpResponse(200, { 'Content-Type': 'text/html;charset=utf-8' }, Buffer.isBuffer(data) ? data : String(data));
   response.writeHead(reply.status, reply.headers);
-  response.end(reply.body, done);
+  response.end(reply.body);
 }
 
 function readBody(request: IncomingMessage, limit: number, done: (body: string | null) => void): void {

@@ -1,12 +1,13 @@
-import type { WebSocket } from 'ws';
+import type { Socket } from 'node:net';
+import type { WebSocketLiveness } from '../transports/websocket-transport.ts';
 
 /**
  * Protocol-level heartbeat (a pushport extension): every `seconds`, each client gets a ping frame, and one
- * that has not answered the previous ping (browsers do so by themselves) is cut off, so dead peers
- * do not hold memory or count as online.
+ * that has not been heard from since the previous ping (browsers answer pings by themselves) is cut off, so
+ * dead peers do not hold memory or count as online. One timer per worker, not one per client.
  */
 export class WebSocketHeartbeat {
-  private readonly alive = new Map<WebSocket, boolean>();
+  private readonly watched = new Set<WebSocketLiveness>();
   private timer: NodeJS.Timeout | undefined;
   private readonly seconds: () => number;
 
@@ -14,15 +15,12 @@ export class WebSocketHeartbeat {
     this.seconds = seconds;
   }
 
-  /** Watches a new client. */
-  watch(ws: WebSocket): void {
+  /** Watches a new client until its socket closes. */
+  watch(live: WebSocketLiveness, socket: Socket): void {
     const seconds = this.seconds();
     if (seconds <= 0) return;
-    this.alive.set(ws, true);
-    const heard = () => this.alive.has(ws) && this.alive.set(ws, true);
-    ws.on('pong', heard);
-    ws.on('message', heard);
-    ws.once('close', () => this.alive.delete(ws));
+    this.watched.add(live);
+    socket.once('close', () => this.watched.delete(live));
     if (!this.timer) {
       this.timer = setInterval(() => this.beat(), seconds * 1000);
       this.timer.unref();
@@ -30,16 +28,16 @@ export class WebSocketHeartbeat {
   }
 
   private beat(): void {
-    for (const [ws, alive] of this.alive) {
-      if (!alive) {
-        this.alive.delete(ws);
-        ws.terminate();
+    for (const live of this.watched) {
+      if (!live.alive) {
+        this.watched.delete(live);
+        live.cut();
         continue;
       }
-      this.alive.set(ws, false);
-      ws.ping();
+      live.alive = false;
+      live.ping();
     }
-    if (this.alive.size === 0) {
+    if (this.watched.size === 0) {
       clearInterval(this.timer);
       this.timer = undefined;
     }

@@ -1,12 +1,12 @@
 import { getRequestListener } from '@hono/node-server';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { safeCall } from '../callbacks.ts';
-import { log } from '../log.ts';
 import { TcpConnection } from '../tcp-connection.ts';
+import { websocketTransport } from '../transports/websocket-transport.ts';
+import { acceptResponse, checkHandshake } from '../websocket/handshake.ts';
 import type { Worker } from '../worker.ts';
-import { HttpRequest } from './http.ts';
+import { HttpRequest, HttpResponse } from './http.ts';
 import { WebSocketHeartbeat } from './websocket-heartbeat.ts';
 import { decideUpgrade, refuseUpgrade } from './websocket-upgrade.ts';
 
@@ -14,12 +14,13 @@ import { decideUpgrade, refuseUpgrade } from './websocket-upgrade.ts';
 export type Acceptor = (socket: Socket) => void;
 
 /**
- * `websocket://`: node:http reads the handshake on our own socket, `ws` takes over; any path is accepted.
- * Plain HTTP requests go to `onRequest` when set (a pushport extension), else get 400.
+ * `websocket://`: node:http reads the handshake on our own socket, then our frame reader and writer take over
+ * the socket (any path is accepted). Plain HTTP requests go to `onRequest` when set (a pushport extension),
+ * else get 400. Frames are ours rather than the `ws` library's because an open connection must cost little:
+ * a `ws` WebSocket adds a stream-based receiver and a sender to each socket, which measured about 4.7 KB per
+ * idle connection here, more than the whole budget of a pushport connection.
  */
 export function createWebSocketAcceptor(worker: Worker): Acceptor {
-  // noServer: ws never listens, so our listener, connection table and limits stay in charge.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: TcpConnection.defaultMaxPackageSize, perMessageDeflate: false });
   const heartbeat = new WebSocketHeartbeat(() => worker.pingInterval);
   let listener: { handler: Worker['onRequest']; serve: (req: IncomingMessage, res: ServerResponse) => void } | undefined;
   const handshakes = createServer((request, response) => {
@@ -33,32 +34,18 @@ export function createWebSocketAcceptor(worker: Worker): Acceptor {
     response.end('This is a WebSocket service: connect with a WebSocket client.\n');
   });
   handshakes.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
+    const bad = checkHandshake(request);
+    if (bad) return refuseUpgrade(socket, new HttpResponse(bad.status, { 'Content-Type': 'text/plain' }, `${bad.reason}\n`));
     void decideUpgrade(worker, request).then((verdict) => {
       if (socket.destroyed) return;
       if ('refuse' in verdict) return refuseUpgrade(socket, verdict.refuse);
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        const connection = attach(worker, socket, ws);
-        Object.assign(connection, verdict.accept);
-        heartbeat.watch(ws);
-        safeCall('onWebSocketConnect', worker.onWebSocketConnect, connection, new HttpRequest(request, ''));
-      });
+      socket.write(acceptResponse(request));
+      const connection = new TcpConnection(worker, socket, websocketTransport(socket, head, (live, s) => heartbeat.watch(live, s)));
+      Object.assign(connection, verdict.accept);
+      if (worker.onWebSocketConnect) safeCall('onWebSocketConnect', worker.onWebSocketConnect, connection, new HttpRequest(request, ''));
     });
   });
   // A garbled handshake costs only that socket.
   handshakes.on('clientError', (_error, socket: Socket) => socket.destroy());
   return (socket) => handshakes.emit('connection', socket);
-}
-
-function attach(worker: Worker, socket: Socket, ws: WebSocket): TcpConnection {
-  const connection = new TcpConnection(worker, socket, null, {
-    send: (data, done) => ws.send(Buffer.isBuffer(data) ? data : String(data), done),
-    close: (code = 1000, reason) => ws.close(code, reason),
-    destroy: () => ws.terminate(),
-    pause: () => ws.pause(),
-    resume: () => ws.resume(),
-  });
-  ws.on('message', (data: Buffer, isBinary: boolean) => connection.deliver(isBinary ? data : data.toString('utf8')));
-  // ws closes the socket itself on a protocol error or an oversize message (1009); we only record why.
-  ws.on('error', (error) => log(`websocket connection ${connection.id} closed: ${error.message}`));
-  return connection;
 }

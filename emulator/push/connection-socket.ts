@@ -1,35 +1,33 @@
 import type { PushSocket } from '../../src/index.ts';
 import type { TcpConnection } from '../tcp-connection.ts';
 
-const sockets = new WeakMap<TcpConnection, ConnectionSocket>();
+const HUB_SOCKET = Symbol('pushport.hubSocket');
 
-/** An emulator WebSocket connection as the hub sees it; a reader too slow to keep up is cut off. */
+/**
+ * An emulator WebSocket connection as the hub sees it. The connection's one send-buffer limit
+ * (`maxSendBufferSize`) decides when a reader is too slow: a push it cannot take now cuts it off, and that
+ * push is not counted as delivered.
+ */
 export class ConnectionSocket implements PushSocket {
   readonly id: string;
   private readonly connection: TcpConnection;
-  private readonly maxBufferBytes: number;
 
-  private constructor(connection: TcpConnection, maxBufferBytes: number) {
+  private constructor(connection: TcpConnection) {
     this.connection = connection;
     this.id = String(connection.id);
-    this.maxBufferBytes = maxBufferBytes;
   }
 
-  /** The one hub socket of a connection. */
-  static of(connection: TcpConnection, maxBufferBytes: number): ConnectionSocket {
-    let socket = sockets.get(connection);
-    if (!socket) sockets.set(connection, (socket = new ConnectionSocket(connection, maxBufferBytes)));
-    return socket;
+  /** The one hub socket of a connection, kept on the connection itself. */
+  static of(connection: TcpConnection): ConnectionSocket {
+    return (connection[HUB_SOCKET] as ConnectionSocket | undefined) ?? (connection[HUB_SOCKET] = new ConnectionSocket(connection));
   }
 
   send(message: string): boolean {
     if (this.connection.status !== 'established') return false;
-    // Memory stays bounded: a client that cannot take this message now is dropped, and the push is not counted.
-    if (this.connection.getSendBufferQueueSize() + Buffer.byteLength(message) > this.maxBufferBytes) {
-      this.connection.destroy();
-      return false;
-    }
-    return this.connection.send(message);
+    if (this.connection.send(message)) return true;
+    // Memory stays bounded: a client whose send buffer is full is dropped rather than buffered without end.
+    this.connection.destroy();
+    return false;
   }
 
   close(code: number, reason: string): void {

@@ -1,17 +1,15 @@
 import {
-  CloseCode, Hub, MemoryRegistry, RelayedTarget, TextPushSession, answerHubRequest, createPushApp, decideConnect,
-  type Relay,
+  CloseCode, Hub, MemoryRegistry, RelayedTarget, answerHubRequest, createPushApp, decideConnect, type Relay,
 } from '../../src/index.ts';
 import { describeError, log } from '../log.ts';
 import { HttpResponse } from '../protocols/http.ts';
 import { formatSocketName } from '../socket-name.ts';
-import { TcpConnection } from '../tcp-connection.ts';
 import { Worker } from '../worker.ts';
 import { textPortNeedsToken, type PushServerConfig } from './config.ts';
 import { ConnectionSocket } from './connection-socket.ts';
-import { batchedReplies } from './reply-batcher.ts';
 import { pidFileFor, relaySocketFor } from './run-dir.ts';
 import { SocketRelay } from './socket-relay.ts';
+import { serveTextPort } from './text-port.ts';
 
 const alone: Relay = { peers: 0, ask: async () => [] };
 
@@ -21,8 +19,6 @@ const alone: Relay = { peers: 0, ask: async () => [] };
  * Returns the main Worker; call Worker.runAll() next.
  */
 export function definePushServer(config: PushServerConfig): Worker {
-  // One knob for what may arrive: a text line, or a WebSocket message (room for a line's \r\n).
-  TcpConnection.defaultMaxPackageSize = config.limits.maxMessageBytes + 2;
   Worker.pidFile = pidFileFor(config.port);
   const main = new Worker(formatSocketName('websocket', config.host, config.port));
   main.name = 'pushport';
@@ -49,7 +45,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     closeRelay = () => socketRelay.close();
   }
   const target = new RelayedTarget(hub, relay);
-  const socketOf = (connection: TcpConnection) => ConnectionSocket.of(connection, config.maxSendBufferBytes);
+  const socketOf = ConnectionSocket.of;
 
   const app = createPushApp({ settings: () => ({ token: config.token, limits: config.limits }), target: () => target });
   main.onRequest = app.fetch;
@@ -64,7 +60,10 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     return { pushUid: decision.uid };
   };
   main.onConnect = (connection) => {
-    connection.maxSendBufferSize = config.maxSendBufferBytes + config.limits.maxMessageBytes;
+    // What a client may send (its uid, or ping) and how far behind its reading may fall before it is cut off.
+    connection.maxPackageSize = config.limits.maxMessageBytes;
+    // One limit for a slow reader, but never below one whole message and its frame header.
+    connection.maxSendBufferSize = Math.max(config.maxSendBufferBytes, config.limits.maxMessageBytes + 14);
     hub.connect(socketOf(connection));
   };
   main.onWebSocketConnect = (connection) => {
@@ -84,16 +83,9 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   const text = new Worker(formatSocketName('text', config.textHost, config.textPort));
   text.name = 'pushport-text';
   text.reusePort = true;
-  const sessions = new WeakMap<TcpConnection, TextPushSession>();
-  const token = textPortNeedsToken(config) ? config.token : undefined;
-  text.onConnect = (connection) => {
-    sessions.set(connection, new TextPushSession({
-      target, token, maxUidBytes: config.limits.maxUidBytes,
-      reply: batchedReplies((lines) => connection.send(lines)),
-      // After the replies already queued for this tick.
-      close: () => process.nextTick(() => connection.close()),
-    }));
-  };
-  text.onMessage = (connection, line) => sessions.get(connection)?.line(String(line));
+  serveTextPort(text, {
+    target, token: textPortNeedsToken(config) ? config.token : undefined,
+    maxLineBytes: config.limits.maxMessageBytes, maxUidBytes: config.limits.maxUidBytes,
+  });
   text.listen();
 }

@@ -6,8 +6,8 @@ import type { Push } from '../wire/push-message.ts';
  * on the edge it is the Durable Object stubs. Each count is of connections reached.
  */
 export interface PushTarget {
-  /** Delivers to every connection of one uid. */
-  push(uid: string, message: string): Promise<number>;
+  /** Delivers to every connection of one uid; a local hub answers at once, without a promise. */
+  push(uid: string, message: string): number | Promise<number>;
   /** Delivers many pushes, answering each in order. */
   pushMany(pushes: Push[]): Promise<number[]>;
   /** Delivers to every identified connection. */

@@ -76,7 +76,7 @@ export class Hub<S extends PushSocket = PushSocket> {
     const current = this.registry.uidOf(socket);
     if (current !== undefined) return current === uid;
     // Past the per-uid limit the oldest tab goes: it is the likeliest to be stale, and a new tab must work.
-    const held = this.registry.socketsOf(uid);
+    const held = [...this.registry.socketsOf(uid)];
     for (let i = 0; i <= held.length - this.limits.maxConnectionsPerUid; i++) {
       this.drop(held[i]!, CloseCode.policy, 'too many connections for this uid; the oldest was closed');
     }
@@ -139,14 +139,14 @@ export class Hub<S extends PushSocket = PushSocket> {
 
   /** Closes every connection of a uid; returns how many were closed. */
   kick(uid: string, reason = 'disconnected by the server'): number {
-    const sockets = this.registry.socketsOf(uid);
+    const sockets = [...this.registry.socketsOf(uid)];
     for (const socket of sockets) this.drop(socket, CloseCode.normal, reason);
     return sockets.length;
   }
 
   /** How many live connections a uid holds. */
   online(uid: string): number {
-    return this.registry.socketsOf(uid).length;
+    return this.registry.socketsOf(uid).size;
   }
 
   /** Connection counts and counters, as one object. */

@@ -20,8 +20,8 @@ export interface UidRegistry<S extends PushSocket = PushSocket> {
   remove(socket: S): string | undefined;
   /** The uid a connection holds, if identified. */
   uidOf(socket: S): string | undefined;
-  /** The live connections of one uid, oldest first. */
-  socketsOf(uid: string): readonly S[];
+  /** The live connections of one uid, oldest first: a live view, so copy it before closing any. */
+  socketsOf(uid: string): ReadonlySet<S>;
   /** Every identified connection. */
   identified(): Iterable<S>;
   /** Every uid online. */
@@ -29,6 +29,8 @@ export interface UidRegistry<S extends PushSocket = PushSocket> {
   /** How many connections, identified connections and uids there are. */
   counts(): RegistryCounts;
 }
+
+const NONE: ReadonlySet<never> = new Set<never>();
 
 /** The plain in-memory registry: a map of uid → connections, in connection order. */
 export class MemoryRegistry<S extends PushSocket = PushSocket> implements UidRegistry<S> {
@@ -69,9 +71,9 @@ export class MemoryRegistry<S extends PushSocket = PushSocket> implements UidReg
     return this.byId.get(socket.id)?.uid;
   }
 
-  socketsOf(uid: string): readonly S[] {
-    const set = this.byUid.get(uid);
-    return set ? [...set] : [];
+  socketsOf(uid: string): ReadonlySet<S> {
+    // No copy: a push reads this set, and a push must not allocate.
+    return this.byUid.get(uid) ?? (NONE as ReadonlySet<S>);
   }
 
   *identified(): Iterable<S> {

@@ -20,10 +20,10 @@ export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTar
     this.relay = relay;
   }
 
-  push(uid: string, message: string): Promise<number> {
+  push(uid: string, message: string): number | Promise<number> {
     // Delivered here at once, so pushes to local sockets keep their order whatever the peers do.
     const local = this.hub.deliver(uid, message);
-    if (this.relay.peers === 0) return Promise.resolve(this.hub.record(local));
+    if (this.relay.peers === 0) return this.hub.record(local);
     return new Promise((resolve, reject) => {
       this.waiting.push({ push: { uid, message }, local, resolve, reject });
       // Pushes made in the same tick (a pipelined text stream) cross to the peers as one request.

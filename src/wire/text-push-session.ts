@@ -12,7 +12,19 @@ export interface TextPushSessionOptions {
   reply(text: string): void;
   /** Closes the connection once the replies before it are written. */
   close(): void;
+  /** Told each time an answer that was waiting arrives (a runtime may resume reading then). */
+  settled?(): void;
 }
+
+/** One line's answer: the reply to write, and whether the connection must close after it. */
+export interface LineAnswer {
+  reply: string;
+  close?: boolean;
+}
+
+const answerOk: LineAnswer = { reply: 'ok' };
+const answerFail: LineAnswer = { reply: 'fail' };
+const badToken: LineAnswer = { reply: 'error invalid token', close: true };
 
 function reasonOf(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
@@ -20,54 +32,95 @@ function reasonOf(err: unknown): string {
 
 /**
  * One connection of the text push port: each line is a push answered `ok` (delivered), `fail` (nobody
- * online) or `error <reason>`. Pushes start as soon as their line arrives; replies go out in line order.
+ * online) or `error <reason>`, in line order. When the target answers at once (a local hub), so does the
+ * session: no promise per line. Answers that wait (another process, the edge, the token check) hold the
+ * replies after them until they arrive.
  */
 export class TextPushSession {
   private readonly options: TextPushSessionOptions;
-  private tail: Promise<void> = Promise.resolve();
-  private authorised: Promise<boolean> | undefined;
+  // Answers not yet written, oldest first; a slot is null until its answer arrives.
+  private queue: (LineAnswer | null)[] = [];
+  private head = 0;
+  private auth: 'open' | 'none' | Promise<boolean> | 'failed';
   private closed = false;
 
   constructor(options: TextPushSessionOptions) {
     this.options = options;
-    if (options.token === undefined) this.authorised = Promise.resolve(true);
+    this.auth = options.token === undefined ? 'open' : 'none';
   }
 
   /** One line from the client, without its newline. */
   line(text: string): void {
     if (this.closed) return;
     const answer = this.answer(text);
-    this.tail = this.tail.then(async () => {
-      const reply = await answer;
-      if (this.closed || reply === undefined) return;
-      this.options.reply(reply);
-      if (reply === 'error invalid token') {
-        this.closed = true;
-        this.options.close();
-      }
-    });
-  }
-
-  /** Resolves once every reply so far has been written. */
-  settled(): Promise<void> {
-    return this.tail;
-  }
-
-  private answer(text: string): Promise<string | undefined> {
-    if (this.authorised === undefined) {
-      this.authorised = secretsEqual(text.trim(), this.options.token!);
-      return this.authorised.then((ok) => (ok ? 'ok' : 'error invalid token'));
+    if (answer === undefined) return;
+    if (!(answer instanceof Promise)) {
+      if (this.head === this.queue.length) return this.write(answer);
+      this.queue.push(answer);
+      return;
     }
-    // Parse now, push only once the token (if any) has been accepted.
-    const parsed = parsePush(text, this.options.maxUidBytes);
-    return this.authorised.then(async (ok) => {
-      if (!ok) return undefined;
-      if (!parsed.ok) return `error ${parsed.error}`;
-      try {
-        return (await this.options.target.push(parsed.uid, parsed.message)) > 0 ? 'ok' : 'fail';
-      } catch (err) {
-        return `error ${reasonOf(err)}`;
-      }
+    const slot = this.queue.length;
+    this.queue.push(null);
+    void answer.then((value) => {
+      this.queue[slot] = value ?? { reply: '' };
+      this.flush();
+      this.options.settled?.();
     });
+  }
+
+  /** Lines whose answer is still being worked out. */
+  get waiting(): number {
+    return this.queue.length - this.head;
+  }
+
+  private answer(text: string): LineAnswer | Promise<LineAnswer | undefined> | undefined {
+    const auth = this.auth;
+    if (auth === 'open') return this.push(text);
+    if (auth === 'failed') return undefined;
+    if (auth === 'none') {
+      const check = secretsEqual(text.trim(), this.options.token!);
+      this.auth = check;
+      return check.then((ok) => {
+        this.auth = ok ? 'open' : 'failed';
+        return ok ? answerOk : badToken;
+      });
+    }
+    // Parse now, push only once the token has been accepted.
+    return auth.then((ok) => (ok ? this.push(text) : undefined));
+  }
+
+  private push(text: string): LineAnswer | Promise<LineAnswer> {
+    const parsed = parsePush(text, this.options.maxUidBytes);
+    if (!parsed.ok) return { reply: `error ${parsed.error}` };
+    let delivered: number | Promise<number>;
+    try {
+      delivered = this.options.target.push(parsed.uid, parsed.message);
+    } catch (err) {
+      return { reply: `error ${reasonOf(err)}` };
+    }
+    if (typeof delivered === 'number') return delivered > 0 ? answerOk : answerFail;
+    return delivered.then((n) => (n > 0 ? answerOk : answerFail), (err: unknown) => ({ reply: `error ${reasonOf(err)}` }));
+  }
+
+  private flush(): void {
+    while (this.head < this.queue.length && !this.closed) {
+      const answer = this.queue[this.head];
+      if (answer === null || answer === undefined) return;
+      this.queue[this.head++] = null;
+      this.write(answer);
+    }
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    }
+  }
+
+  private write(answer: LineAnswer): void {
+    // An answer for a line the token check refused is empty: the connection is closing anyway.
+    if (answer.reply !== '') this.options.reply(answer.reply);
+    if (answer.close) {
+      this.closed = true;
+      this.options.close();
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TextPushSession, type PushTarget } from '../../../src/index.ts';
 
 /** A target whose pushes resolve when told to, to make them finish out of order. */
@@ -14,6 +14,13 @@ function slowTarget(online: Record<string, number>) {
   return { target, pushed, releaseInReverse: () => pending.splice(0).reverse().forEach((f) => f()) };
 }
 
+/** A target that answers at once, as the local hub does. */
+function localTarget(online: Record<string, number>) {
+  const pushed: string[] = [];
+  const target = { push: (uid: string, message: string) => (pushed.push(message), online[uid] ?? 0) } as unknown as PushTarget;
+  return { target, pushed };
+}
+
 function session(target: PushTarget, token?: string) {
   const replies: string[] = [];
   let closed = false;
@@ -22,16 +29,27 @@ function session(target: PushTarget, token?: string) {
 }
 
 describe('TextPushSession', () => {
+  it('answers at once, in the same call, when the target answers at once', () => {
+    const t = localTarget({ a: 1 });
+    const { s, replies } = session(t.target);
+    for (const line of ['{"uid":"a"}', 'nope', '{"uid":"b"}', '{"x":1}', '', '{"uid":"a","n":2}']) s.line(line);
+    expect(replies).toEqual(['ok', 'error invalid JSON', 'fail', 'error missing uid', 'error empty push', 'ok']);
+    expect(t.pushed).toEqual(['{"uid":"a"}', '{"uid":"b"}', '{"uid":"a","n":2}']);
+    expect(s.waiting).toBe(0);
+  });
+
   it('answers pipelined lines in order even when pushes finish out of order', async () => {
     const t = slowTarget({ a: 1 });
     const { s, replies } = session(t.target);
     for (const line of ['{"uid":"a"}', 'nope', '{"uid":"b"}', '{"x":1}', '{"uid":"boom"}', '', '{"uid":"a","n":2}']) s.line(line);
-    await new Promise((r) => setTimeout(r, 0));
     expect(t.pushed).toHaveLength(4);
+    expect(replies).toEqual([]);
+    expect(s.waiting).toBe(7);
     t.releaseInReverse();
-    await s.settled();
+    await vi.waitFor(() => expect(replies).toHaveLength(7));
     expect(replies).toEqual(['ok', 'error invalid JSON', 'fail', 'error missing uid', 'error upstream failed', 'error empty push', 'ok']);
     expect(t.pushed).toEqual(['{"uid":"a"}', '{"uid":"b"}', '{"uid":"boom"}', '{"uid":"a","n":2}']);
+    expect(s.waiting).toBe(0);
   });
 
   it('wants the token first when one is set, then pushes', async () => {
@@ -39,23 +57,20 @@ describe('TextPushSession', () => {
     const { s, replies, isClosed } = session(t.target, 'secret');
     s.line('secret');
     s.line('{"uid":"a"}');
-    await new Promise((r) => setTimeout(r, 5));
+    await vi.waitFor(() => expect(t.pushed).toHaveLength(1));
     t.releaseInReverse();
-    await s.settled();
-    expect(replies).toEqual(['ok', 'ok']);
+    await vi.waitFor(() => expect(replies).toEqual(['ok', 'ok']));
     expect(isClosed()).toBe(false);
   });
 
   it('closes on a wrong token and pushes nothing after it', async () => {
-    const t = slowTarget({ a: 1 });
+    const t = localTarget({ a: 1 });
     const { s, replies, isClosed } = session(t.target, 'secret');
     s.line('guess');
     s.line('{"uid":"a"}');
-    await s.settled();
+    await vi.waitFor(() => expect(isClosed()).toBe(true));
     s.line('{"uid":"a"}');
-    await s.settled();
     expect(replies).toEqual(['error invalid token']);
-    expect(isClosed()).toBe(true);
     expect(t.pushed).toEqual([]);
   });
 });

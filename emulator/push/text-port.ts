@@ -1,0 +1,90 @@
+import { TextPushSession, type PushTarget } from '../../src/index.ts';
+import type { TcpConnection } from '../tcp-connection.ts';
+import type { Worker } from '../worker.ts';
+
+/** How a text push port is served: where pushes go, the token, and the line limits. */
+export interface TextPortOptions {
+  /** Where pushes go; a function gives each connection a target of its own (the bridge: one upstream queue each). */
+  target: PushTarget | (() => PushTarget);
+  /** When set, a connection's first line must be this token. */
+  token?: string;
+  /** Longest line, without its `\n` or `\r\n`; a longer one closes that connection. */
+  maxLineBytes: number;
+  maxUidBytes: number;
+}
+
+/** Unsent reply bytes past which a connection's lines wait unread until the backend reads its replies. */
+export const REPLY_BACKLOG_BYTES = 256 * 1024;
+/** Lines waiting for an answer (another process, the edge) past which reading also waits. */
+export const WAITING_LINES = 10_000;
+// Room on top of the backlog bound, so a reply is never dropped: reading stops long before this fills.
+const REPLY_BUFFER_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Serves the text push port on `worker` (the push server's and the bridge's): one session per connection,
+ * the replies of a tick joined into one write, and backpressure instead of loss: every line gets exactly one
+ * reply, in order, and a backend that does not read its replies stops being read until it does.
+ */
+export function serveTextPort(worker: Worker, options: TextPortOptions): void {
+  worker.onConnect = (connection) => {
+    connection.maxPackageSize = options.maxLineBytes;
+    connection.maxSendBufferSize = REPLY_BUFFER_BYTES;
+    connection[SESSION] = new TextPortConnection(connection, options);
+  };
+  worker.onMessage = (connection, line) => (connection[SESSION] as TextPortConnection | undefined)?.line(String(line));
+}
+
+const SESSION = Symbol('pushport.textSession');
+const FLUSHED = Buffer.alloc(0);
+
+/** One text-port client: its session, its replies of this tick, and its flow control. */
+class TextPortConnection {
+  private readonly connection: TcpConnection;
+  private readonly session: TextPushSession;
+  private pending = '';
+  private scheduled = false;
+
+  constructor(connection: TcpConnection, options: TextPortOptions) {
+    this.connection = connection;
+    this.session = new TextPushSession({
+      target: typeof options.target === 'function' ? options.target() : options.target,
+      token: options.token,
+      maxUidBytes: options.maxUidBytes,
+      reply: (text) => this.reply(text),
+      // After the replies already queued for this tick.
+      close: () => process.nextTick(() => connection.close()),
+      settled: () => this.maybeResume(),
+    });
+  }
+
+  line(text: string): void {
+    this.session.line(text);
+    if (this.owedBytes() > REPLY_BACKLOG_BYTES || this.session.waiting > WAITING_LINES) this.connection.pauseRecv();
+  }
+
+  /** Reads again once the backlog is under half its bound (or gone), so a slow backend is not flapped. */
+  maybeResume(): void {
+    if (!this.connection.paused) return;
+    if (this.owedBytes() > REPLY_BACKLOG_BYTES / 2 || this.session.waiting > WAITING_LINES / 2) return;
+    this.connection.resumeRecv();
+  }
+
+  private owedBytes(): number {
+    return this.connection.getSendBufferQueueSize() + this.pending.length;
+  }
+
+  private reply(text: string): void {
+    this.pending += `${text}\n`;
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // One write for every reply of this tick: a pipelined burst costs one syscall, not one per line.
+    process.nextTick(() => {
+      this.scheduled = false;
+      const replies = this.pending;
+      this.pending = '';
+      this.connection.send(replies, true);
+      // Reading stopped for this backlog: look again once the socket has handed it all to the kernel.
+      if (this.connection.paused) this.connection.socket.write(FLUSHED, () => this.maybeResume());
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import type { Socket } from 'node:net';
+import { describeError, log } from '../log.ts';
+import type { Protocol } from '../protocols/types.ts';
+import type { TcpConnection, Transport } from '../tcp-connection.ts';
+import { PacketReader } from './packet-reader.ts';
+
+/** Workerman's model: a protocol cuts the byte stream into packets (the reader) and encodes replies (the writer). */
+export function framedTransport(socket: Socket, protocol: Protocol | null): (connection: TcpConnection) => Transport {
+  return (connection) => {
+    const reader = new PacketReader(connection, protocol, (reason) => {
+      log(`closing connection ${connection.id} from ${connection.getRemoteIp()}:${connection.getRemotePort()}: ${reason}`);
+      socket.destroy();
+    });
+    socket.on('data', (chunk: Buffer) => {
+      connection.bytesRead += chunk.length;
+      reader.push(chunk);
+    });
+    return {
+      encode(data, raw) {
+        if (raw || !protocol) return toBytes(data);
+        try {
+          return toBytes(protocol.encode(data, connection));
+        } catch (error) {
+          log(`protocol encode() threw, message dropped: ${describeError(error)}`);
+          return null;
+        }
+      },
+      write: (bytes) => void socket.write(bytes),
+      close: () => void socket.end(),
+      pause() {
+        socket.pause();
+        reader.paused = true;
+      },
+      resume() {
+        reader.paused = false;
+        socket.resume();
+        reader.drain();
+      },
+    };
+  };
+}
+
+/** Bytes of a message: Buffers as they are, anything else as UTF-8 text. */
+export function toBytes(data: unknown): Buffer {
+  return Buffer.isBuffer(data) ? data : Buffer.from(typeof data === 'string' ? data : String(data), 'utf8');
+}

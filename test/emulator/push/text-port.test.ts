@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PushTarget } from '../../../src/index.ts';
+import type { TcpConnection } from '../../../emulator/index.ts';
+import { REPLY_BACKLOG_BYTES, serveTextPort } from '../../../emulator/push/text-port.ts';
+import { openClient, type TestClient } from '../helpers/client.ts';
+import { serve, served, stopServed } from '../helpers/in-process.ts';
+import { waitFor } from '../helpers/processes.ts';
+
+const clients: TestClient[] = [];
+
+afterEach(() => {
+  for (const client of clients.splice(0)) client.socket.destroy();
+  stopServed();
+});
+
+/** A text port on a target where uid `on` is online; records every message pushed. */
+function textPort(maxLineBytes = 1024) {
+  const pushed: string[] = [];
+  const target = { push: (uid: string, message: string) => (uid === 'on' ? (pushed.push(message), 1) : 0) } as unknown as PushTarget;
+  const port = serve('text', (worker) => serveTextPort(worker, { target, maxLineBytes, maxUidBytes: 64 }));
+  return { port, pushed };
+}
+
+async function client(port: number): Promise<TestClient> {
+  const opened = await openClient(port);
+  clients.push(opened);
+  return opened;
+}
+
+describe('the text push port', () => {
+  it('answers every line, in order, to a backend that reads its replies late, and stops reading meanwhile', async () => {
+    const { port, pushed } = textPort();
+    const c = await client(port);
+    // Count replies as they come rather than re-reading megabytes on every poll.
+    let counted = 0;
+    c.socket.on('data', (chunk: Buffer) => {
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) counted++;
+    });
+    c.socket.pause();
+    const bad = '{"uid":true}\n';
+    const lines = 300_000;
+    // Written in slices so the test's own socket buffer stays small; bounded by `lines`.
+    for (let sent = 0; sent < lines; sent += 10_000) c.socket.write(bad.repeat(10_000));
+    for (let i = 0; i < 10; i++) c.socket.write(`{"uid":"on","n":${i}}\n`);
+    const server = await waitFor(() => served()[0]?.connections.values().next().value as TcpConnection | undefined, 'the connection');
+    await waitFor(() => server.paused, 'the server to stop reading');
+    // Memory stays bounded while the backend does not read: the replies owed are capped.
+    expect(server.getSendBufferQueueSize()).toBeLessThanOrEqual(REPLY_BACKLOG_BYTES + 64 * 1024);
+    expect(pushed.length).toBeLessThan(10);
+    c.socket.resume();
+    const expected = lines + 10;
+    await waitFor(() => counted >= expected, 'every reply', 60_000);
+    const replies = c.text().split('\n').slice(0, -1);
+    expect(replies).toHaveLength(expected);
+    expect(replies.slice(0, lines).every((r) => r === 'error uid must be a string or an integer')).toBe(true);
+    expect(replies.slice(lines)).toEqual(Array(10).fill('ok'));
+    expect(pushed).toEqual(Array.from({ length: 10 }, (_, i) => `{"uid":"on","n":${i}}`));
+  }, 90_000);
+
+  it('holds \\n and \\r\\n lines to exactly maxLineBytes, and closes on a longer one', async () => {
+    const { port, pushed } = textPort(32);
+    const exact = `{"uid":"on","p":"${'x'.repeat(32 - 19)}"}`;
+    expect(Buffer.byteLength(exact)).toBe(32);
+    const lf = await client(port);
+    lf.socket.write(`${exact}\n${exact}\r\n`);
+    expect(await lf.waitForText('ok\nok\n')).toBe('ok\nok\n');
+    for (const ending of ['\n', '\r\n']) {
+      const over = await client(port);
+      over.socket.write(`{"uid":"on","p":"${'x'.repeat(32 - 18)}"}${ending}`);
+      await over.closed;
+      expect(over.text()).toBe('');
+    }
+    expect(pushed).toEqual([exact, exact]);
+  });
+});
