@@ -11,7 +11,7 @@ describe('pushport bridge', () => {
     [['bridge', '--to', 'ftp://x'], 'pushport: bridge needs --to <http(s) URL of the deployment>'],
     [['bridge', '--to', 'http://x'], "pushport: bridge needs the deployment's publisher token: --token or PUSH_TOKEN"],
     [['bridge', '--to', 'http://x', '--token', 't', '--listen', 'nowhere'], 'pushport: --listen must be host:port, got "nowhere"'],
-    [['bridge', '--to', 'http://x', '--token', 't', '--lisen', '1'], 'pushport: unknown bridge option --lisen (see pushport bridge --help)'],
+    [['bridge', '--to', 'http://x', '--token', 't', '--lisen', '1'], 'pushport: unknown option --lisen (see pushport bridge --help)'],
   ])('refuses %j in one line with exit 2', async (args, error) => {
     expect(await cli(BIN, args, { PUSH_TOKEN: '' })).toEqual({ code: 2, output: `${error}\n` });
   });
