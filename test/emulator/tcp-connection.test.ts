@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerProtocol, Worker, type TcpConnection } from '../../emulator/index.ts';
 import { serve, stopServed, track } from './helpers/in-process.ts';
 import { openClient, type TestClient } from './helpers/client.ts';
@@ -61,9 +61,17 @@ describe('text framing over a real socket', () => {
         connection.send(line);
       };
     });
-    const c = await client(port);
-    c.socket.write('boom\nafter\n');
-    expect(await c.waitForText('after')).toBe('after\n');
+    // The throw is logged to stdout with its stack, as Workerman does; caught here so it doesn't read as a failure.
+    const logged: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => logged.push(String(chunk)) > 0);
+    try {
+      const c = await client(port);
+      c.socket.write('boom\nafter\n');
+      expect(await c.waitForText('after')).toBe('after\n');
+    } finally {
+      stdout.mockRestore();
+    }
+    expect(logged.join('')).toMatch(/pid:\d+ onMessage failed: Error: user bug\n\s+at /);
   });
 
   it('keeps free properties per connection (the reference stores connection.uid)', async () => {

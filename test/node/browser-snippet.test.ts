@@ -5,6 +5,7 @@ import { cleanup } from '../emulator/helpers/processes.ts';
 import { startPushServer } from '../support/push-server-process.ts';
 import { TextClient } from '../conformance/clients.ts';
 import { startWranglerDev } from './wrangler-process.ts';
+import { missingTool } from '../support/missing-tool.ts';
 
 const executablePath = '/usr/bin/chromium';
 
@@ -47,7 +48,9 @@ async function onlineUid1(httpUrl: string, token: string): Promise<number> {
 }
 
 // CI installs Debian's chromium (.ci/run); a developer machine without it skips these, CI never does.
-describe.skipIf(!hasChromium() && !process.env.CI)('the reference browser snippet in a real browser', () => {
+const skipped = missingTool(hasChromium(), 'chromium', 'apt-get install chromium');
+
+describe.skipIf(skipped !== undefined)(`the reference browser snippet in a real browser${skipped ? ` (${skipped})` : ''}`, () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await chromium.launch({
