@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { TcpConnection } from '../../emulator/index.ts';
-import { openClient } from './helpers/client.ts';
+import { LineClient } from '../support/line-client.ts';
 import { serve, served, stopServed } from './helpers/in-process.ts';
 
 afterEach(() => stopServed());
@@ -14,7 +14,7 @@ describe('connection byte counters', () => {
     const port = serve('text', (worker) => {
       worker.onMessage = (connection: TcpConnection, line: string) => connection.send(`echo ${line}`);
     });
-    const client = await openClient(port);
+    const client = await LineClient.open(port);
     client.socket.write('uid1\n');
     await client.waitForText('echo uid1\n');
     expect(only().bytesRead).toBe(5);

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { registerProtocol, Worker, type TcpConnection } from '../../emulator/index.ts';
 import { serve, stopServed, track } from './helpers/in-process.ts';
-import { openClient, type TestClient } from './helpers/client.ts';
-import { waitFor } from './helpers/processes.ts';
+import { LineClient } from '../support/line-client.ts';
+import { waitFor } from '../support/poll.ts';
 
-const clients: TestClient[] = [];
+const clients: LineClient[] = [];
 
 afterEach(() => {
   for (const client of clients.splice(0)) client.socket.destroy();
@@ -12,8 +12,8 @@ afterEach(() => {
 });
 
 
-async function client(port: number): Promise<TestClient> {
-  const opened = await openClient(port);
+async function client(port: number): Promise<LineClient> {
+  const opened = await LineClient.open(port);
   clients.push(opened);
   return opened;
 }

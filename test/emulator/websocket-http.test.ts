@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HttpResponse, TcpConnection, Worker, type HttpRequest } from '../../emulator/index.ts';
 import { serve, served, stopServed } from './helpers/in-process.ts';
-import { openClient } from './helpers/client.ts';
+import { LineClient } from '../support/line-client.ts';
 
 const sockets: WebSocket[] = [];
 
@@ -61,7 +61,7 @@ describe('websocket://', () => {
     const port = serve('websocket', () => {});
     const response = await fetch(`http://127.0.0.1:${port}/`);
     expect(response.status).toBe(400);
-    const garbage = await openClient(port);
+    const garbage = await LineClient.open(port);
     garbage.socket.write('\x00\x01\x02 not http\r\n\r\n');
     await garbage.closed;
     const ws = await openWs(`ws://127.0.0.1:${port}`);

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { cleanup } from '../emulator/helpers/processes.ts';
 import { startPushServer } from '../support/push-server-process.ts';
-import { TextClient } from '../conformance/clients.ts';
 import { startWranglerDev } from './wrangler-process.ts';
+import { LineClient } from '../support/line-client.ts';
 import { missingTool } from '../support/missing-tool.ts';
 
 const executablePath = '/usr/bin/chromium';
@@ -67,7 +67,7 @@ describe.skipIf(skipped !== undefined)(`the reference browser snippet in a real 
     const server = await startPushServer([], { PUSH_TOKEN: 't' });
     const alerts = await openSnippet(browser, server.wsUrl);
     await expect.poll(() => onlineUid1(server.httpUrl, 't')).toBe(1);
-    const text = await TextClient.open({ textPort: { host: '127.0.0.1', port: server.textPort } } as never);
+    const text = await LineClient.open(server.textPort);
     text.write('{"uid":"uid1","percent":"88%"}\n');
     expect(await text.read()).toEqual(['ok']);
     await expect.poll(() => alerts).toEqual(['{"uid":"uid1","percent":"88%"}']);

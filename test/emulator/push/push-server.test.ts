@@ -1,7 +1,7 @@
-import { connect } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { cleanup, cli, freePort, runDir } from '../helpers/processes.ts';
+import { LineClient } from '../../support/line-client.ts';
 import { BIN, startPushServer, type PushServerProcess } from '../../support/push-server-process.ts';
 
 afterAll(cleanup);
@@ -26,23 +26,15 @@ async function stats(server: PushServerProcess) {
   return (await res.json()) as Record<string, number>;
 }
 
-/** Writes lines on one text connection and collects one reply per line. */
-function pushLines(port: number, lines: string[]): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
-    let buffer = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      const replies = buffer.split('\n');
-      if (replies.length > lines.length) {
-        socket.destroy();
-        resolve(replies.slice(0, lines.length));
-      }
-    });
-    socket.on('error', reject);
-    socket.on('connect', () => socket.write(lines.map((l) => `${l}\n`).join('')));
-  });
+/** Writes lines on one text connection and collects one reply per line (a load test: 20 s at most). */
+async function pushLines(port: number, lines: string[]): Promise<string[]> {
+  const client = await LineClient.open(port);
+  try {
+    client.write(lines.map((l) => `${l}\n`).join(''));
+    return await client.read(lines.length, 20_000);
+  } finally {
+    client.close();
+  }
 }
 
 describe('push server with 4 processes', () => {
