@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HttpResponse, TcpConnection, Worker, type HttpRequest } from '../../emulator/index.ts';
 import { serve, served, stopServed } from './helpers/in-process.ts';
+import { captureLog } from '../support/capture-log.ts';
 import { LineClient } from '../support/line-client.ts';
 
 const sockets: WebSocket[] = [];
@@ -47,8 +48,11 @@ describe('websocket://', () => {
       const big = await openWs(`ws://127.0.0.1:${port}`);
       const good = await openWs(`ws://127.0.0.1:${port}`);
       const closed = new Promise<number>((done) => big.once('close', (code) => done(code)));
-      big.send('x'.repeat(2048));
-      expect(await closed).toBe(1009);
+      const log = await captureLog(async () => {
+        big.send('x'.repeat(2048));
+        expect(await closed).toBe(1009);
+      });
+      expect(log).toMatch(/websocket connection \d+ closed: Max payload size exceeded\n/);
       const reply = nextMessage(good);
       good.send('small');
       expect(await reply).toBe('small');
