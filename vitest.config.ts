@@ -1,4 +1,4 @@
-import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: the Worker inside workerd, and everything that runs on Node.
@@ -8,6 +8,9 @@ const expectations = { requireAssertions: true, poll: { timeout: 5000 } };
 
 export default defineConfig({
   test: {
+    // One line per test as it ends: the default reporter prints a file only when all of it is done, which left
+    // half a minute without output while the multi-process files ran.
+    reporters: ['verbose'],
     projects: [
       {
         plugins: [

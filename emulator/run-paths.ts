@@ -6,6 +6,8 @@ import { settings } from './settings.ts';
 /** Where one program's pid file, log, daemon output and control socket live. */
 export interface RunPaths {
   startFile: string;
+  /** How messages name the program, e.g. `pushport /srv/app.ts` or `pushport on port 1234`. */
+  name: string;
   pidFile: string;
   logFile: string;
   stdoutFile: string;
@@ -29,6 +31,7 @@ export function runPaths(): RunPaths {
   }
   return {
     startFile,
+    name: settings.programName || `pushport ${startFile}`,
     pidFile,
     logFile: settings.logFile || `${base}.log`,
     stdoutFile: settings.stdoutFile || `${base}.stdout.log`,

@@ -12,6 +12,8 @@ export const settings = {
   stopTimeout: 2,
   /** Seconds a graceful stop (`stop -g`) waits for connections to close before SIGKILL. */
   gracefulStopTimeout: 30,
+  /** How messages name the program; empty = `pushport <script path>` (the pushport command sets `pushport`). */
+  programName: '',
   /** True once `runAll()` owns this process (master or child): logs then also go to the log file. */
   managed: false,
 };

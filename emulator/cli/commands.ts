@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { DAEMON_ENV } from '../process/ipc.ts';
 import { runMaster } from '../process/run-master.ts';
 import { runPaths, type RunPaths } from '../run-paths.ts';
@@ -26,34 +27,35 @@ const USAGE_ERROR = 2;
 export async function runCli(workers: Worker[]): Promise<void> {
   const paths = runPaths();
   if (process.env[DAEMON_ENV] === '1') return runMaster(workers, paths, true);
-  // The command comes first; -d / -g may stand anywhere after it, among a program's own flags.
+  // The command comes first; -d / -g may stand anywhere after it, among a program's own flags (hence not strict).
   const [command = '', ...rest] = process.argv.slice(2);
-  const option = rest.find((arg) => arg === '-d' || arg === '-g') ?? '';
-  const name = paths.startFile;
+  const { values } = parseArgs({ args: rest, options: { d: { type: 'boolean' }, g: { type: 'boolean' } }, strict: false, allowPositionals: true });
+  const [daemon, graceful] = [values.d === true, values.g === true];
+  const name = paths.name;
   switch (command) {
     case 'start':
     case 'restart': {
       if (command === 'restart' && runningMasterPid(paths.pidFile)) {
-        const code = await stop(paths, option === '-g');
+        const code = await stop(paths, graceful);
         if (code !== OK) process.exit(code);
       }
       const pid = runningMasterPid(paths.pidFile);
-      if (pid) return fail(`pushport ${name} is already running (master pid ${pid}); use stop, restart or reload`);
-      if (option === '-d' || settings.daemonize) process.exit(await startDaemon(paths));
+      if (pid) return fail(`${name} is already running (master pid ${pid}); use stop, restart or reload`);
+      if (daemon || settings.daemonize) process.exit(await startDaemon(paths));
       return runMaster(workers, paths, false);
     }
     case 'stop':
-      process.exit(await stop(paths, option === '-g'));
+      process.exit(await stop(paths, graceful));
       break;
     case 'reload': {
-      const reply = await ask<{ replaced: number }>(paths, { cmd: 'reload', graceful: option === '-g' }, 120_000);
-      console.log(`pushport ${name} reloaded: ${reply.replaced} processes replaced`);
+      const reply = await ask<{ replaced: number }>(paths, { cmd: 'reload', graceful: graceful }, 120_000);
+      console.log(`${name} reloaded: ${reply.replaced} processes replaced`);
       process.exit(OK);
       break;
     }
     case 'status': {
       const reply = await ask<{ status: StatusReport }>(paths, { cmd: 'status' }, 10_000);
-      console.log(formatStatus(reply.status));
+      console.log(formatStatus(reply.status, Date.now(), paths.name));
       process.exit(OK);
       break;
     }
@@ -75,7 +77,7 @@ function fail(message: string): never {
 }
 
 async function ask<T>(paths: RunPaths, request: Parameters<typeof askMaster>[1], timeoutMs: number): Promise<T> {
-  if (!runningMasterPid(paths.pidFile)) fail(`pushport ${paths.startFile} is not running (no live pid in ${paths.pidFile})`);
+  if (!runningMasterPid(paths.pidFile)) fail(`${paths.name} is not running (no live pid in ${paths.pidFile})`);
   const reply = await askMaster<T>(paths.controlSocket, request, timeoutMs).catch((error: unknown) =>
     fail(`cannot reach the master at ${paths.controlSocket}: ${error instanceof Error ? error.message : String(error)}`),
   );
@@ -87,17 +89,17 @@ async function ask<T>(paths: RunPaths, request: Parameters<typeof askMaster>[1],
 async function stop(paths: RunPaths, graceful: boolean): Promise<number> {
   const pid = runningMasterPid(paths.pidFile);
   if (!pid) {
-    console.error(`pushport ${paths.startFile} is not running (no live pid in ${paths.pidFile})`);
+    console.error(`${paths.name} is not running (no live pid in ${paths.pidFile})`);
     return FAILED;
   }
-  console.log(`pushport ${paths.startFile} is stopping${graceful ? ' gracefully' : ''} …`);
+  console.log(`${paths.name} is stopping${graceful ? ' gracefully' : ''} …`);
   // The control socket is the normal way; a signal still works if the socket is gone.
   await askMaster(paths.controlSocket, { cmd: 'stop', graceful }, 5000).catch(() => process.kill(pid, graceful ? 'SIGQUIT' : 'SIGTERM'));
   const boundMs = ((graceful ? settings.gracefulStopTimeout : settings.stopTimeout) + 10) * 1000;
   if (!(await waitForExit(pid, boundMs))) {
-    console.error(`pushport ${paths.startFile} did not stop within ${boundMs / 1000} s (master pid ${pid})`);
+    console.error(`${paths.name} did not stop within ${boundMs / 1000} s (master pid ${pid})`);
     return FAILED;
   }
-  console.log(`pushport ${paths.startFile} stopped`);
+  console.log(`${paths.name} stopped`);
   return OK;
 }

@@ -24,12 +24,12 @@ export async function startDaemon(paths: RunPaths): Promise<number> {
     const reply = await askMaster<{ state?: string }>(paths.controlSocket, { cmd: 'ping' }, 1000).catch(() => null);
     if (reply?.ok && reply.state !== 'starting') {
       daemon.unref();
-      console.log(`pushport ${paths.startFile} started in daemon mode, master pid ${daemon.pid}`);
+      console.log(`${paths.name} started in daemon mode, master pid ${daemon.pid}`);
       console.log(`log: ${paths.logFile}  output: ${paths.stdoutFile}`);
       return 0;
     }
   }
-  console.error(`pushport ${paths.startFile} failed to start${exited ? '' : ' in time'}; last lines of ${paths.logFile}:`);
+  console.error(`${paths.name} failed to start${exited ? '' : ' in time'}; last lines of ${paths.logFile}:`);
   console.error(tail(paths.logFile, 15));
   if (!exited) daemon.kill('SIGTERM');
   return 1;

@@ -24,8 +24,8 @@ function megabytes(bytes: number): string {
 }
 
 /** The `status` output: a master line, then one row per process. */
-export function formatStatus(report: StatusReport, now = Date.now()): string {
-  const head = `pushport ${report.startFile}\nmaster pid ${report.masterPid}, up ${formatUptime(now - report.startedAt)}, ${report.processes.length} processes`;
+export function formatStatus(report: StatusReport, now = Date.now(), name = `pushport ${report.startFile}`): string {
+  const head = `${name}\nmaster pid ${report.masterPid}, up ${formatUptime(now - report.startedAt)}, ${report.processes.length} processes`;
   const rows = report.processes.map((row) =>
     'unresponsive' in row
       ? [row.pid, row.worker, row.id, '-', '-', '-', '-', 'not answering']

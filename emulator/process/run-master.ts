@@ -45,7 +45,7 @@ export async function runMaster(workers: Worker[], paths: RunPaths, daemon: bool
     await stop(false, 1);
     return;
   }
-  log(`pushport ${paths.startFile} started: master pid ${process.pid}, node ${process.version}`);
+  log(`${paths.name} started: master pid ${process.pid}, node ${process.version}`);
   for (const worker of workers) {
     const mode = worker.reusePort ? 'reusePort' : 'shared socket';
     log(`  worker ${worker.name}  ${worker.getSocketName() || '(no listener)'}  processes ${worker.count}  ${mode}`);

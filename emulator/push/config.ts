@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import type { ParseArgsOptionsConfig } from 'node:util';
 import { ConfigError, limitsFrom, wholeSetting, type Limits } from '../../src/index.ts';
+import { parseFlags } from '../cli/parse-flags.ts';
 
 /** Everything the local push server runs with. */
 export interface PushServerConfig {
@@ -29,23 +31,28 @@ type Name = (typeof names)[number];
 const aliases: Record<string, Name> = { '--token': 'PUSH_TOKEN' };
 
 const flagOf = (name: string) => `--${name.toLowerCase().replaceAll('_', '-')}`;
-const nameOfFlag = new Map<string, Name>([...names.map((n) => [flagOf(n), n] as const), ...Object.entries(aliases)]);
 
-/** Flags that are commands' options, not settings. */
-const commandOptions = new Set(['-d', '-g']);
+// parseArgs options: every setting as its kebab-case flag (a string), --config, and the commands' -d / -g.
+const flagOptions: ParseArgsOptionsConfig = {
+  ...Object.fromEntries(names.map((n) => [flagOf(n).slice(2), { type: 'string' } as const])),
+  ...Object.fromEntries(Object.keys(aliases).map((flag) => [flag.slice(2), { type: 'string' } as const])),
+  config: { type: 'string' },
+  d: { type: 'boolean' },
+  g: { type: 'boolean' },
+};
+const nameOfOption = new Map<string, Name | 'CONFIG'>([
+  ...names.map((n) => [flagOf(n).slice(2), n] as const),
+  ...Object.entries(aliases).map(([flag, n]) => [flag.slice(2), n] as const),
+  ['config', 'CONFIG'],
+]);
 
 /** The settings given as `--flag value` or `--flag=value`; throws ConfigError for an unknown flag or a missing value. */
 export function settingsFromArgs(args: string[]): Partial<Record<Name | 'CONFIG', string>> {
+  const { values } = parseFlags(args, flagOptions, 'see pushport --help');
   const found: Partial<Record<Name | 'CONFIG', string>> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith('-') || commandOptions.has(arg)) continue;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const name = flag === '--config' ? 'CONFIG' : nameOfFlag.get(flag);
-    if (!name) throw new ConfigError(`unknown option ${flag} (see --help)`);
-    const value = inline ?? args[++i];
-    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new ConfigError(`${flag} needs a value`);
-    found[name] = value;
+  for (const [option, value] of Object.entries(values)) {
+    const name = nameOfOption.get(option);
+    if (name && typeof value === 'string') found[name] = value;
   }
   return found;
 }
@@ -83,18 +90,26 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
   for (const name of names) if (flags[name] !== undefined) merged[name] = flags[name];
   const get = (name: Name, fallback: unknown) => merged[name] ?? fallback;
 
-  const config: PushServerConfig = {
-    host: String(get('HOST', '127.0.0.1')),
-    port: wholeSetting('PORT', get('PORT', 1234), 0, 65535),
-    textHost: String(get('TEXT_HOST', '127.0.0.1')),
-    textPort: wholeSetting('TEXT_PORT', get('TEXT_PORT', 5678), 0, 65535),
-    count: wholeSetting('COUNT', get('COUNT', 1), 1, 64),
-    token: (get('PUSH_TOKEN', '') as string) || undefined,
-    clientSecret: (get('CLIENT_SECRET', '') as string) || undefined,
-    heartbeatSeconds: wholeSetting('HEARTBEAT_SECONDS', get('HEARTBEAT_SECONDS', 30), 0, 86400),
-    maxSendBufferBytes: wholeSetting('MAX_SEND_BUFFER_BYTES', get('MAX_SEND_BUFFER_BYTES', 4 * 1024 * 1024), 1024, 2 ** 31),
-    limits: limitsFrom(merged),
-  };
+  let config: PushServerConfig;
+  try {
+    config = {
+      host: String(get('HOST', '127.0.0.1')),
+      port: wholeSetting('PORT', get('PORT', 1234), 0, 65535),
+      textHost: String(get('TEXT_HOST', '127.0.0.1')),
+      textPort: wholeSetting('TEXT_PORT', get('TEXT_PORT', 5678), 0, 65535),
+      count: wholeSetting('COUNT', get('COUNT', 1), 1, 64),
+      token: (get('PUSH_TOKEN', '') as string) || undefined,
+      clientSecret: (get('CLIENT_SECRET', '') as string) || undefined,
+      heartbeatSeconds: wholeSetting('HEARTBEAT_SECONDS', get('HEARTBEAT_SECONDS', 30), 0, 86400),
+      maxSendBufferBytes: wholeSetting('MAX_SEND_BUFFER_BYTES', get('MAX_SEND_BUFFER_BYTES', 4 * 1024 * 1024), 1024, 2 ** 31),
+      limits: limitsFrom(merged),
+    };
+  } catch (error) {
+    // A bad value that came from the config file names the file, as an unknown key in it does.
+    const name = error instanceof ConfigError ? error.message.split(' ')[0]! : '';
+    if (file && name in fromFile && !env[name] && !(name in flags)) throw new ConfigError(`${(error as Error).message} (in ${file})`);
+    throw error;
+  }
   // The reference's text port answers anyone who reaches it; beyond loopback that must take a token.
   if (!isLoopback(config.textHost) && !config.token) {
     throw new ConfigError(`the text port on ${config.textHost} would let anyone push: set PUSH_TOKEN (--push-token) as well, and send it as each connection's first line`);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
-import { cleanup, freePort, launch, waitFor } from '../emulator/helpers/processes.ts';
+import { cleanup, freePort, launch } from '../emulator/helpers/processes.ts';
+import { PROCESS_START_MS, waitFor } from '../support/poll.ts';
 import { startWranglerDev } from '../node/wrangler-process.ts';
 import { BIN } from '../support/push-server-process.ts';
 import { httpCases } from './http-cases.ts';
@@ -14,7 +15,7 @@ describe('conformance: bridge in front of wrangler dev', () => {
     const dev = await startWranglerDev({ PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096' });
     const textPort = await freePort();
     const bridge = launch(BIN, ['bridge', '--listen', `127.0.0.1:${textPort}`, '--to', dev.url, '--max-line-bytes', '4096'], { PUSH_TOKEN: 'conf-token' });
-    await waitFor(() => bridge.output().includes('bridge listening'), 'the bridge to listen');
+    await waitFor(() => bridge.output().includes('bridge listening'), 'the bridge to listen', PROCESS_START_MS);
     target = {
       httpUrl: dev.url, wsUrl: dev.url.replace('http', 'ws'), token: 'conf-token',
       textPort: { host: '127.0.0.1', port: textPort },

@@ -1,6 +1,6 @@
-import { connect as tcpConnect, type Socket } from 'node:net';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
+import { LineClient } from '../support/line-client.ts';
 import type { ConformanceTarget } from './target.ts';
 
 /** A WebSocket client as the reference's browser snippet is: connect, send the uid, collect pushes. */
@@ -44,46 +44,7 @@ export async function online(t: ConformanceTarget, uid: string): Promise<number>
   return (await http(t, 'GET', `/online/${encodeURIComponent(uid)}`)).json.connections;
 }
 
-/** A raw text-port client, like the reference's PHP backend: write lines, read `ok`/`fail`/`error` lines. */
-export class TextClient {
-  readonly socket: Socket;
-  private buffer = '';
-  private readonly lines: string[] = [];
-  readonly ended: Promise<void>;
-
-  private constructor(socket: Socket) {
-    this.socket = socket;
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => {
-      this.buffer += chunk;
-      let at: number;
-      while ((at = this.buffer.indexOf('\n')) >= 0) {
-        this.lines.push(this.buffer.slice(0, at));
-        this.buffer = this.buffer.slice(at + 1);
-      }
-    });
-    this.ended = new Promise((resolve) => socket.once('close', () => resolve()));
-  }
-
-  /** Connects to a target's text port. */
-  static async open(t: ConformanceTarget): Promise<TextClient> {
-    const socket = tcpConnect(t.textPort!.port, t.textPort!.host);
-    await new Promise((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
-    return new TextClient(socket);
-  }
-
-  /** Writes raw text (lines must carry their own newlines). */
-  write(text: string): void {
-    this.socket.write(text);
-  }
-
-  /** Waits for the next `n` reply lines (5 s at most). */
-  async read(n = 1): Promise<string[]> {
-    await expect.poll(() => this.lines.length, { timeout: 5000 }).toBeGreaterThanOrEqual(n);
-    return this.lines.splice(0, n);
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
+/** A raw text-port client on a target, like the reference's PHP backend: write lines, read `ok`/`fail`/`error` lines. */
+export function textClient(t: ConformanceTarget): Promise<LineClient> {
+  return LineClient.open(t.textPort!.port, t.textPort!.host);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TextClient, wsClient } from './clients.ts';
+import { textClient, wsClient } from './clients.ts';
 import type { ConformanceTarget } from './target.ts';
 
 /** The raw text push port cases, for the targets that have one (the emulator and the bridge). */
@@ -9,7 +9,7 @@ export function textCases(target: () => ConformanceTarget, prefix: string): void
   describe('text push port', () => {
     it('does what the reference PHP backend expects: one line in, ok or fail out', async () => {
       const c = await wsClient(target(), uid('php'));
-      const text = await TextClient.open(target());
+      const text = await textClient(target());
       const line = `{"uid":"${uid('php')}","percent":"88%"}`;
       text.write(`${line}\n`);
       expect(await text.read()).toEqual(['ok']);
@@ -22,7 +22,7 @@ export function textCases(target: () => ConformanceTarget, prefix: string): void
 
     it('answers pipelined lines in order, errors included, and stays usable', async () => {
       const c = await wsClient(target(), uid('pipe'));
-      const text = await TextClient.open(target());
+      const text = await textClient(target());
       const push = (n: number) => `{"uid":"${uid('pipe')}","n":${n}}`;
       text.write(`${push(1)}\r\nnot json\n{"x":1}\n{"uid":false}\n\n${push(2)}\n{"uid":"${uid('none')}"}\n${push(3)}\n`);
       expect(await text.read(8)).toEqual(['ok', 'error invalid JSON', 'error missing uid', 'error uid must be a string or an integer',
@@ -34,10 +34,10 @@ export function textCases(target: () => ConformanceTarget, prefix: string): void
 
     it('closes only the connection whose line is over the limit', async () => {
       const c = await wsClient(target(), uid('big'));
-      const big = await TextClient.open(target());
-      const other = await TextClient.open(target());
+      const big = await textClient(target());
+      const other = await textClient(target());
       big.write(`{"uid":"${uid('big')}","pad":"${'p'.repeat(5000)}"}\n`);
-      await big.ended;
+      await big.closed;
       other.write(`{"uid":"${uid('big')}"}\n`);
       expect(await other.read()).toEqual(['ok']);
       await expect.poll(() => c.messages).toEqual([`{"uid":"${uid('big')}"}`]);

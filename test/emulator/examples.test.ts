@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { httpGet } from './helpers/http-get.ts';
-import { alive, cleanup, cli, freePort, launch, listenSockets, masterPid, runDir, textRequest, trackGroup, waitFor } from './helpers/processes.ts';
+import { LineClient } from '../support/line-client.ts';
+import { PROCESS_START_MS, waitFor } from '../support/poll.ts';
+import { alive, cleanup, cli, freePort, launch, listenSockets, masterPid, runDir, trackGroup } from './helpers/processes.ts';
 
 afterEach(cleanup);
 
@@ -11,8 +13,8 @@ describe('the reference programs, run as real processes', () => {
     const httpPort = await freePort();
     const env = { PUSHPORT_RUN_DIR: dir, HOST: '127.0.0.1', HTTP_PORT: String(httpPort) };
     const app = launch('examples/listen-without-reuse-port.ts', ['start'], env);
-    await waitFor(() => app.output().includes('Address already in use'), 'the bind error');
-    const reply = await waitFor(() => httpGet(httpPort).catch(() => null), 'the one listener');
+    await waitFor(() => app.output().includes('Address already in use'), 'the bind error', PROCESS_START_MS);
+    const reply = await waitFor(() => httpGet(httpPort).catch(() => null), 'the one listener', PROCESS_START_MS);
     expect(reply.body).toMatch(/^hello from \d+\n$/);
     expect(listenSockets(httpPort)).toBe(1);
     expect((await cli('examples/listen-without-reuse-port.ts', ['stop'], env)).code).toBe(0);
@@ -23,13 +25,13 @@ describe('the reference programs, run as real processes', () => {
     const [httpPort, textPort] = [await freePort(), await freePort()];
     const env = { PUSHPORT_RUN_DIR: dir, HOST: '127.0.0.1', HTTP_PORT: String(httpPort), TEXT_PORT: String(textPort) };
     const app = launch('examples/listen-with-reuse-port.ts', ['start'], env);
-    await waitFor(() => listenSockets(httpPort) === 4, 'four listeners');
+    await waitFor(() => listenSockets(httpPort) === 4, 'four listeners', PROCESS_START_MS);
     expect(app.output()).not.toContain('Address already in use');
     const pids = new Set<string>();
     for (let i = 0; i < 200 && pids.size < 2; i++) pids.add((await httpGet(httpPort)).body);
     expect(pids.size).toBeGreaterThan(1);
     // The outer text worker shares one inherited socket (bound once by the master).
-    expect(await textRequest(textPort, 'hi')).toMatch(/^hello from \d+$/);
+    expect(await LineClient.request(textPort, 'hi')).toMatch(/^hello from \d+$/);
     expect((await cli('examples/listen-with-reuse-port.ts', ['stop'], env)).code).toBe(0);
   });
 
@@ -48,11 +50,11 @@ describe('the reference programs, run as real processes', () => {
       ws.send('uid1');
       const line = JSON.stringify({ uid: 'uid1', percent: '88%' });
       // The uid message and the push race on two sockets: retry (bounded) until the uid is registered.
-      const reply = await waitFor(async () => ((await textRequest(textPort, line)) === 'ok' ? 'ok' : ''), 'ok');
+      const reply = await waitFor(async () => ((await LineClient.request(textPort, line)) === 'ok' ? 'ok' : ''), 'ok');
       expect(reply).toBe('ok');
       expect(await pushed).toBe(line);
-      expect(await textRequest(textPort, JSON.stringify({ uid: 'nobody' }))).toBe('fail');
-      expect(await textRequest(textPort, 'not json')).toBe('fail');
+      expect(await LineClient.request(textPort, JSON.stringify({ uid: 'nobody' }))).toBe('fail');
+      expect(await LineClient.request(textPort, 'not json')).toBe('fail');
     } finally {
       ws.terminate();
     }

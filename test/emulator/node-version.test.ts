@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { unsupportedNode } from '../../emulator/node-version.ts';
 
@@ -9,5 +12,15 @@ describe('the Node version check', () => {
   it('refuses older Nodes, which would ignore reusePort silently', () => {
     expect(unsupportedNode('20.20.2')).toMatch(/^Node 22\.12 or newer is needed \(SO_REUSEPORT\), but this is Node 20\.20\.2/);
     expect(unsupportedNode('22.11.0')).toMatch(/Node 22\.12 or newer is needed/);
+  });
+
+  // The installed command (dist/bin) and the repo's (bin/, through npm) check before loading anything else;
+  // an old Node is simulated by overwriting process.versions.node before the entry runs.
+  it.each([['dist/bin/pushport.js', 'start'], ['bin/pushport.ts', 'bridge']])('%s %s says so in one line on an old Node', async (entry, command) => {
+    const oldNode = "data:text/javascript,Object.defineProperty(process.versions,'node',{value:'20.20.2'})";
+    const result = await promisify(execFile)(process.execPath, ['--import', oldNode, entry, command], { cwd: resolve(import.meta.dirname, '../..') })
+      .then(() => ({ code: 0, stderr: '' }), (error: { code: number; stderr: string }) => error);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^pushport: Node 22\.12 or newer is needed \(SO_REUSEPORT\), but this is Node 20\.20\.2: [^\n]+\n$/);
   });
 });

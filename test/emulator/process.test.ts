@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openClient } from './helpers/client.ts';
-import { alive, cleanup, cli, freePort, launch, masterPid, runDir, textRequest, trackGroup, waitFor } from './helpers/processes.ts';
+import { LineClient } from '../support/line-client.ts';
+import { PROCESS_START_MS, waitFor } from '../support/poll.ts';
+import { alive, cleanup, cli, freePort, launch, masterPid, runDir, trackGroup } from './helpers/processes.ts';
 
 const APP = 'test/emulator/fixtures/echo-app.ts';
 
@@ -24,28 +25,28 @@ async function childPids(env: Record<string, string>): Promise<number[]> {
 
 async function startForeground(env: Record<string, string>, port: number): Promise<void> {
   launch(APP, ['start'], env);
-  await waitFor(() => textRequest(port, 'ping').catch(() => ''), 'the app to serve');
+  await waitFor(() => LineClient.request(port, 'ping').catch(() => ''), 'the app to serve', PROCESS_START_MS);
 }
 
 describe('process supervision', () => {
   it('respawns a child killed with SIGKILL, and the new one serves', async () => {
     const { port, env } = await setup({ COUNT: '2' });
     await startForeground(env, port);
-    const before = await waitFor(async () => ((await childPids(env)).length === 2 ? childPids(env) : null), 'two children');
+    const before = await waitFor(async () => ((await childPids(env)).length === 2 ? childPids(env) : null), 'two children', PROCESS_START_MS);
     const victim = before[0] ?? 0;
     process.kill(victim, 'SIGKILL');
     const after = await waitFor(async () => {
       const pids = await childPids(env);
       return pids.length === 2 && !pids.includes(victim) ? pids : null;
-    }, 'a replacement');
+    }, 'a replacement', PROCESS_START_MS);
     expect(after).toContain(before[1]);
-    expect(await textRequest(port, 'hi')).toMatch(/^\d+ hi$/);
+    expect(await LineClient.request(port, 'hi')).toMatch(/^\d+ hi$/);
   });
 
   it('stop returns only when the master and every child are gone', async () => {
     const { dir, port, env } = await setup({ COUNT: '3' });
     await startForeground(env, port);
-    const children = await waitFor(async () => ((await childPids(env)).length === 3 ? childPids(env) : null), 'three children');
+    const children = await waitFor(async () => ((await childPids(env)).length === 3 ? childPids(env) : null), 'three children', PROCESS_START_MS);
     const master = masterPid(dir, 'echo-app.ts');
     const stopped = await cli(APP, ['stop'], env);
     expect(stopped.code, stopped.output).toBe(0);
@@ -57,14 +58,14 @@ describe('process supervision', () => {
   it('reload replaces a reusePort child without refusing a single connection', async () => {
     const { port, env } = await setup({ COUNT: '1', REUSE_PORT: '1' });
     await startForeground(env, port);
-    const before = await waitFor(async () => ((await childPids(env)).length === 1 ? childPids(env) : null), 'the child');
+    const before = await waitFor(async () => ((await childPids(env)).length === 1 ? childPids(env) : null), 'the child', PROCESS_START_MS);
     let reloading = true;
     const reload = cli(APP, ['reload'], env).finally(() => (reloading = false));
     const failures: string[] = [];
     let served = 0;
     // Bounded in count; the reload ends it first in practice.
     for (let i = 0; i < 5000 && reloading; i++) {
-      await textRequest(port, `n${i}`).then(() => served++, (error: Error) => failures.push(error.message));
+      await LineClient.request(port, `n${i}`).then(() => served++, (error: Error) => failures.push(error.message));
     }
     const result = await reload;
     expect(result.code, result.output).toBe(0);
@@ -93,7 +94,7 @@ describe('process supervision', () => {
   it('a throwing onWorkerStart is logged, the child exits 250 and is started again', async () => {
     const { env } = await setup({ COUNT: '1', FAIL_START: '1' });
     const app = launch(APP, ['start'], env);
-    await waitFor(() => (app.output().match(/exit with status 250/g) ?? []).length >= 2, 'two failed starts');
+    await waitFor(() => (app.output().match(/exit with status 250/g) ?? []).length >= 2, 'two failed starts', PROCESS_START_MS);
     expect(app.output()).toContain('onWorkerStart failed on purpose');
   });
 });
@@ -105,7 +106,7 @@ describe('daemon CLI', () => {
     expect(started.code, started.output).toBe(0);
     const master = masterPid(dir, 'echo-app.ts');
     trackGroup(master);
-    expect(await textRequest(port, 'hi')).toMatch(/^\d+ hi$/);
+    expect(await LineClient.request(port, 'hi')).toMatch(/^\d+ hi$/);
 
     const again = await cli(APP, ['start', '-d'], env);
     expect(again.code).toBe(1);
@@ -143,7 +144,7 @@ describe('restart and graceful stop', () => {
     trackGroup(after);
     expect(after).not.toBe(before);
     expect(alive(before)).toBe(false);
-    expect(await textRequest(port, 'again')).toMatch(/^\d+ again$/);
+    expect(await LineClient.request(port, 'again')).toMatch(/^\d+ again$/);
     expect((await cli(APP, ['stop'], env)).code).toBe(0);
   });
 
@@ -152,7 +153,7 @@ describe('restart and graceful stop', () => {
     expect((await cli(APP, ['start', '-d'], env)).code).toBe(0);
     const master = masterPid(dir, 'echo-app.ts');
     trackGroup(master);
-    const client = await openClient(port);
+    const client = await LineClient.open(port);
     client.socket.write('hold\n');
     await client.waitForText('hold');
     let stopped = false;
@@ -160,8 +161,9 @@ describe('restart and graceful stop', () => {
       stopped = true;
       return r;
     });
-    // The listener is closed at once, but the open connection keeps its child alive until it leaves.
-    await new Promise((r) => setTimeout(r, 500));
+    // Once the master has begun the graceful stop, the open connection keeps its child, and so the stop, alive.
+    const log = join(dir, 'echo-app.ts.log');
+    await expect.poll(() => existsSync(log) && readFileSync(log, 'utf8').includes('stopping gracefully')).toBe(true);
     expect(stopped).toBe(false);
     client.socket.write('still served\n');
     await client.waitForText('still served');

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerProtocol, Worker, type TcpConnection } from '../../emulator/index.ts';
 import { serve, stopServed, track } from './helpers/in-process.ts';
-import { openClient, type TestClient } from './helpers/client.ts';
-import { waitFor } from './helpers/processes.ts';
+import { captureLog } from '../support/capture-log.ts';
+import { LineClient } from '../support/line-client.ts';
+import { waitFor } from '../support/poll.ts';
 
-const clients: TestClient[] = [];
+const clients: LineClient[] = [];
 
 afterEach(() => {
   for (const client of clients.splice(0)) client.socket.destroy();
@@ -12,8 +13,8 @@ afterEach(() => {
 });
 
 
-async function client(port: number): Promise<TestClient> {
-  const opened = await openClient(port);
+async function client(port: number): Promise<LineClient> {
+  const opened = await LineClient.open(port);
   clients.push(opened);
   return opened;
 }
@@ -45,10 +46,14 @@ describe('text framing over a real socket', () => {
     const noNewline = await client(port);
     const longLine = await client(port);
     const good = await client(port);
-    noNewline.socket.write('x'.repeat(200));
-    longLine.socket.write(`${'y'.repeat(150)}\n`);
-    await noNewline.closed;
-    await longLine.closed;
+    const log = await captureLog(async () => {
+      noNewline.socket.write('x'.repeat(200));
+      longLine.socket.write(`${'y'.repeat(150)}\n`);
+      await noNewline.closed;
+      await longLine.closed;
+    });
+    expect(log).toMatch(/closing connection \d+ from 127\.0\.0\.1:\d+: no packet end within maxPackageSize 100\n/);
+    expect(log).toMatch(/closing connection \d+ from 127\.0\.0\.1:\d+: bad package length 151\n/);
     good.socket.write('still here\n');
     expect(await good.waitForText('\n')).toBe('ok still here\n');
     expect(noNewline.text()).toBe('');
@@ -61,9 +66,13 @@ describe('text framing over a real socket', () => {
         connection.send(line);
       };
     });
-    const c = await client(port);
-    c.socket.write('boom\nafter\n');
-    expect(await c.waitForText('after')).toBe('after\n');
+    // The throw is logged to stdout with its stack, as Workerman does; caught here so it doesn't read as a failure.
+    const log = await captureLog(async () => {
+      const c = await client(port);
+      c.socket.write('boom\nafter\n');
+      expect(await c.waitForText('after')).toBe('after\n');
+    });
+    expect(log).toMatch(/pid:\d+ onMessage failed: Error: user bug\n\s+at /);
   });
 
   it('keeps free properties per connection (the reference stores connection.uid)', async () => {
@@ -122,9 +131,12 @@ describe('frame, raw tcp and registered protocols', () => {
       worker.onMessage = (connection: TcpConnection, data: string) => connection.send(`<${data}>`);
     });
     const c = await client(port);
-    c.socket.write(Buffer.from([2, 0x68]));
-    c.socket.write(Buffer.from([0x69, 0]));
-    await c.closed;
+    const log = await captureLog(async () => {
+      c.socket.write(Buffer.from([2, 0x68]));
+      c.socket.write(Buffer.from([0x69, 0]));
+      await c.closed;
+    });
+    expect(log).toMatch(/bad package length -1\n/);
     expect(c.received()).toEqual(Buffer.from([4, ...Buffer.from('<hi>')]));
   });
 

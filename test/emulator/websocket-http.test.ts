@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { HttpResponse, TcpConnection, Worker, type HttpRequest } from '../../emulator/index.ts';
 import { serve, served, stopServed } from './helpers/in-process.ts';
-import { openClient } from './helpers/client.ts';
+import { captureLog } from '../support/capture-log.ts';
+import { LineClient } from '../support/line-client.ts';
 
 const sockets: WebSocket[] = [];
 
@@ -47,8 +48,11 @@ describe('websocket://', () => {
       const big = await openWs(`ws://127.0.0.1:${port}`);
       const good = await openWs(`ws://127.0.0.1:${port}`);
       const closed = new Promise<number>((done) => big.once('close', (code) => done(code)));
-      big.send('x'.repeat(2048));
-      expect(await closed).toBe(1009);
+      const log = await captureLog(async () => {
+        big.send('x'.repeat(2048));
+        expect(await closed).toBe(1009);
+      });
+      expect(log).toMatch(/websocket connection \d+ closed: Max payload size exceeded\n/);
       const reply = nextMessage(good);
       good.send('small');
       expect(await reply).toBe('small');
@@ -61,7 +65,7 @@ describe('websocket://', () => {
     const port = serve('websocket', () => {});
     const response = await fetch(`http://127.0.0.1:${port}/`);
     expect(response.status).toBe(400);
-    const garbage = await openClient(port);
+    const garbage = await LineClient.open(port);
     garbage.socket.write('\x00\x01\x02 not http\r\n\r\n');
     await garbage.closed;
     const ws = await openWs(`ws://127.0.0.1:${port}`);

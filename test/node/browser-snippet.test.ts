@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { cleanup } from '../emulator/helpers/processes.ts';
 import { startPushServer } from '../support/push-server-process.ts';
-import { TextClient } from '../conformance/clients.ts';
 import { startWranglerDev } from './wrangler-process.ts';
+import { LineClient } from '../support/line-client.ts';
+import { missingTool } from '../support/missing-tool.ts';
 
 const executablePath = '/usr/bin/chromium';
 
@@ -47,7 +48,9 @@ async function onlineUid1(httpUrl: string, token: string): Promise<number> {
 }
 
 // CI installs Debian's chromium (.ci/run); a developer machine without it skips these, CI never does.
-describe.skipIf(!hasChromium() && !process.env.CI)('the reference browser snippet in a real browser', () => {
+const skipped = missingTool(hasChromium(), 'chromium', 'apt-get install chromium');
+
+describe.skipIf(skipped !== undefined)(`the reference browser snippet in a real browser${skipped ? ` (${skipped})` : ''}`, () => {
   let browser: Browser;
   beforeAll(async () => {
     browser = await chromium.launch({
@@ -64,7 +67,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the reference browser snippe
     const server = await startPushServer([], { PUSH_TOKEN: 't' });
     const alerts = await openSnippet(browser, server.wsUrl);
     await expect.poll(() => onlineUid1(server.httpUrl, 't')).toBe(1);
-    const text = await TextClient.open({ textPort: { host: '127.0.0.1', port: server.textPort } } as never);
+    const text = await LineClient.open(server.textPort);
     text.write('{"uid":"uid1","percent":"88%"}\n');
     expect(await text.read()).toEqual(['ok']);
     await expect.poll(() => alerts).toEqual(['{"uid":"uid1","percent":"88%"}']);

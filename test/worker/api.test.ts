@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../worker/index.ts';
-import { api, client, open, post, until } from './helpers.ts';
+import { waitFor } from '../support/poll.ts';
+import { api, client, open, post } from './helpers.ts';
 
 describe('HTTP API errors', () => {
   it('refuses a missing or wrong token with 401 before doing anything', async () => {
@@ -128,7 +129,7 @@ describe('broadcast, batch, online, kick, stats', () => {
     const fourth = await open();
     fourth.ws.send('crowded');
     expect((await first.closed).code).toBe(1008);
-    await until(async () => (await post('/push', '{"uid":"crowded"}')).json.delivered === 3, 'three tabs');
+    await waitFor(async () => (await post('/push', '{"uid":"crowded"}')).json.delivered === 3, 'three tabs');
     expect(await fourth.nth(1)).toBe('{"uid":"crowded"}');
   });
 

@@ -1,5 +1,6 @@
 import { exports } from 'cloudflare:workers';
 import { expect } from 'vitest';
+import { waitFor } from '../support/poll.ts';
 
 /** The publisher token the workers test project configures. */
 export const token = 'test-token';
@@ -26,7 +27,7 @@ export async function open(path = '/ws'): Promise<TestClient> {
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.addEventListener('close', (e) => resolve({ code: e.code, reason: e.reason })));
-  const nth = (n: number) => until(() => messages.length >= n, `message #${n}`).then(() => messages[n - 1]!);
+  const nth = (n: number) => waitFor(() => messages.length >= n, `message #${n}`).then(() => messages[n - 1]!);
   return { ws, messages, closed, nth };
 }
 
@@ -34,7 +35,7 @@ export async function open(path = '/ws'): Promise<TestClient> {
 export async function client(uid: string, tabsBefore = 0): Promise<TestClient> {
   const c = await open();
   c.ws.send(uid);
-  await until(async () => (await online(uid)) > tabsBefore, `${uid} online`);
+  await waitFor(async () => (await online(uid)) > tabsBefore, `${uid} online`);
   return c;
 }
 
@@ -55,13 +56,4 @@ export async function post(path: string, body: string): Promise<{ status: number
 export async function online(uid: string): Promise<number> {
   const res = await api(`/online/${encodeURIComponent(uid)}`);
   return ((await res.json()) as { connections: number }).connections;
-}
-
-/** Polls a condition every 10 ms for at most 2 s; fails the test naming what never happened. */
-export async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }

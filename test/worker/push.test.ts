@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { client, open, post, until } from './helpers.ts';
+import { waitFor } from '../support/poll.ts';
+import { client, open, post } from './helpers.ts';
 
 describe('pushing to a uid over the Worker', () => {
   it('delivers the exact body to the identified client', async () => {
@@ -30,7 +31,7 @@ describe('pushing to a uid over the Worker', () => {
     expect(await a.nth(1)).toBe('{"uid":"tabs","n":1}');
     expect(await b.nth(1)).toBe('{"uid":"tabs","n":1}');
     a.ws.close(1000, 'bye');
-    await until(async () => (await post('/push', '{"uid":"tabs","n":2}')).json.delivered === 1, 'one tab left');
+    await waitFor(async () => (await post('/push', '{"uid":"tabs","n":2}')).json.delivered === 1, 'one tab left');
     expect(b.messages.at(-1)).toBe('{"uid":"tabs","n":2}');
   });
 

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../../scripts/free-port.ts';
@@ -57,47 +56,6 @@ export function cleanup(): void {
   groups.clear();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   dirs.clear();
-}
-
-/** Polls `check` until it returns a truthy value (bounded in time and count). */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (let attempt = 0; attempt < 1000; attempt++) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) break;
-    await new Promise((done) => setTimeout(done, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Sends one line to a text port and resolves with the first reply line (rejects on error/close/timeout). */
-export function textRequest(port: number, line: string, timeoutMs = 5000): Promise<string> {
-  return new Promise((done, fail) => {
-    const socket = connect(port, '127.0.0.1');
-    let reply = '';
-    const timer = setTimeout(() => {
-      socket.destroy();
-      fail(new Error('no reply in time'));
-    }, timeoutMs);
-    socket.on('connect', () => socket.write(`${line}\n`));
-    socket.on('data', (chunk: Buffer) => {
-      reply += chunk.toString();
-      const end = reply.indexOf('\n');
-      if (end === -1) return;
-      clearTimeout(timer);
-      socket.destroy();
-      done(reply.slice(0, end));
-    });
-    socket.on('error', (error) => {
-      clearTimeout(timer);
-      fail(error);
-    });
-    socket.on('close', () => {
-      clearTimeout(timer);
-      fail(new Error(`closed before a reply (got ${JSON.stringify(reply)})`));
-    });
-  });
 }
 
 /** Number of LISTEN sockets on 127.0.0.1:port, read from /proc/net/tcp. */

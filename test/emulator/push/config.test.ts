@@ -30,7 +30,7 @@ describe('push server configuration', () => {
   });
 
   it.each([
-    [['--prot', '9'], {}, 'unknown option --prot (see --help)'],
+    [['--prot', '9'], {}, 'unknown option --prot (see pushport --help)'],
     [['--port'], {}, '--port needs a value'],
     [['--port', '--count', '2'], {}, '--port needs a value'],
     [['--port', 'http'], {}, 'PORT must be a whole number from 0 to 65535, got "http"'],
@@ -51,6 +51,11 @@ describe('push server configuration', () => {
     expect(() => loadConfig(['--config', join(dir, 'missing.json')], {})).toThrow(/cannot read config file .*missing\.json/);
     expect(() => loadConfig(['--config', file('b.json', '[1]')], {})).toThrow(/must hold a JSON object/);
     expect(() => loadConfig(['--config', file('c.json', '{"PROT": 1}')], {})).toThrow(/unknown setting PROT in .*c\.json/);
+    const bad = file('d.json', '{"PORT": "http"}');
+    expect(() => loadConfig(['--config', bad], {})).toThrow(`PORT must be a whole number from 0 to 65535, got "http" (in ${bad})`);
+    // Overridden by the environment or a flag, the file's value is not the one at fault.
+    expect(() => loadConfig(['--config', bad, '--port', 'x'], {})).toThrow(/got "x"$/);
+    expect(loadConfig(['--config', bad], { PORT: '7001' }).port).toBe(7001);
   });
 
   it('documents every setting in --help', () => {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { cleanup, runDir } from '../helpers/processes.ts';
 import { startPushServer } from '../../support/push-server-process.ts';
+import { missingTool } from '../../support/missing-tool.ts';
 
 afterAll(cleanup);
 
@@ -26,7 +27,9 @@ echo fread($client, 8192);
 `;
 
 // CI installs php-cli (.ci/run); a developer machine without PHP skips this one test, CI never does.
-describe.skipIf(!hasPhp() && !process.env.CI)('the reference PHP backend, unchanged', () => {
+const skipped = missingTool(hasPhp(), 'php', 'apt-get install php-cli');
+
+describe.skipIf(skipped !== undefined)(`the reference PHP backend, unchanged${skipped ? ` (${skipped})` : ''}`, () => {
   it('pushes through the text port and reads ok, then fail for a uid nobody holds', async () => {
     const server = await startPushServer();
     const ws = new WebSocket(`ws://127.0.0.1:${server.port}`);
