@@ -43,9 +43,6 @@ export class TcpConnection {
   maxPackageSize = TcpConnection.defaultMaxPackageSize;
   /** Most bytes waiting to be written: a send() that would go past it is dropped, and onBufferFull fires. */
   maxSendBufferSize = TcpConnection.defaultMaxSendBufferSize;
-  /** Bytes received and sent (for `connections`). */
-  bytesRead = 0;
-  bytesWritten = 0;
 
   /** The socket under the transport. */
   readonly socket: Socket;
@@ -83,7 +80,6 @@ export class TcpConnection {
       }
       return this.#sendFailed('send buffer full and drop package');
     }
-    this.bytesWritten += bytes.length;
     this.#transport.write(bytes);
     return true;
   }
@@ -145,6 +141,16 @@ export class TcpConnection {
   /** True between pauseRecv() and resumeRecv(). */
   get paused(): boolean {
     return this.#paused;
+  }
+
+  /** Bytes received (for `connections`): the socket's own count, so nothing is added up per chunk. */
+  get bytesRead(): number {
+    return this.socket.bytesRead;
+  }
+
+  /** Bytes sent, handshakes and frame headers included. */
+  get bytesWritten(): number {
+    return this.socket.bytesWritten;
   }
 
   /** 'established' | 'closing' | 'closed'. */

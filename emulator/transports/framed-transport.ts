@@ -11,10 +11,7 @@ export function framedTransport(socket: Socket, protocol: Protocol | null): (con
       log(`closing connection ${connection.id} from ${connection.getRemoteIp()}:${connection.getRemotePort()}: ${reason}`);
       socket.destroy();
     });
-    socket.on('data', (chunk: Buffer) => {
-      connection.bytesRead += chunk.length;
-      reader.push(chunk);
-    });
+    socket.on('data', (chunk: Buffer) => reader.push(chunk));
     return {
       encode(data, raw) {
         if (raw || !protocol) return toBytes(data);

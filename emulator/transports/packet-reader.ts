@@ -60,7 +60,9 @@ export class PacketReader {
           if (rest.length >= connection.maxPackageSize + LINE_END) this.fail(`no packet end within maxPackageSize ${connection.maxPackageSize}`);
           return;
         }
-        if (!(length > 0) || length > connection.maxPackageSize + LINE_END) return this.fail(`bad package length ${length}`);
+        if (!(length > 0) || length > connection.maxPackageSize + LINE_END) {
+          return this.fail(`bad package length ${length} (over maxPackageSize ${connection.maxPackageSize}, or a broken stream)`);
+        }
         this.packetLength = length;
       }
       if (rest.length < this.packetLength) return;

@@ -68,10 +68,7 @@ export function websocketTransport(socket: Socket, head: Buffer, watch: (live: W
         closeWith(code, reason);
       },
     });
-    socket.on('data', (chunk: Buffer) => {
-      connection.bytesRead += chunk.length;
-      receiver.push(chunk);
-    });
+    socket.on('data', (chunk: Buffer) => receiver.push(chunk));
     watch(live, socket);
     if (head.length > 0) queueMicrotask(() => receiver.push(head));
     return {

@@ -22,10 +22,7 @@ describe('connection byte counters', () => {
     client.socket.destroy();
   });
 
-  // Known gap (issue 11, newcomer item 5): the WebSocket outlet writes around TcpConnection, so bytesWritten stays 0.
-  // LEAD: once the WebSocket outlet counts its bytes (e.g. `get bytesWritten()` returning the socket's own
-  // `bytesWritten`), change `it.fails` to `it`.
-  it.fails('count what a WebSocket connection wrote, frames included', async () => {
+  it('count what a WebSocket connection wrote, frames included', async () => {
     const port = serve('websocket', (worker) => {
       worker.onMessage = (connection: TcpConnection, data: string) => connection.send(`echo ${data}`);
     });

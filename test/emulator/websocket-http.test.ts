@@ -52,7 +52,7 @@ describe('websocket://', () => {
         big.send('x'.repeat(2048));
         expect(await closed).toBe(1009);
       });
-      expect(log).toMatch(/websocket connection \d+ closed: Max payload size exceeded\n/);
+      expect(log).toMatch(/websocket connection \d+ closed: message larger than 1024 bytes\n/);
       const reply = nextMessage(good);
       good.send('small');
       expect(await reply).toBe('small');

@@ -2,11 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PushTarget } from '../../../src/index.ts';
 import type { TcpConnection } from '../../../emulator/index.ts';
 import { REPLY_BACKLOG_BYTES, serveTextPort } from '../../../emulator/push/text-port.ts';
-import { openClient, type TestClient } from '../helpers/client.ts';
+import { LineClient } from '../../support/line-client.ts';
 import { serve, served, stopServed } from '../helpers/in-process.ts';
-import { waitFor } from '../helpers/processes.ts';
+import { waitFor } from '../../support/poll.ts';
 
-const clients: TestClient[] = [];
+const clients: LineClient[] = [];
 
 afterEach(() => {
   for (const client of clients.splice(0)) client.socket.destroy();
@@ -21,8 +21,8 @@ function textPort(maxLineBytes = 1024) {
   return { port, pushed };
 }
 
-async function client(port: number): Promise<TestClient> {
-  const opened = await openClient(port);
+async function client(port: number): Promise<LineClient> {
+  const opened = await LineClient.open(port);
   clients.push(opened);
   return opened;
 }
