@@ -1,7 +1,8 @@
-import { createPushApp } from '../src/index.ts';
+import { createPushApp, dashboardSetting } from '../src/index.ts';
 import { connect } from './connect.ts';
 import { settingsFrom, shardCount, type Env } from './env.ts';
 import { ShardedTarget } from './sharded-target.ts';
+import { ShardOps } from './shard-ops.ts';
 
 export { PushHub } from './push-hub.ts';
 
@@ -12,6 +13,10 @@ const app = createPushApp<App>({
   settings: (c) => settingsFrom(c.env),
   target: (c) => new ShardedTarget(c.env.PUSH_HUB, shardCount(c.env)),
   connect,
+  ops: {
+    source: (c) => new ShardOps(new ShardedTarget(c.env.PUSH_HUB, shardCount(c.env)), (work) => c.executionCtx.waitUntil(work)),
+    dashboard: (c) => dashboardSetting(c.env.DASHBOARD),
+  },
 });
 
 export default app;

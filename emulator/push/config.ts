@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, limitsFrom, wholeSetting, type Limits } from '../../src/index.ts';
+import { ConfigError, dashboardSetting, limitsFrom, wholeSetting, type Limits } from '../../src/index.ts';
 
 /** Everything the local push server runs with. */
 export interface PushServerConfig {
@@ -19,12 +19,14 @@ export interface PushServerConfig {
   heartbeatSeconds: number;
   /** Per-socket send buffer; a slower reader is cut off (MAX_SEND_BUFFER_BYTES). */
   maxSendBufferBytes: number;
+  /** Whether GET /dashboard serves the live page (DASHBOARD=off turns it off). */
+  dashboard: boolean;
   limits: Limits;
 }
 
 // Setting names, as on the edge; each flag is the name in kebab case (PUSH_TOKEN → --push-token).
 const names = ['HOST', 'PORT', 'TEXT_HOST', 'TEXT_PORT', 'COUNT', 'PUSH_TOKEN', 'CLIENT_SECRET', 'HEARTBEAT_SECONDS',
-  'MAX_SEND_BUFFER_BYTES', 'MAX_MESSAGE_BYTES', 'MAX_UID_BYTES', 'MAX_CONNECTIONS_PER_UID', 'MAX_BATCH', 'MAX_BATCH_BYTES'] as const;
+  'MAX_SEND_BUFFER_BYTES', 'MAX_MESSAGE_BYTES', 'MAX_UID_BYTES', 'MAX_CONNECTIONS_PER_UID', 'MAX_BATCH', 'MAX_BATCH_BYTES', 'DASHBOARD'] as const;
 type Name = (typeof names)[number];
 const aliases: Record<string, Name> = { '--token': 'PUSH_TOKEN' };
 
@@ -32,7 +34,7 @@ const flagOf = (name: string) => `--${name.toLowerCase().replaceAll('_', '-')}`;
 const nameOfFlag = new Map<string, Name>([...names.map((n) => [flagOf(n), n] as const), ...Object.entries(aliases)]);
 
 /** Flags that are commands' options, not settings. */
-const commandOptions = new Set(['-d', '-g']);
+const commandOptions = new Set(['-d', '-g', '--json']);
 
 /** The settings given as `--flag value` or `--flag=value`; throws ConfigError for an unknown flag or a missing value. */
 export function settingsFromArgs(args: string[]): Partial<Record<Name | 'CONFIG', string>> {
@@ -93,6 +95,7 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
     clientSecret: (get('CLIENT_SECRET', '') as string) || undefined,
     heartbeatSeconds: wholeSetting('HEARTBEAT_SECONDS', get('HEARTBEAT_SECONDS', 30), 0, 86400),
     maxSendBufferBytes: wholeSetting('MAX_SEND_BUFFER_BYTES', get('MAX_SEND_BUFFER_BYTES', 4 * 1024 * 1024), 1024, 2 ** 31),
+    dashboard: dashboardSetting(get('DASHBOARD', '')),
     limits: limitsFrom(merged),
   };
   // The reference's text port answers anyone who reaches it; beyond loopback that must take a token.
@@ -125,6 +128,7 @@ const docs: Record<Name, string> = {
   MAX_CONNECTIONS_PER_UID: 'tabs per uid before the oldest is closed (32)',
   MAX_BATCH: 'pushes per /push/batch request (1000)',
   MAX_BATCH_BYTES: 'largest /push/batch body (8388608)',
+  DASHBOARD: 'the live page at GET /dashboard (on; off answers 404)',
 };
 
 /** The settings part of --help: each flag, its environment name, and what it does. */
