@@ -15,6 +15,7 @@ export const dashboardPage = `<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <meta name="referrer" content="no-referrer">
+  <link rel="icon" href="data:,">
   <title>pushport dashboard</title>
   <style>${dashboardStyle}</style>
 </head>

@@ -89,6 +89,16 @@ function showParts(report) {
   $('#parts tbody').replaceChildren(...rows);
 }
 
+// Counts per second over the last minute, from the polls (index 59 is the second now running).
+function perSecond(key, now) {
+  const bins = new Array(60).fill(0);
+  for (let i = 1; i < samples.length; i++) {
+    const age = Math.floor((now - samples[i].t) / 1000);
+    if (age < 60) bins[59 - age] += Math.max(0, samples[i].total[key] - samples[i - 1].total[key]);
+  }
+  return bins;
+}
+
 function drawChart() {
   const canvas = $('#chart');
   const ratio = window.devicePixelRatio || 1;
@@ -98,14 +108,13 @@ function drawChart() {
   canvas.height = h * ratio;
   const g = canvas.getContext('2d');
   g.scale(ratio, ratio);
-  g.clearRect(0, 0, w, h);
   const now = performance.now();
-  const points = series.map(([k]) => samples.slice(1).map((s, i) => {
-    const prev = samples[i];
-    return [s.t, Math.max(0, (s.total[k] - prev.total[k]) / ((s.t - prev.t) / 1000))];
-  }));
-  const top = Math.max(1, ...points.flat().map((p) => p[1])) * 1.15;
+  const since = samples.length ? Math.max(0, 59 - Math.floor((now - samples[0].t) / 1000)) : 60;
+  const lines = series.map(([key]) => perSecond(key, now));
+  const top = Math.max(1, ...lines.flat()) * 1.15;
   const styles = getComputedStyle(document.documentElement);
+  const x = (i) => ((i + 0.5) / 60) * w;
+  const y = (v) => h - 1 - (v / top) * (h - 18);
   g.strokeStyle = styles.getPropertyValue('--line');
   g.beginPath();
   g.moveTo(0, h - 0.5);
@@ -115,16 +124,14 @@ function drawChart() {
     g.strokeStyle = styles.getPropertyValue(color);
     g.lineWidth = 1.5;
     g.beginPath();
-    points[n].forEach(([t, v], i) => {
-      const x = w - ((now - t) / windowMs) * w;
-      const y = h - 2 - (v / top) * (h - 16);
-      if (i === 0) g.moveTo(x, y); else g.lineTo(x, y);
-    });
+    for (let i = since; i < 60; i++) {
+      if (i === since) g.moveTo(x(i), y(lines[n][i])); else g.lineTo(x(i), y(lines[n][i]));
+    }
     g.stroke();
   });
   g.fillStyle = styles.getPropertyValue('--muted');
   g.font = '11px system-ui, sans-serif';
-  g.fillText('peak ' + fmtRate(top / 1.15) + ' · last 60 s', 4, 12);
+  g.fillText('per second over the last 60 s · peak ' + fmt(Math.round(top / 1.15)) + '/s', 4, 12);
 }
 
 async function poll() {
