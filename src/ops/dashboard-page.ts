@@ -1,3 +1,4 @@
+import { dashboardChartScript } from './dashboard-chart.ts';
 import { dashboardScript } from './dashboard-script.ts';
 import { dashboardStyle } from './dashboard-style.ts';
 
@@ -62,7 +63,7 @@ export const dashboardPage = `<!doctype html>
       </form>
     </section>
   </main>
-  <script>${dashboardScript}</script>
+  <script>${dashboardScript}${dashboardChartScript}</script>
 </body>
 </html>
 `;
