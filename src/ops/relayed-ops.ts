@@ -1,14 +1,14 @@
 import type { Hub } from '../hub/hub.ts';
 import type { PushSocket } from '../hub/push-socket.ts';
 import { mergeStats, processStats, type ProcessStats, type Relay } from '../relay/hub-request.ts';
-import { addLatency, emptyLatency, LatencyHistogram } from './latency-histogram.ts';
+import { addLatency, emptyLatency, LatencyHistogram, type LatencyCounts } from './latency-histogram.ts';
 import type { OpsReport, OpsSource, PartStats } from './ops-report.ts';
 
 /** One process's answer to the relay's `stats` request, with what the dashboard adds to it. */
 export interface ProcessOpsStats extends ProcessStats {
   /** The process index. */
   id?: number;
-  latency?: ReturnType<LatencyHistogram['snapshot']>;
+  latency?: LatencyCounts;
 }
 
 /**
