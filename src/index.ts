@@ -15,3 +15,4 @@ export * from './wire/text-push-session.ts';
 export * from './http/http-target.ts';
 export * from './auth/client-token.ts';
 export * from './auth/connect-identity.ts';
+export * from './ops/index.ts';

@@ -17,6 +17,8 @@ export interface Env {
   MAX_CONNECTIONS_PER_UID?: string;
   MAX_BATCH?: string;
   MAX_BATCH_BYTES?: string;
+  /** The live page at GET /dashboard: on (default) or off (404). */
+  DASHBOARD?: string;
 }
 
 // A uid travels in each socket's attachment, which the runtime caps at 2 KiB.

@@ -1,11 +1,14 @@
 import { DurableObject } from 'cloudflare:workers';
-import { CloseCode, Hub, limitsFrom, zeroCounters, type HubCounters, type HubStats, type Push } from '../src/index.ts';
+import {
+  CloseCode, Hub, addLatency, emptyLatency, limitsFrom, zeroCounters, type HubCounters, type HubStats, type LatencyCounts, type Push,
+} from '../src/index.ts';
 import type { EdgeSocket } from './edge-socket.ts';
 import { idleTimeoutMs, type Env } from './env.ts';
 import { HibernatingRegistry } from './hibernating-registry.ts';
 import { sweepIdle } from './idle-sweep.ts';
 
 const countersKey = 'counters';
+const latencyKey = 'latency';
 
 /**
  * One shard of connections: a Durable Object that holds its WebSockets through hibernation and serves
@@ -15,6 +18,7 @@ export class PushHub extends DurableObject<Env> {
   private readonly registry: HibernatingRegistry;
   private readonly hub: Hub<EdgeSocket>;
   private readonly idleMs: number;
+  private readonly latency: LatencyCounts;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -25,6 +29,7 @@ export class PushHub extends DurableObject<Env> {
     const counters = ctx.storage.kv.get<HubCounters>(countersKey) ?? zeroCounters();
     this.hub = new Hub(this.registry, limitsFrom(env as unknown as Record<string, unknown>), counters);
     this.idleMs = idleTimeoutMs(env);
+    this.latency = addLatency(emptyLatency(), ctx.storage.kv.get<LatencyCounts>(latencyKey));
   }
 
   /** Accepts a WebSocket the Worker routed here; `?uid=` identifies it at once. */
@@ -102,12 +107,23 @@ export class PushHub extends DurableObject<Env> {
     return this.hub.stats();
   }
 
+  /** Adds push latency that Worker instances measured (they hand it over at most once a second). */
+  addLatency(measured: LatencyCounts): void {
+    this.saved(addLatency(this.latency, measured));
+  }
+
+  /** The push latency handed to this shard so far. */
+  latencyCounts(): LatencyCounts {
+    return this.latency;
+  }
+
   // Counters survive eviction, written at most once a second: a storage write on every push would cost
   // more than the push itself. The pending timer also keeps the object awake until the write is done.
   private saved<T>(result: T): T {
     this.saveTimer ??= setTimeout(() => {
       this.saveTimer = undefined;
       this.ctx.storage.kv.put(countersKey, this.hub.counters);
+      this.ctx.storage.kv.put(latencyKey, this.latency);
     }, 1000);
     return result;
   }

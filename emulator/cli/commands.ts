@@ -7,7 +7,7 @@ import type { Worker } from '../worker.ts';
 import { askMaster } from './control-client.ts';
 import { startDaemon } from './daemon.ts';
 import { runningMasterPid, waitForExit } from './pid-file.ts';
-import { formatConnections, formatStatus } from './status-table.ts';
+import { connectionsJson, formatConnections, formatStatus, statusJson } from './status-table.ts';
 import type { ConnectionInfo, StatusReport } from '../process/ipc.ts';
 
 const USAGE = `Usage: node <script> <command> [option]
@@ -16,7 +16,8 @@ const USAGE = `Usage: node <script> <command> [option]
   restart [-d]   stop if running, then start
   reload [-g]    replace every process one by one, without refusing connections
   status         one row per process: pid, worker, listen, connections, memory, messages, uptime
-  connections    every open connection`;
+                 (--json: {"master":{…},"processes":[…],"total":{…}})
+  connections    every open connection (--json: {"processes":[{…,"connections":[…]}],"total":{…}})`;
 
 /** Exit codes: 0 done, 1 failed (not running, already running, start or stop failed), 2 usage. */
 const OK = 0;
@@ -29,8 +30,8 @@ export async function runCli(workers: Worker[]): Promise<void> {
   if (process.env[DAEMON_ENV] === '1') return runMaster(workers, paths, true);
   // The command comes first; -d / -g may stand anywhere after it, among a program's own flags (hence not strict).
   const [command = '', ...rest] = process.argv.slice(2);
-  const { values } = parseArgs({ args: rest, options: { d: { type: 'boolean' }, g: { type: 'boolean' } }, strict: false, allowPositionals: true });
-  const [daemon, graceful] = [values.d === true, values.g === true];
+  const { values } = parseArgs({ args: rest, options: { d: { type: 'boolean' }, g: { type: 'boolean' }, json: { type: 'boolean' } }, strict: false, allowPositionals: true });
+  const [daemon, graceful, json] = [values.d === true, values.g === true, values.json === true];
   const name = paths.name;
   switch (command) {
     case 'start':
@@ -55,13 +56,13 @@ export async function runCli(workers: Worker[]): Promise<void> {
     }
     case 'status': {
       const reply = await ask<{ status: StatusReport }>(paths, { cmd: 'status' }, 10_000);
-      console.log(formatStatus(reply.status, Date.now(), paths.name));
+      console.log(json ? statusJson(reply.status) : formatStatus(reply.status, Date.now(), paths.name));
       process.exit(OK);
       break;
     }
     case 'connections': {
       const reply = await ask<{ connections: ConnectionInfo[] }>(paths, { cmd: 'connections' }, 10_000);
-      console.log(formatConnections(reply.connections));
+      console.log(json ? connectionsJson(reply.connections) : formatConnections(reply.connections));
       process.exit(OK);
       break;
     }

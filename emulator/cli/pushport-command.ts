@@ -18,8 +18,8 @@ Commands:
   stop [-g]         stop it (-g: let connections finish first)
   restart [-d]      stop if running, then start
   reload [-g]       replace its processes one by one, without refusing connections
-  status            one row per process: pid, connections, memory, messages, uptime
-  connections       every open connection
+  status            one row per process: pid, connections, memory, messages, uptime (--json: as JSON)
+  connections       every open connection (--json: as JSON)
   bridge            a text push port in front of an edge deployment (pushport bridge --help)
 
 Options (flag, environment name, meaning; flags beat the environment, which beats --config FILE):

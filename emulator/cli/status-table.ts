@@ -39,3 +39,31 @@ export function formatConnections(rows: ConnectionInfo[]): string {
   const body = rows.map((c) => [c.pid, c.worker, c.id, c.protocol, c.local, c.remote, c.sendQueue, c.bytesRead, c.bytesWritten, c.status]);
   return `${table(['pid', 'worker', 'cid', 'protocol', 'local', 'remote', 'send-q', 'bytes-r', 'bytes-w', 'status'], body)}\n${rows.length} connections`;
 }
+
+/** `status --json`: the master, one object per process as `status` reports it, and the sums over the live ones. */
+export function statusJson(report: StatusReport): string {
+  const total = { processes: report.processes.length, unresponsive: 0, connections: 0, memory: 0, messages: 0, sendFails: 0 };
+  for (const row of report.processes) {
+    if ('unresponsive' in row) {
+      total.unresponsive++;
+      continue;
+    }
+    total.connections += row.connections;
+    total.memory += row.memory;
+    total.messages += row.messages;
+    total.sendFails += row.sendFails;
+  }
+  const master = { pid: report.masterPid, startFile: report.startFile, startedAt: report.startedAt };
+  return JSON.stringify({ master, processes: report.processes, total });
+}
+
+/** `connections --json`: one object per process with its open connections, and the total count. */
+export function connectionsJson(rows: ConnectionInfo[]): string {
+  const processes = new Map<number, { pid: number; worker: string; id: number; connections: Omit<ConnectionInfo, 'pid' | 'worker' | 'id'>[] }>();
+  for (const { pid, worker, id, ...connection } of rows) {
+    const entry = processes.get(pid) ?? { pid, worker, id, connections: [] };
+    entry.connections.push(connection);
+    processes.set(pid, entry);
+  }
+  return JSON.stringify({ processes: [...processes.values()], total: { connections: rows.length } });
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ParseArgsOptionsConfig } from 'node:util';
-import { ConfigError, limitsFrom, wholeSetting, type Limits } from '../../src/index.ts';
+import { ConfigError, dashboardSetting, limitsFrom, wholeSetting, type Limits } from '../../src/index.ts';
 import { parseFlags } from '../cli/parse-flags.ts';
 
 /** Everything the local push server runs with. */
@@ -21,12 +21,14 @@ export interface PushServerConfig {
   heartbeatSeconds: number;
   /** Per-socket send buffer; a slower reader is cut off (MAX_SEND_BUFFER_BYTES). */
   maxSendBufferBytes: number;
+  /** Whether GET /dashboard serves the live page (DASHBOARD=off turns it off). */
+  dashboard: boolean;
   limits: Limits;
 }
 
 // Setting names, as on the edge; each flag is the name in kebab case (PUSH_TOKEN → --push-token).
 const names = ['HOST', 'PORT', 'TEXT_HOST', 'TEXT_PORT', 'COUNT', 'PUSH_TOKEN', 'CLIENT_SECRET', 'HEARTBEAT_SECONDS',
-  'MAX_SEND_BUFFER_BYTES', 'MAX_MESSAGE_BYTES', 'MAX_UID_BYTES', 'MAX_CONNECTIONS_PER_UID', 'MAX_BATCH', 'MAX_BATCH_BYTES'] as const;
+  'MAX_SEND_BUFFER_BYTES', 'MAX_MESSAGE_BYTES', 'MAX_UID_BYTES', 'MAX_CONNECTIONS_PER_UID', 'MAX_BATCH', 'MAX_BATCH_BYTES', 'DASHBOARD'] as const;
 type Name = (typeof names)[number];
 const aliases: Record<string, Name> = { '--token': 'PUSH_TOKEN' };
 
@@ -39,6 +41,7 @@ const flagOptions: ParseArgsOptionsConfig = {
   config: { type: 'string' },
   d: { type: 'boolean' },
   g: { type: 'boolean' },
+  json: { type: 'boolean' },
 };
 const nameOfOption = new Map<string, Name | 'CONFIG'>([
   ...names.map((n) => [flagOf(n).slice(2), n] as const),
@@ -102,6 +105,7 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
       clientSecret: (get('CLIENT_SECRET', '') as string) || undefined,
       heartbeatSeconds: wholeSetting('HEARTBEAT_SECONDS', get('HEARTBEAT_SECONDS', 30), 0, 86400),
       maxSendBufferBytes: wholeSetting('MAX_SEND_BUFFER_BYTES', get('MAX_SEND_BUFFER_BYTES', 4 * 1024 * 1024), 1024, 2 ** 31),
+      dashboard: dashboardSetting(get('DASHBOARD', '')),
       limits: limitsFrom(merged),
     };
   } catch (error) {
@@ -140,6 +144,7 @@ const docs: Record<Name, string> = {
   MAX_CONNECTIONS_PER_UID: 'tabs per uid before the oldest is closed (32)',
   MAX_BATCH: 'pushes per /push/batch request (1000)',
   MAX_BATCH_BYTES: 'largest /push/batch body (8388608)',
+  DASHBOARD: 'the live page at GET /dashboard (on; off answers 404)',
 };
 
 /** The settings part of --help: each flag, its environment name, and what it does. */

@@ -1,5 +1,5 @@
 import {
-  CloseCode, Hub, MemoryRegistry, RelayedTarget, answerHubRequest, createPushApp, decideConnect, type Relay,
+  CloseCode, Hub, MemoryRegistry, RelayedOps, RelayedTarget, answerHubRequest, createPushApp, decideConnect, type Relay,
 } from '../../src/index.ts';
 import { describeError, log } from '../log.ts';
 import { HttpResponse } from '../protocols/http.ts';
@@ -37,7 +37,9 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   let closeRelay = () => {};
   if (config.count > 1) {
     const socketRelay = new SocketRelay({
-      self: main.id, count: config.count, pathOf: (i) => relaySocketFor(config.port, i), answer: (r) => answerHubRequest(hub, r),
+      self: main.id, count: config.count, pathOf: (i) => relaySocketFor(config.port, i),
+      // Peers ask only once this function has returned, so `ops` is set by then.
+      answer: (r) => (r.op === 'stats' ? ops.answerStats() : answerHubRequest(hub, r)),
     });
     // Until it listens, peers count this process as absent, as they do while it restarts.
     socketRelay.listen().catch((error: unknown) => log(`relay socket failed, pushes from other processes will miss this one: ${describeError(error)}`));
@@ -45,9 +47,14 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     closeRelay = () => socketRelay.close();
   }
   const target = new RelayedTarget(hub, relay);
+  const ops = new RelayedOps(hub, relay, main.id);
   const socketOf = ConnectionSocket.of;
 
-  const app = createPushApp({ settings: () => ({ token: config.token, limits: config.limits }), target: () => target });
+  const app = createPushApp({
+    settings: () => ({ token: config.token, limits: config.limits }),
+    target: () => target,
+    ops: { source: () => ops, dashboard: () => config.dashboard },
+  });
   main.onRequest = app.fetch;
   main.onWebSocketUpgrade = async (request) => {
     const decision = await decideConnect(
@@ -86,6 +93,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   serveTextPort(text, {
     target, token: textPortNeedsToken(config) ? config.token : undefined,
     maxLineBytes: config.limits.maxMessageBytes, maxUidBytes: config.limits.maxUidBytes,
+    observe: (seconds, lines) => ops.observe(seconds, lines),
   });
   text.listen();
 }

@@ -11,6 +11,8 @@ export interface TextPortOptions {
   /** Longest line, without its `\n` or `\r\n`; a longer one closes that connection. */
   maxLineBytes: number;
   maxUidBytes: number;
+  /** Told, once per write of replies, how long those lines took from arrival to answer (the latency histogram). */
+  observe?(seconds: number, lines: number): void;
 }
 
 /** Unsent reply bytes past which a connection's lines wait unread until the backend reads its replies. */
@@ -42,10 +44,15 @@ class TextPortConnection {
   private readonly connection: TcpConnection;
   private readonly session: TextPushSession;
   private pending = '';
+  private pendingLines = 0;
   private scheduled = false;
+  // When the first line answered by the next write arrived (one clock read per write, not per line).
+  private since = -1;
+  private readonly observe: TextPortOptions['observe'];
 
   constructor(connection: TcpConnection, options: TextPortOptions) {
     this.connection = connection;
+    this.observe = options.observe;
     this.session = new TextPushSession({
       target: typeof options.target === 'function' ? options.target() : options.target,
       token: options.token,
@@ -58,6 +65,7 @@ class TextPortConnection {
   }
 
   line(text: string): void {
+    if (this.since < 0 && this.observe) this.since = performance.now();
     this.session.line(text);
     if (this.owedBytes() > REPLY_BACKLOG_BYTES || this.session.waiting > WAITING_LINES) this.connection.pauseRecv();
   }
@@ -75,14 +83,20 @@ class TextPortConnection {
 
   private reply(text: string): void {
     this.pending += `${text}\n`;
+    this.pendingLines++;
     if (this.scheduled) return;
     this.scheduled = true;
     // One write for every reply of this tick: a pipelined burst costs one syscall, not one per line.
     process.nextTick(() => {
       this.scheduled = false;
-      const replies = this.pending;
+      const [replies, lines] = [this.pending, this.pendingLines];
       this.pending = '';
+      this.pendingLines = 0;
       this.connection.send(replies, true);
+      if (this.observe && this.since >= 0) {
+        this.observe((performance.now() - this.since) / 1000, lines);
+        this.since = -1;
+      }
       // Reading stopped for this backlog: look again once the socket has handed it all to the kernel.
       if (this.connection.paused) this.connection.socket.write(FLUSHED, () => this.maybeResume());
     });

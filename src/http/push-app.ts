@@ -1,6 +1,7 @@
 import { Hono, type Context, type Env } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { ConfigError, type Limits } from '../limits.ts';
+import { mountOps, type OpsOptions } from '../ops/ops-routes.ts';
 import { parseBatch } from '../wire/push-batch.ts';
 import { parsePush, type Push } from '../wire/push-message.ts';
 import { byteLength, checkUid } from '../wire/uid.ts';
@@ -23,6 +24,8 @@ export interface PushAppOptions {
   target(c: AnyContext): PushTarget;
   /** Accepts a WebSocket upgrade on `/` or `/ws`, where the runtime routes upgrades through the app. */
   connect?(c: AnyContext): Promise<Response>;
+  /** The operator's routes (/metrics, /stats/parts, /dashboard) and push timing, where the runtime has figures for them. */
+  ops?: OpsOptions;
 }
 
 // A WebSocket close reason must fit in a 125-byte control frame along with its 2-byte code.
@@ -51,6 +54,8 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
   const messageLimit = limitBody((c) => settings(c).limits.maxMessageBytes, 'message');
   const batchLimit = limitBody((c) => settings(c).limits.maxBatchBytes, 'batch');
   const uidParam = (c: AnyContext) => checkUid(c.req.param('uid'), settings(c).limits.maxUidBytes);
+  // Before the push routes, so its timing wraps them.
+  if (options.ops) mountOps(app, guard, options.ops);
 
   app.post('/push', guard, messageLimit, async (c) => {
     const parsed = parsePush(await c.req.text(), settings(c).limits.maxUidBytes);

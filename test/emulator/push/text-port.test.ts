@@ -16,9 +16,14 @@ afterEach(() => {
 /** A text port on a target where uid `on` is online; records every message pushed. */
 function textPort(maxLineBytes = 1024) {
   const pushed: string[] = [];
+  const observed = { lines: 0, seconds: 0 };
   const target = { push: (uid: string, message: string) => (uid === 'on' ? (pushed.push(message), 1) : 0) } as unknown as PushTarget;
-  const port = serve('text', (worker) => serveTextPort(worker, { target, maxLineBytes, maxUidBytes: 64 }));
-  return { port, pushed };
+  const observe = (seconds: number, lines: number) => {
+    observed.lines += lines;
+    observed.seconds += seconds;
+  };
+  const port = serve('text', (worker) => serveTextPort(worker, { target, maxLineBytes, maxUidBytes: 64, observe }));
+  return { port, pushed, observed };
 }
 
 async function client(port: number): Promise<LineClient> {
@@ -56,6 +61,17 @@ describe('the text push port', () => {
     expect(replies.slice(lines)).toEqual(Array(10).fill('ok'));
     expect(pushed).toEqual(Array.from({ length: 10 }, (_, i) => `{"uid":"on","n":${i}}`));
   }, 90_000);
+
+  it('reports every answered line to the latency histogram', async () => {
+    const { port, observed } = textPort();
+    const c = await client(port);
+    c.write('{"uid":"on"}\n{"uid":"off"}\n');
+    await c.waitForText('ok\nfail\n');
+    c.write('{"uid":"on"}\n');
+    await c.waitForText('ok\nfail\nok\n');
+    expect(observed.lines).toBe(3);
+    expect(observed.seconds).toBeGreaterThanOrEqual(0);
+  });
 
   it('holds \\n and \\r\\n lines to exactly maxLineBytes, and closes on a longer one', async () => {
     const { port, pushed } = textPort(32);

@@ -1,0 +1,35 @@
+import { emptyStats, type HubStats } from '../hub/hub.ts';
+import type { LatencyCounts } from './latency-histogram.ts';
+
+/** One part of the server: a process locally, a Durable Object shard on the edge. */
+export interface PartStats extends HubStats {
+  /** The process index (0 … COUNT-1) or the shard number (0 … SHARDS-1). */
+  id: number;
+}
+
+/** What the dashboard and /metrics read: the whole server, part by part, and the push latency. */
+export interface OpsReport {
+  /** What a part is on this runtime. */
+  unit: 'process' | 'shard';
+  parts: PartStats[];
+  /** Whole-server figures (a uid online in two processes counts once; a broadcast counts once). */
+  total: HubStats;
+  /** Push latency over the whole server. */
+  latency: LatencyCounts;
+}
+
+/** Where a runtime's figures come from, and where the HTTP push routes report their latency. */
+export interface OpsSource {
+  /** The figures now, gathered from every part. */
+  report(): Promise<OpsReport>;
+  /** Records `count` pushes answered `seconds` after their request arrived. */
+  observe(seconds: number, count: number): void;
+}
+
+/** Adds the counters of shards into whole-server figures; a broadcast reaches every shard but counts once. */
+export function sumShards(shards: readonly HubStats[]): HubStats {
+  const total = emptyStats();
+  for (const s of shards) for (const key of Object.keys(total) as (keyof HubStats)[]) total[key] += s[key];
+  total.broadcasts = Math.max(0, ...shards.map((s) => s.broadcasts));
+  return total;
+}

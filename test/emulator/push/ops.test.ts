@@ -1,0 +1,91 @@
+import { get } from 'node:http';
+import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { loadConfig } from '../../../emulator/push/config.ts';
+import { cleanup } from '../helpers/processes.ts';
+import { startPushServer } from '../../support/push-server-process.ts';
+
+afterAll(cleanup);
+
+/** One authenticated GET on a fresh connection, so each request can land in either process. */
+function freshGet(port: number, path: string, token = 't'): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((done, fail) => {
+    const request = get({ host: '127.0.0.1', port, path, agent: false, timeout: 5000, headers: { authorization: `Bearer ${token}` } }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => done({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), body }));
+    });
+    request.on('timeout', () => request.destroy(new Error('timeout')));
+    request.on('error', fail);
+  });
+}
+
+function samples(text: string): Record<string, number> {
+  return Object.fromEntries(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => {
+    const at = l.lastIndexOf(' ');
+    return [l.slice(0, at), Number(l.slice(at + 1))];
+  }));
+}
+
+describe('ops on the local server with 2 processes', () => {
+  it('sums /metrics over both processes, breaks them down on /stats/parts, and prints status --json', async () => {
+    const server = await startPushServer(['--count', '2'], { PUSH_TOKEN: 't' });
+    const sockets = await Promise.all(Array.from({ length: 13 }, (_, i) => new Promise<WebSocket>((resolve, reject) => {
+      const ws = new WebSocket(server.wsUrl);
+      ws.once('open', () => {
+        // The last one stays unidentified.
+        if (i < 12) ws.send(`u${i}`);
+        resolve(ws);
+      });
+      ws.once('error', reject);
+    })));
+    const metrics = async () => samples((await freshGet(server.port, '/metrics')).body);
+    await expect.poll(async () => (await metrics()).pushport_identified_connections).toBe(12);
+    for (const uid of ['u1', 'u2', 'nobody']) {
+      await fetch(`${server.httpUrl}/push`, { method: 'POST', body: JSON.stringify({ uid }), headers: { authorization: 'Bearer t' } });
+    }
+
+    // Whichever process answers, the figures are the whole server's.
+    for (let i = 0; i < 6; i++) {
+      const res = await freshGet(server.port, '/metrics');
+      expect(res.status).toBe(200);
+      expect(res.type).toMatch(/^text\/plain; version=0\.0\.4/);
+      expect(samples(res.body)).toMatchObject({
+        pushport_connections: 13, pushport_identified_connections: 12, pushport_uids: 12,
+        pushport_pushes_total: 3, pushport_delivered_total: 2, pushport_failed_total: 1, pushport_broadcasts_total: 0,
+        pushport_push_latency_seconds_count: 3, 'pushport_push_latency_seconds_bucket{le="+Inf"}': 3,
+      });
+    }
+    expect((await freshGet(server.port, '/metrics', 'wrong')).status).toBe(401);
+
+    const parts = JSON.parse((await freshGet(server.port, '/stats/parts')).body);
+    expect(parts.unit).toBe('process');
+    expect(parts.parts.map((p: { id: number }) => p.id)).toEqual([0, 1]);
+    expect(parts.parts.reduce((n: number, p: { connections: number }) => n + p.connections, 0)).toBe(13);
+    expect(parts.total).toMatchObject({ connections: 13, identified: 12, pushes: 3 });
+
+    const status = await server.command('status', '--json');
+    expect(status.code).toBe(0);
+    const report = JSON.parse(status.output);
+    expect(report.processes).toHaveLength(2);
+    expect(report.processes.map((p: { id: number }) => p.id).sort()).toEqual([0, 1]);
+    expect(report.total.processes).toBe(2);
+    expect(report.total.connections).toBe(13);
+
+    const connections = JSON.parse((await server.command('connections', '--json')).output);
+    expect(connections.total).toEqual({ connections: 13 });
+    expect(connections.processes.flatMap((p: { connections: { protocol: string }[] }) => p.connections.map((c) => c.protocol)))
+      .toEqual(Array(13).fill('websocket'));
+
+    for (const ws of sockets) ws.close();
+    await server.stop();
+  }, 60_000);
+
+  it('reads DASHBOARD from a flag or the environment, and names a bad value', () => {
+    expect(loadConfig(['start'], {}).dashboard).toBe(true);
+    expect(loadConfig(['start', '--dashboard', 'off'], {}).dashboard).toBe(false);
+    expect(loadConfig(['start'], { DASHBOARD: 'off' }).dashboard).toBe(false);
+    expect(() => loadConfig(['start'], { DASHBOARD: 'nope' })).toThrow('DASHBOARD must be on or off, got "nope"');
+  });
+});
