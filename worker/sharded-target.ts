@@ -1,4 +1,4 @@
-import { emptyStats, type HubStats, type Push, type PushTarget } from '../src/index.ts';
+import { sumStats, type HubStats, type Push, type PushTarget } from '../src/index.ts';
 import type { PushHub } from './push-hub.ts';
 
 /** The shard a uid lives on: FNV-1a of its UTF-8 bytes, so every Worker instance agrees without state. */
@@ -65,12 +65,7 @@ export class ShardedTarget implements PushTarget {
   }
 
   async stats(): Promise<HubStats> {
-    const all = await this.everyShard((stub) => stub.stats());
-    const total = emptyStats();
-    for (const s of all) for (const key of Object.keys(total) as (keyof HubStats)[]) total[key] += s[key];
-    // Every shard counts the same broadcast once; the server sent it once.
-    total.broadcasts = Math.max(0, ...all.map((s) => s.broadcasts));
-    return total;
+    return sumStats(await this.everyShard((stub) => stub.stats()));
   }
 
   private everyShard<T>(call: (stub: DurableObjectStub<PushHub>) => Promise<T>): Promise<T[]> {

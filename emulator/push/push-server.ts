@@ -1,6 +1,5 @@
 import {
-  CloseCode, Hub, MemoryRegistry, RelayedTarget, TextPushSession, answerHubRequest, createPushApp, decideConnect,
-  type Relay,
+  CloseCode, Hub, MemoryRegistry, RelayNode, RelayedTarget, TextPushSession, createPushApp, decideConnect,
 } from '../../src/index.ts';
 import { describeError, log } from '../log.ts';
 import { HttpResponse } from '../protocols/http.ts';
@@ -12,8 +11,6 @@ import { ConnectionSocket } from './connection-socket.ts';
 import { batchedReplies } from './reply-batcher.ts';
 import { pidFileFor, relaySocketFor } from './run-dir.ts';
 import { SocketRelay } from './socket-relay.ts';
-
-const alone: Relay = { peers: 0, ask: async () => [] };
 
 /**
  * The ready push server on the emulator: `count` processes share the WebSocket + HTTP port and the text
@@ -36,19 +33,16 @@ export function definePushServer(config: PushServerConfig): Worker {
 
 // Synchronous on purpose: the hooks must be in place before the first client is accepted.
 function startProcess(main: Worker, config: PushServerConfig): void {
-  const hub = new Hub<ConnectionSocket>(new MemoryRegistry(), config.limits);
-  let relay = alone;
-  let closeRelay = () => {};
+  const registry = new MemoryRegistry<ConnectionSocket>();
+  const hub = new Hub<ConnectionSocket>(registry, config.limits);
+  const links = new SocketRelay({ self: main.id, count: config.count, pathOf: (i) => relaySocketFor(config.port, i) });
+  const node = new RelayNode(hub, links);
+  registry.onUidChange = node.uidChanged;
   if (config.count > 1) {
-    const socketRelay = new SocketRelay({
-      self: main.id, count: config.count, pathOf: (i) => relaySocketFor(config.port, i), answer: (r) => answerHubRequest(hub, r),
-    });
     // Until it listens, peers count this process as absent, as they do while it restarts.
-    socketRelay.listen().catch((error: unknown) => log(`relay socket failed, pushes from other processes will miss this one: ${describeError(error)}`));
-    relay = socketRelay;
-    closeRelay = () => socketRelay.close();
+    links.listen(node).catch((error: unknown) => log(`relay socket failed, pushes from other processes will miss this one: ${describeError(error)}`));
   }
-  const target = new RelayedTarget(hub, relay);
+  const target = new RelayedTarget(node);
   const socketOf = (connection: TcpConnection) => ConnectionSocket.of(connection, config.maxSendBufferBytes);
 
   const app = createPushApp({ settings: () => ({ token: config.token, limits: config.limits }), target: () => target });
@@ -78,7 +72,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   main.onClose = (connection) => hub.disconnect(socketOf(connection));
   main.onWorkerStop = () => {
     for (const socket of hub.registry.identified()) socket.close(CloseCode.goingAway, 'server restarting');
-    closeRelay();
+    links.close();
   };
 
   const text = new Worker(formatSocketName('text', config.textHost, config.textPort));
