@@ -13,24 +13,24 @@ export class UidDirectory {
   }
 
   /** A process now holds a uid. */
-  add(uid: string, process: number): void {
+  add(uid: string, index: number): void {
     const list = this.holders.get(uid);
-    if (!list) this.holders.set(uid, [process]);
-    else if (!list.includes(process)) list.push(process);
+    if (!list) this.holders.set(uid, [index]);
+    else if (!list.includes(index)) list.push(index);
   }
 
   /** A process no longer holds a uid. */
-  remove(uid: string, process: number): void {
+  remove(uid: string, index: number): void {
     const list = this.holders.get(uid);
-    const at = list ? list.indexOf(process) : -1;
+    const at = list ? list.indexOf(index) : -1;
     if (at < 0) return;
     list!.splice(at, 1);
     if (list!.length === 0) this.holders.delete(uid);
   }
 
-  /** Forgets every entry of a process (its link died, or it came back as a new process). */
-  removeProcess(process: number): void {
-    for (const uid of [...this.holders.keys()]) this.remove(uid, process);
+  /** Forgets every entry of one process, whose link died or which came back anew. */
+  removeProcess(index: number): void {
+    for (const uid of [...this.holders.keys()]) this.remove(uid, index);
   }
 
   /** How many uids have an entry. */
