@@ -22,13 +22,18 @@ function write(socket: Socket | undefined, bytes: Uint8Array): boolean {
 }
 
 /**
+ * How pushes are routed through a uid's home process, and how a uid that has just identified in another
+ * process is never answered `fail`: see src/relay/relay-node.ts.
+ *
  * The links between the push server's processes: each process listens on its own unix socket and keeps
  * one connection to every peer, on which it sends its requests and presence (length-prefixed binary frames,
  * see relay-frame.ts) and gets the answers back. A connection starts with a hello naming the sender.
  * A lost peer is retried until it is back, and then told again every uid homed there.
  */
 export class SocketRelay implements RelayLinks {
+  /** This process's index. */
   readonly self: number;
+  /** How many processes the server has. */
   readonly count: number;
   private readonly options: SocketRelayOptions;
   private node: RelayNode | undefined;
@@ -38,6 +43,7 @@ export class SocketRelay implements RelayLinks {
   private readonly outbound: (Socket | undefined)[] = [];
   private readonly inbound: (Socket | undefined)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly retries: (NodeJS.Timeout | undefined)[] = [];
   private closed = false;
 
   constructor(options: SocketRelayOptions) {
@@ -46,13 +52,12 @@ export class SocketRelay implements RelayLinks {
     this.count = options.count;
   }
 
-  /** Connects to every peer (at once, so pushes can cross before this process listens), then listens. */
+  /**
+   * Listens, then connects to every peer: a peer that gets this process's hello knows it can connect back
+   * at once, rather than when its next retry comes.
+   */
   async listen(node: RelayNode): Promise<void> {
     this.node = node;
-    for (let peer = 0; peer < this.count; peer++) if (peer !== this.self) this.connect(peer);
-    const expiry = setInterval(() => node.outbox.expire(), this.options.timeoutMs ?? 2000);
-    expiry.unref();
-    this.timers.add(expiry);
     const path = this.options.pathOf(this.self);
     // Bound under a name of our own, then renamed into place: a process being replaced (reload) unlinks the
     // name it bound when it closes, which must not take its successor's socket away. The rename also
@@ -67,6 +72,10 @@ export class SocketRelay implements RelayLinks {
     });
     renameSync(own, path);
     this.boundInode = statSync(path).ino;
+    for (let peer = 0; peer < this.count; peer++) if (peer !== this.self && !this.outbound[peer]) this.connect(peer);
+    const expiry = setInterval(() => node.outbox.expire(), this.options.timeoutMs ?? 2000);
+    expiry.unref();
+    this.timers.add(expiry);
   }
 
   send(peer: number, bytes: Uint8Array): boolean {
@@ -121,6 +130,8 @@ export class SocketRelay implements RelayLinks {
         // A new hello is a new process (or a new link): what the home knew of the old one is stale.
         this.node!.peerReset(from);
         previous?.destroy();
+        // It is listening now: link back to it without waiting for the retry.
+        if (!this.outbound[from]) this.connect(from);
       }
     });
     socket.on('error', () => socket.destroy());
@@ -134,7 +145,13 @@ export class SocketRelay implements RelayLinks {
   }
 
   private connect(peer: number): void {
-    if (this.closed) return;
+    if (this.closed || !this.node) return;
+    const waiting = this.retries[peer];
+    if (waiting) {
+      clearTimeout(waiting);
+      this.timers.delete(waiting);
+      this.retries[peer] = undefined;
+    }
     const socket = createConnection(this.options.pathOf(peer));
     this.outbound[peer] = socket;
     // Written before the connection is up; node buffers it, and it stays ahead of every other frame.
@@ -163,6 +180,7 @@ export class SocketRelay implements RelayLinks {
       }, this.options.retryMs ?? 100);
       retry.unref();
       this.timers.add(retry);
+      this.retries[peer] = retry;
     });
   }
 }

@@ -16,28 +16,33 @@ import { UidDirectory } from './uid-directory.ts';
  *
  * A push that lands in process A for uid u is delivered to A's own sockets at once. If A is u's home it
  * forwards to the holders its directory lists; otherwise it sends the push to the home, which delivers to
- * its own sockets, forwards to the holders and answers A with the count. Hops: 0 when A is the home and
- * nobody else holds u; 2 (A→home→A) when the home is the only other holder, or at count 2; 4 when a third
- * process holds u (A→home→holder→home→A). Asking the home for the holders and then pushing to them
- * directly would cost the same four on the critical path, plus a second message for every holder.
+ * its own sockets, forwards to the holders and answers A with the count. Frames per push: 0 when A is the
+ * home and nobody else holds u; 2 (A→home→A, or A→holder→A when A is the home) when one other process is
+ * involved, which is every crossing at count 2; 4 when a third process holds u (A→home→holder→home→A).
+ * Asking the home for the holders and then pushing to them directly costs the same four on the critical
+ * path, plus a message per holder. Frames of one tick to one peer go out as one buffer.
  *
  * The race: process P identifies a socket of u, and a push for u lands in A before P's "here" reached the
  * home. The home cannot know, so it never concludes "nobody" from its directory alone: whenever a push
  * would be answered `fail` (nobody reached, A included), the home first asks every process it has not
  * asked yet. P answers from its own registry, which already holds the socket, so a socket identified
- * before the push arrived is reached, and `fail` means every live process said "none". The cost is one
- * round to all peers for a push to a uid that is offline, and nothing for a push that reaches someone.
- * What a directory miss can still cost: a second tab of u that identified in P less than one relay round
- * trip before the push, while u is already online elsewhere, may miss that push (answered `ok` with the
- * count it really reached, as if the push had come a moment earlier).
+ * before the push arrived is reached, and `fail` means that every live process said "none". The cost is
+ * one round to all peers for a push to a uid that is offline, and nothing for a push that reaches someone.
+ * (test/src/relay/relay-race.test.ts plays these orderings; relay-routing.test.ts pushes to sockets the
+ * moment they answer a ping, at count 4, and fails without this rule.) What the directory can still miss:
+ * a second tab of u that identified in P less than one relay round trip before the push, while u is
+ * already online elsewhere, may miss that push, which is answered `ok` with the count it really reached,
+ * as if it had come a moment earlier. For the same reason, while a uid moves between processes, two
+ * pushes to it may arrive in a different order than they were sent.
  *
  * Restarts: a process that (re)connects to a peer announces every uid it holds that is homed there, then
  * says "synced". A home drops a process's entries when that process's link dies or it says hello anew.
  * Until every peer has said "synced" (just started, or a peer is restarting), a home sends each push to
- * every peer rather than trusting a directory it knows is incomplete. If A cannot reach the home (it is
- * restarting), A asks every peer itself. A home that dies after forwarding but before answering may make
- * A ask again, so during that window a push can be delivered twice; it is never answered `fail` while
- * a live process holds the uid.
+ * every peer rather than trust a directory it knows is incomplete. If A cannot reach the home (it is
+ * down or restarting), A asks every peer itself. A home that dies after forwarding but before answering
+ * makes A ask again, so in that window a push can be delivered twice; it is never answered `fail` while a
+ * live process holds the uid. Answers go back on the link the request came on, so they never wait for the
+ * other direction to be (re)made.
  */
 
 /**
@@ -49,7 +54,9 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   readonly hub: Hub<S>;
   /** Counts each push once, in the process it landed in. */
   readonly tally = new PushTally();
+  /** This process's index. */
   readonly self: number;
+  /** How many processes the server has. */
   readonly count: number;
   /** What goes out to the peers this tick, and the requests waiting for answers. */
   readonly outbox: PeerOutbox;
