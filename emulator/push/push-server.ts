@@ -14,7 +14,8 @@ import { SocketRelay } from './socket-relay.ts';
 
 /**
  * The ready push server on the emulator: `count` processes share the WebSocket + HTTP port and the text
- * port with SO_REUSEPORT; each holds its own clients in a Hub and relays pushes to the others.
+ * port with SO_REUSEPORT; each holds its own clients in a Hub, and a push crosses only to the processes
+ * that hold its uid, found through the uid's home process (src/relay/relay-node.ts).
  * Returns the main Worker; call Worker.runAll() next.
  */
 export function definePushServer(config: PushServerConfig): Worker {

@@ -120,6 +120,9 @@ export class SocketRelay implements RelayLinks {
       }
       for (const f of frames) {
         if (from >= 0) {
+          // A process being replaced (reload) still talks on its old link: its "left"s must not undo
+          // what its successor, which has the same index, announced.
+          if (this.inbound[from] !== socket) return;
           this.node!.receive(from, f);
           continue;
         }

@@ -1,8 +1,8 @@
 import type { Limits } from '../limits.ts';
-import { PushTally, zeroCounters } from './push-tally.ts';
 import type { Push } from '../wire/push-message.ts';
 import { byteLength } from '../wire/uid.ts';
 import { CloseCode, type PushSocket } from './push-socket.ts';
+import { PushTally, zeroCounters } from './push-tally.ts';
 import type { RegistryCounts, UidRegistry } from './registry.ts';
 
 /** Running totals of what a hub has served; a runtime may persist and restore them. */
