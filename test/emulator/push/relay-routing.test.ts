@@ -30,10 +30,17 @@ function identified(server: PushServerProcess, uid: string): Promise<Client> {
   });
 }
 
-/** Per-process rows of `pushport status`: pid and connection count of each `pushport` process. */
-async function processRows(server: PushServerProcess): Promise<{ pid: number; connections: number }[]> {
+/** The pids of the `pushport` processes, from `pushport status`. */
+async function processPids(server: PushServerProcess): Promise<number[]> {
   const { output } = await server.command('status');
-  return [...output.matchAll(/^(\d+)\s+pushport\s+\d+\s+\S+\s+\S+\s+(\d+)/gm)].map((m) => ({ pid: Number(m[1]), connections: Number(m[2]) }));
+  return [...output.matchAll(/^(\d+)\s+pushport\s+\d+\s/gm)].map((m) => Number(m[1]));
+}
+
+/** The pid of the process that holds each client, matched by the client's port in `pushport connections`. */
+async function holderPids(server: PushServerProcess, clients: Client[]): Promise<number[]> {
+  const { output } = await server.command('connections');
+  const pidOfPort = new Map([...output.matchAll(/^(\d+)\s+pushport\s+\d+\s+websocket\s+\S+\s+127\.0\.0\.1:(\d+)/gm)].map((m) => [Number(m[2]), Number(m[1])]));
+  return clients.map((c) => pidOfPort.get((c.ws as unknown as { _socket: { localPort: number } })._socket.localPort) ?? 0);
 }
 
 /** Pushes one line per client, spread over several text connections (so over several processes). */
@@ -56,9 +63,10 @@ describe('relay routing between 4 processes', () => {
       expect(await pushEach(texts, batch, 'first')).toEqual(batch.map(() => 'ok'));
       clients.push(...batch);
     }
-    const rows = await processRows(server);
-    expect(rows).toHaveLength(4);
-    expect(rows.filter((r) => r.connections > 0).length).toBeGreaterThan(1);
+    // The kernel spread the clients over the processes, so most pushes had to cross.
+    const holders = await holderPids(server, clients);
+    expect(holders).not.toContain(0);
+    expect(new Set(holders).size).toBeGreaterThan(1);
     // No misroute: each client got exactly its own push, once.
     await expect.poll(() => clients.every((c) => c.inbox.length === 1), { timeout: 5000 }).toBe(true);
     for (const c of clients) expect(c.inbox).toEqual([JSON.stringify({ uid: c.uid, tag: 'first' })]);
@@ -79,16 +87,18 @@ describe('relay routing between 4 processes', () => {
     expect(await res.json()).toMatchObject({ delivered: 3 });
     // Kill one child: its tabs close; every tab still connected must get every push (the dead child may be
     // the home of some uids until it is back).
-    const victim = (await processRows(server)).find((r) => r.connections > 0)!.pid;
+    const holders = await holderPids(server, tabs);
+    expect(new Set(holders).size).toBeGreaterThan(1);
+    const victim = [...new Set(holders)].sort((a, b) => holders.filter((p) => p === b).length - holders.filter((p) => p === a).length)[0]!;
     process.kill(victim, 'SIGKILL');
-    await expect.poll(() => tabs.filter((t) => t.closed).length, { timeout: 5000 }).toBeGreaterThan(0);
+    await expect.poll(() => tabs.every((t, i) => t.closed === (holders[i] === victim)), { timeout: 5000 }).toBe(true);
     // Text connections the victim held are gone too: open them again, on the processes left.
     for (const t of texts) t.close();
     texts.splice(0, texts.length, ...(await Promise.all(texts.map(() => TextClient.open(target)))));
     const uids = [...new Set(tabs.filter((t) => !t.closed).map((t) => t.uid))];
     const alive = uids.map((uid) => tabs.find((t) => t.uid === uid && !t.closed)!);
     expect(await pushEach(texts, alive, 'after-kill')).toEqual(alive.map(() => 'ok'));
-    await expect.poll(async () => (await processRows(server)).filter((r) => r.pid !== victim).length, { timeout: 10_000 }).toBe(4);
+    await expect.poll(async () => (await processPids(server)).filter((pid) => pid !== victim).length, { timeout: 10_000 }).toBe(4);
     expect(await pushEach(texts, alive, 'after-respawn')).toEqual(alive.map(() => 'ok'));
     const live = tabs.filter((t) => !t.closed);
     const expected = (t: Client) => [
