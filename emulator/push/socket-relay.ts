@@ -1,6 +1,7 @@
 import { existsSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { encodeFrames, frame, FrameReader, FrameType, type RelayLinks, type RelayNode } from '../../src/index.ts';
+import { encodeFrames, frame, FrameReader, FrameType, type RelayFrame, type RelayLinks, type RelayNode } from '../../src/index.ts';
+import { describeError, log } from '../log.ts';
 
 /** Where one process of the push server finds its peers. */
 export interface SocketRelayOptions {
@@ -123,7 +124,7 @@ export class SocketRelay implements RelayLinks {
           // A process being replaced (reload) still talks on its old link: its "left"s must not undo
           // what its successor, which has the same index, announced.
           if (this.inbound[from] !== socket) return;
-          this.node!.receive(from, f);
+          this.receive(from, f);
           continue;
         }
         if (f.type !== FrameType.hello || f.value >= this.count || f.value === this.self) return void socket.destroy();
@@ -145,6 +146,15 @@ export class SocketRelay implements RelayLinks {
         this.node!.peerReset(from);
       }
     });
+  }
+
+  // A frame that trips a bug is logged and dropped: one bad frame must not take the process down.
+  private receive(from: number, f: RelayFrame): void {
+    try {
+      this.node!.receive(from, f);
+    } catch (error) {
+      log(`relay: a frame from process ${from} failed: ${describeError(error)}`);
+    }
   }
 
   private connect(peer: number): void {
@@ -169,7 +179,7 @@ export class SocketRelay implements RelayLinks {
       } catch {
         return void socket.destroy();
       }
-      for (const f of frames) if (f.type === FrameType.answer) this.node!.receive(peer, f);
+      for (const f of frames) if (f.type === FrameType.answer) this.receive(peer, f);
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {

@@ -30,6 +30,7 @@ export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTar
     const { node } = this;
     // Delivered here at once, so pushes to local sockets keep their order whatever the peers do.
     const local = node.hub.deliver(uid, message);
+    if (node.count === 1) return Promise.resolve(node.tally.push(local));
     const home = homeOf(uid, node.count);
     return new Promise((resolve) => {
       const done = (remote: number) => resolve(node.tally.push(local + remote));
