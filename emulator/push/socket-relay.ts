@@ -16,6 +16,20 @@ export interface SocketRelayOptions {
   retryMs?: number;
 }
 
+/** Calls `handle` with the frames each chunk completes; a corrupt stream closes the socket. */
+function onFrames(socket: Socket, handle: (frames: RelayFrame[]) => void): void {
+  const reader = new FrameReader();
+  socket.on('data', (chunk: Buffer) => {
+    let frames: RelayFrame[];
+    try {
+      frames = reader.read(chunk);
+    } catch {
+      return void socket.destroy();
+    }
+    handle(frames);
+  });
+}
+
 function write(socket: Socket | undefined, bytes: Uint8Array): boolean {
   if (!socket || socket.destroyed) return false;
   socket.write(bytes);
@@ -110,15 +124,8 @@ export class SocketRelay implements RelayLinks {
 
   private accept(socket: Socket): void {
     this.accepted.add(socket);
-    const reader = new FrameReader();
     let from = -1;
-    socket.on('data', (chunk: Buffer) => {
-      let frames;
-      try {
-        frames = reader.read(chunk);
-      } catch {
-        return void socket.destroy();
-      }
+    onFrames(socket, (frames) => {
       for (const f of frames) {
         if (from >= 0) {
           // A process being replaced (reload) still talks on its old link: its "left"s must not undo
@@ -171,14 +178,7 @@ export class SocketRelay implements RelayLinks {
     socket.write(encodeFrames([frame(FrameType.hello, 0, this.self)]));
     this.node!.linkUp(peer);
     // The peer answers our requests on this same connection.
-    const reader = new FrameReader();
-    socket.on('data', (chunk: Buffer) => {
-      let frames;
-      try {
-        frames = reader.read(chunk);
-      } catch {
-        return void socket.destroy();
-      }
+    onFrames(socket, (frames) => {
       for (const f of frames) if (f.type === FrameType.answer) this.receive(peer, f);
     });
     socket.on('error', () => socket.destroy());
