@@ -1,4 +1,4 @@
-import { addLatency, emptyLatency, LatencyHistogram, sumShards, type OpsReport, type OpsSource } from '../src/index.ts';
+import { addLatency, emptyLatency, LatencyHistogram, sumStats, type OpsReport, type OpsSource } from '../src/index.ts';
 import type { ShardedTarget } from './sharded-target.ts';
 
 // A Worker instance times its own requests. It hands what it measured to shard 0 at most once a second, so
@@ -32,7 +32,7 @@ export class ShardOps implements OpsSource {
     ]);
     const latency = emptyLatency();
     for (const share of latencies) addLatency(latency, share);
-    return { unit: 'shard', parts: shards.map((s, id) => ({ id, ...s })), total: sumShards(shards), latency };
+    return { unit: 'shard', parts: shards.map((s, id) => ({ id, ...s })), total: sumStats(shards), latency };
   }
 
   private async handOver(): Promise<void> {

@@ -1,4 +1,4 @@
-import { sumShards, type HubStats, type Push, type PushTarget } from '../src/index.ts';
+import { sumStats, type HubStats, type Push, type PushTarget } from '../src/index.ts';
 import type { PushHub } from './push-hub.ts';
 
 /** The shard a uid lives on: FNV-1a of its UTF-8 bytes, so every Worker instance agrees without state. */
@@ -65,7 +65,7 @@ export class ShardedTarget implements PushTarget {
   }
 
   async stats(): Promise<HubStats> {
-    return sumShards(await this.statsByShard());
+    return sumStats(await this.statsByShard());
   }
 
   /** Each shard's own figures, in shard order. */

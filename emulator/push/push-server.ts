@@ -1,5 +1,5 @@
 import {
-  CloseCode, Hub, MemoryRegistry, RelayedOps, RelayedTarget, answerHubRequest, createPushApp, decideConnect, type Relay,
+  CloseCode, Hub, MemoryRegistry, RelayNode, RelayedOps, RelayedTarget, createPushApp, decideConnect,
 } from '../../src/index.ts';
 import { describeError, log } from '../log.ts';
 import { HttpResponse } from '../protocols/http.ts';
@@ -11,11 +11,10 @@ import { pidFileFor, relaySocketFor } from './run-dir.ts';
 import { SocketRelay } from './socket-relay.ts';
 import { serveTextPort } from './text-port.ts';
 
-const alone: Relay = { peers: 0, ask: async () => [] };
-
 /**
  * The ready push server on the emulator: `count` processes share the WebSocket + HTTP port and the text
- * port with SO_REUSEPORT; each holds its own clients in a Hub and relays pushes to the others.
+ * port with SO_REUSEPORT; each holds its own clients in a Hub, and a push crosses only to the processes
+ * that hold its uid, found through the uid's home process (src/relay/relay-node.ts).
  * Returns the main Worker; call Worker.runAll() next.
  */
 export function definePushServer(config: PushServerConfig): Worker {
@@ -32,22 +31,19 @@ export function definePushServer(config: PushServerConfig): Worker {
 
 // Synchronous on purpose: the hooks must be in place before the first client is accepted.
 function startProcess(main: Worker, config: PushServerConfig): void {
-  const hub = new Hub<ConnectionSocket>(new MemoryRegistry(), config.limits);
-  let relay = alone;
-  let closeRelay = () => {};
+  const registry = new MemoryRegistry<ConnectionSocket>();
+  const hub = new Hub<ConnectionSocket>(registry, config.limits);
+  const links = new SocketRelay({ self: main.id, count: config.count, pathOf: (i) => relaySocketFor(config.port, i) });
+  const node = new RelayNode(hub, links);
+  registry.onUidChange = node.uidChanged;
   if (config.count > 1) {
-    const socketRelay = new SocketRelay({
-      self: main.id, count: config.count, pathOf: (i) => relaySocketFor(config.port, i),
-      // Peers ask only once this function has returned, so `ops` is set by then.
-      answer: (r) => (r.op === 'stats' ? ops.answerStats() : answerHubRequest(hub, r)),
-    });
     // Until it listens, peers count this process as absent, as they do while it restarts.
-    socketRelay.listen().catch((error: unknown) => log(`relay socket failed, pushes from other processes will miss this one: ${describeError(error)}`));
-    relay = socketRelay;
-    closeRelay = () => socketRelay.close();
+    links.listen(node).catch((error: unknown) => log(`relay socket failed, pushes from other processes will miss this one: ${describeError(error)}`));
   }
-  const target = new RelayedTarget(hub, relay);
-  const ops = new RelayedOps(hub, relay, main.id);
+  const target = new RelayedTarget(node);
+  const ops = new RelayedOps(main.id, () => target.shares());
+  // Each process's stats share carries its index and latency, for the dashboard's rows and the histogram.
+  node.shareExtra = () => ops.extra();
   const socketOf = ConnectionSocket.of;
 
   const app = createPushApp({
@@ -84,7 +80,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   main.onClose = (connection) => hub.disconnect(socketOf(connection));
   main.onWorkerStop = () => {
     for (const socket of hub.registry.identified()) socket.close(CloseCode.goingAway, 'server restarting');
-    closeRelay();
+    links.close();
   };
 
   const text = new Worker(formatSocketName('text', config.textHost, config.textPort));

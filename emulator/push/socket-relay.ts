@@ -1,148 +1,199 @@
 import { existsSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import type { AnswerOf, HubRequest, Relay } from '../../src/index.ts';
+import { encodeFrames, frame, FrameReader, FrameType, type RelayFrame, type RelayLinks, type RelayNode } from '../../src/index.ts';
+import { describeError, log } from '../log.ts';
 
-/** How one process of the push server finds its peers and answers them. */
+/** Where one process of the push server finds its peers. */
 export interface SocketRelayOptions {
   /** This process's index among the server's processes. */
   self: number;
   count: number;
   /** The unix socket path of process `index`. */
   pathOf(index: number): string;
-  /** Answers a peer's request from this process's own sockets. */
-  answer(request: HubRequest): unknown;
-  /** How long to wait for a peer before answering without it. */
+  /** How long a peer may take to answer before it is counted as absent (given up after one to two periods). */
   timeoutMs?: number;
+  /** How soon to try again a peer that could not be reached (starting, or restarting). */
+  retryMs?: number;
 }
 
-type Pending = { resolve: (answer: unknown) => void; timer: NodeJS.Timeout };
-
-/** Newline-delimited JSON over a socket: calls `onMessage` for each whole line. */
-function readJsonLines(socket: Socket, onMessage: (message: any) => void): void {
-  let buffer = '';
-  socket.setEncoding('utf8');
-  socket.on('data', (chunk: string) => {
-    buffer += chunk;
-    let at: number;
-    while ((at = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, at);
-      buffer = buffer.slice(at + 1);
-      try {
-        onMessage(JSON.parse(line));
-      } catch {
-        socket.destroy();
-        return;
-      }
+/** Calls `handle` with the frames each chunk completes; a corrupt stream closes the socket. */
+function onFrames(socket: Socket, handle: (frames: RelayFrame[]) => void): void {
+  const reader = new FrameReader();
+  socket.on('data', (chunk: Buffer) => {
+    let frames: RelayFrame[];
+    try {
+      frames = reader.read(chunk);
+    } catch {
+      return void socket.destroy();
     }
+    handle(frames);
   });
 }
 
+function write(socket: Socket | undefined, bytes: Uint8Array): boolean {
+  if (!socket || socket.destroyed) return false;
+  socket.write(bytes);
+  return true;
+}
+
 /**
- * The relay between the push server's processes: each one listens on its own unix socket, and asks every
- * peer directly. A peer that is down (respawning) or slow is left out of the answer rather than holding it up.
+ * How pushes are routed through a uid's home process, and how a uid that has just identified in another
+ * process is never answered `fail`: see src/relay/relay-node.ts.
+ *
+ * The links between the push server's processes: each process listens on its own unix socket and keeps
+ * one connection to every peer, on which it sends its requests and presence (length-prefixed binary frames,
+ * see relay-frame.ts) and gets the answers back. A connection starts with a hello naming the sender.
+ * A lost peer is retried until it is back, and then told again every uid homed there.
  */
-export class SocketRelay implements Relay {
+export class SocketRelay implements RelayLinks {
+  /** This process's index. */
+  readonly self: number;
+  /** How many processes the server has. */
+  readonly count: number;
   private readonly options: SocketRelayOptions;
+  private node: RelayNode | undefined;
   private server: Server | undefined;
-  private readonly accepted = new Set<Socket>();
   private boundInode: number | undefined;
-  private readonly connections = new Map<number, { socket: Socket; pending: Map<number, Pending> }>();
-  private nextId = 1;
+  private readonly accepted = new Set<Socket>();
+  private readonly outbound: (Socket | undefined)[] = [];
+  private readonly inbound: (Socket | undefined)[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly retries: (NodeJS.Timeout | undefined)[] = [];
+  private closed = false;
 
   constructor(options: SocketRelayOptions) {
     this.options = options;
+    this.self = options.self;
+    this.count = options.count;
   }
 
-  get peers(): number {
-    return this.options.count - 1;
-  }
-
-  /** Starts answering peers on this process's socket. */
-  async listen(): Promise<void> {
-    const path = this.options.pathOf(this.options.self);
+  /**
+   * Listens, then connects to every peer: a peer that gets this process's hello knows it can connect back
+   * at once, rather than when its next retry comes.
+   */
+  async listen(node: RelayNode): Promise<void> {
+    this.node = node;
+    const path = this.options.pathOf(this.self);
     // Bound under a name of our own, then renamed into place: a process being replaced (reload) unlinks the
     // name it bound when it closes, which must not take its successor's socket away. The rename also
     // replaces a file left by a killed process.
     const own = `${path}.${process.pid}`;
     if (existsSync(own)) unlinkSync(own);
-    this.server = createServer((socket) => {
-      this.accepted.add(socket);
-      socket.on('close', () => this.accepted.delete(socket));
-      socket.on('error', () => socket.destroy());
-      readJsonLines(socket, ({ id, request }) => {
-        let answer: unknown;
-        try {
-          answer = this.options.answer(request as HubRequest);
-        } catch {
-          answer = null;
-        }
-        socket.write(`${JSON.stringify({ id, answer })}\n`);
-      });
-    });
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
     await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(own, () => resolve());
+      server.once('error', reject);
+      server.listen(own, () => resolve());
     });
     renameSync(own, path);
     this.boundInode = statSync(path).ino;
+    for (let peer = 0; peer < this.count; peer++) if (peer !== this.self && !this.outbound[peer]) this.connect(peer);
+    const expiry = setInterval(() => node.outbox.expire(), this.options.timeoutMs ?? 2000);
+    expiry.unref();
+    this.timers.add(expiry);
   }
 
-  async ask<R extends HubRequest>(request: R): Promise<AnswerOf<R>[]> {
-    const others = Array.from({ length: this.options.count }, (_, i) => i).filter((i) => i !== this.options.self);
-    const answers = await Promise.all(others.map((i) => this.askPeer(i, request)));
-    return answers.filter((a): a is AnswerOf<R> => a !== undefined && a !== null);
+  send(peer: number, bytes: Uint8Array): boolean {
+    return write(this.outbound[peer], bytes);
   }
 
-  /** Stops listening and drops every peer connection. */
+  reply(peer: number, bytes: Uint8Array): boolean {
+    return write(this.inbound[peer], bytes);
+  }
+
+  /** Whether this process's link to a peer is up. */
+  connected(peer: number): boolean {
+    return this.outbound[peer]?.readyState === 'open';
+  }
+
+  /** Stops listening and drops every link. */
   close(): void {
+    this.closed = true;
     this.server?.close();
+    for (const timer of this.timers) clearTimeout(timer);
     // Remove the socket file only while it is still ours, not a successor's.
-    const path = this.options.pathOf(this.options.self);
+    const path = this.options.pathOf(this.self);
     try {
       if (this.boundInode !== undefined && statSync(path).ino === this.boundInode) unlinkSync(path);
     } catch {
       // Already gone.
     }
     for (const socket of this.accepted) socket.destroy();
-    for (const peer of this.connections.values()) peer.socket.destroy();
-    this.connections.clear();
+    for (const socket of this.outbound) socket?.destroy();
   }
 
-  private askPeer(index: number, request: HubRequest): Promise<unknown> {
-    const peer = this.connections.get(index) ?? this.connect(index);
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        peer.pending.delete(id);
-        resolve(undefined);
-      }, this.options.timeoutMs ?? 2000);
-      peer.pending.set(id, { resolve, timer });
-      peer.socket.write(`${JSON.stringify({ id, request })}\n`);
-    });
-  }
-
-  private connect(index: number) {
-    const socket = createConnection(this.options.pathOf(index));
-    const peer = { socket, pending: new Map<number, Pending>() };
-    this.connections.set(index, peer);
-    readJsonLines(socket, ({ id, answer }) => {
-      const waiting = peer.pending.get(id);
-      if (!waiting) return;
-      peer.pending.delete(id);
-      clearTimeout(waiting.timer);
-      waiting.resolve(answer);
-    });
-    // A peer that is gone answers nothing; the next ask reconnects (it may have been respawned).
-    const drop = () => {
-      if (this.connections.get(index) === peer) this.connections.delete(index);
-      for (const waiting of peer.pending.values()) {
-        clearTimeout(waiting.timer);
-        waiting.resolve(undefined);
+  private accept(socket: Socket): void {
+    this.accepted.add(socket);
+    let from = -1;
+    onFrames(socket, (frames) => {
+      for (const f of frames) {
+        if (from >= 0) {
+          // A process being replaced (reload) still talks on its old link: its "left"s must not undo
+          // what its successor, which has the same index, announced.
+          if (this.inbound[from] !== socket) return;
+          this.receive(from, f);
+          continue;
+        }
+        if (f.type !== FrameType.hello || f.value >= this.count || f.value === this.self) return void socket.destroy();
+        from = f.value;
+        const previous = this.inbound[from];
+        this.inbound[from] = socket;
+        // A new hello is a new process (or a new link): what the home knew of the old one is stale.
+        this.node!.peerReset(from);
+        previous?.destroy();
+        // It is listening now: link back to it without waiting for the retry.
+        if (!this.outbound[from]) this.connect(from);
       }
-      peer.pending.clear();
-    };
-    socket.on('error', drop);
-    socket.on('close', drop);
-    return peer;
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      this.accepted.delete(socket);
+      if (from >= 0 && this.inbound[from] === socket) {
+        this.inbound[from] = undefined;
+        this.node!.peerReset(from);
+      }
+    });
+  }
+
+  // A frame that trips a bug is logged and dropped: one bad frame must not take the process down.
+  private receive(from: number, f: RelayFrame): void {
+    try {
+      this.node!.receive(from, f);
+    } catch (error) {
+      log(`relay: a frame from process ${from} failed: ${describeError(error)}`);
+    }
+  }
+
+  private connect(peer: number): void {
+    if (this.closed || !this.node) return;
+    const waiting = this.retries[peer];
+    if (waiting) {
+      clearTimeout(waiting);
+      this.timers.delete(waiting);
+      this.retries[peer] = undefined;
+    }
+    const socket = createConnection(this.options.pathOf(peer));
+    this.outbound[peer] = socket;
+    // Written before the connection is up; node buffers it, and it stays ahead of every other frame.
+    socket.write(encodeFrames([frame(FrameType.hello, 0, this.self)]));
+    this.node!.linkUp(peer);
+    // The peer answers our requests on this same connection.
+    onFrames(socket, (frames) => {
+      for (const f of frames) if (f.type === FrameType.answer) this.receive(peer, f);
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      if (this.outbound[peer] !== socket) return;
+      this.outbound[peer] = undefined;
+      this.node!.linkDown(peer);
+      if (this.closed) return;
+      const retry = setTimeout(() => {
+        this.timers.delete(retry);
+        this.connect(peer);
+      }, this.options.retryMs ?? 100);
+      retry.unref();
+      this.timers.add(retry);
+      this.retries[peer] = retry;
+    });
   }
 }

@@ -62,10 +62,12 @@ export function websocketTransport(socket: Socket, head: Buffer, watch: (live: W
         if (!closeSent) send(encodeFrame(Opcode.pong, payload));
       },
       pong: () => (live.alive = true),
-      close: (code) => closeWith(code, ''),
+      // Through the connection, so it is 'closing' at once: a push to a client that has begun to close is
+      // not counted as delivered.
+      close: (code) => connection.closeWithCode(code, ''),
       fail: (code, reason) => {
         log(`websocket connection ${connection.id} closed: ${reason}`);
-        closeWith(code, reason);
+        connection.closeWithCode(code, reason);
       },
     });
     socket.on('data', (chunk: Buffer) => receiver.push(chunk));

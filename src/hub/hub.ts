@@ -2,6 +2,7 @@ import type { Limits } from '../limits.ts';
 import type { Push } from '../wire/push-message.ts';
 import { byteLength } from '../wire/uid.ts';
 import { CloseCode, type PushSocket } from './push-socket.ts';
+import { PushTally, zeroCounters } from './push-tally.ts';
 import type { RegistryCounts, UidRegistry } from './registry.ts';
 
 /** Running totals of what a hub has served; a runtime may persist and restore them. */
@@ -27,11 +28,6 @@ export function emptyStats(): HubStats {
   return { connections: 0, identified: 0, uids: 0, ...zeroCounters() };
 }
 
-/** A fresh set of counters, all zero. */
-export function zeroCounters(): HubCounters {
-  return { pushes: 0, delivered: 0, failed: 0, broadcasts: 0 };
-}
-
 /**
  * The uid → connections hub: identify, push, broadcast, kick, online, stats.
  * This is the only push logic; every runtime feeds it sockets and calls it.
@@ -39,14 +35,19 @@ export function zeroCounters(): HubCounters {
 export class Hub<S extends PushSocket = PushSocket> {
   /** Where the connections live (memory, or hibernation-aware on the edge). */
   readonly registry: UidRegistry<S>;
-  /** What this hub has served. */
-  readonly counters: HubCounters;
+  /** Counts what `push` and `broadcast` served: used where this hub holds every socket of its uids (a shard). */
+  readonly tally: PushTally;
   private readonly limits: HubLimits;
 
-  constructor(registry: UidRegistry<S>, limits: HubLimits, counters: HubCounters = zeroCounters()) {
+  constructor(registry: UidRegistry<S>, limits: HubLimits, counters?: HubCounters) {
     this.registry = registry;
     this.limits = limits;
-    this.counters = counters;
+    this.tally = new PushTally(counters);
+  }
+
+  /** What this hub's `push` and `broadcast` have served. */
+  get counters(): HubCounters {
+    return this.tally.counters;
   }
 
   /** A new connection, not identified yet. */
@@ -90,9 +91,9 @@ export class Hub<S extends PushSocket = PushSocket> {
     this.registry.remove(socket);
   }
 
-  /** Delivers a message to every live connection of a uid; returns how many it reached. */
+  /** Delivers a message to every live connection of a uid and counts the push; returns how many it reached. */
   push(uid: string, message: string): number {
-    return this.record(this.deliver(uid, message));
+    return this.tally.push(this.deliver(uid, message));
   }
 
   /** Delivers many pushes in order; returns each one's delivered count. */
@@ -102,16 +103,10 @@ export class Hub<S extends PushSocket = PushSocket> {
 
   /** Delivers a message to every identified connection; returns how many it reached. */
   broadcast(message: string): number {
-    const delivered = this.deliverAll(message);
-    this.counters.broadcasts++;
-    this.counters.delivered += delivered;
-    return delivered;
+    return this.tally.broadcast(this.deliverAll(message));
   }
 
-  /**
-   * Sends to a uid's connections without counting a push: for a push that another process answers
-   * for, which counts it once for the whole server with `record`.
-   */
+  /** Sends to a uid's connections without counting: for a push whose total another layer counts. */
   deliver(uid: string, message: string): number {
     let delivered = 0;
     for (const socket of this.registry.socketsOf(uid)) {
@@ -126,14 +121,6 @@ export class Hub<S extends PushSocket = PushSocket> {
     for (const socket of this.registry.identified()) {
       if (socket.send(message)) delivered++;
     }
-    return delivered;
-  }
-
-  /** Counts one push that reached `delivered` connections; returns `delivered`. */
-  record(delivered: number): number {
-    this.counters.pushes++;
-    this.counters.delivered += delivered;
-    if (delivered === 0) this.counters.failed++;
     return delivered;
   }
 

@@ -37,6 +37,8 @@ export class MemoryRegistry<S extends PushSocket = PushSocket> implements UidReg
   private readonly byId = new Map<string, { socket: S; uid?: string }>();
   private readonly byUid = new Map<string, Set<S>>();
   private identifiedCount = 0;
+  /** Told when a uid gets its first connection here (`true`) or loses its last (`false`): the relay's presence. */
+  onUidChange: ((uid: string, online: boolean) => void) | undefined;
 
   add(socket: S): void {
     if (!this.byId.has(socket.id)) this.byId.set(socket.id, { socket });
@@ -51,6 +53,7 @@ export class MemoryRegistry<S extends PushSocket = PushSocket> implements UidReg
     if (!set) this.byUid.set(uid, (set = new Set()));
     set.add(entry.socket);
     this.identifiedCount++;
+    if (set.size === 1) this.onUidChange?.(uid, true);
   }
 
   remove(socket: S): string | undefined {
@@ -62,8 +65,11 @@ export class MemoryRegistry<S extends PushSocket = PushSocket> implements UidReg
     const set = this.byUid.get(uid);
     // Delete the stored object, not the argument: after hibernation they may be different wrappers.
     set?.delete(entry.socket);
-    if (set && set.size === 0) this.byUid.delete(uid);
     this.identifiedCount--;
+    if (set && set.size === 0) {
+      this.byUid.delete(uid);
+      this.onUidChange?.(uid, false);
+    }
     return uid;
   }
 

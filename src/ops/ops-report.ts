@@ -1,4 +1,4 @@
-import { emptyStats, type HubStats } from '../hub/hub.ts';
+import type { HubStats } from '../hub/hub.ts';
 import type { LatencyCounts } from './latency-histogram.ts';
 
 /** One part of the server: a process locally, a Durable Object shard on the edge. */
@@ -26,10 +26,3 @@ export interface OpsSource {
   observe(seconds: number, count: number): void;
 }
 
-/** Adds the counters of shards into whole-server figures; a broadcast reaches every shard but counts once. */
-export function sumShards(shards: readonly HubStats[]): HubStats {
-  const total = emptyStats();
-  for (const s of shards) for (const key of Object.keys(total) as (keyof HubStats)[]) total[key] += s[key];
-  total.broadcasts = Math.max(0, ...shards.map((s) => s.broadcasts));
-  return total;
-}

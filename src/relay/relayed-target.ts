@@ -1,69 +1,98 @@
-import type { Hub, HubStats } from '../hub/hub.ts';
+import type { HubStats } from '../hub/hub.ts';
 import type { PushSocket } from '../hub/push-socket.ts';
+import { sumStats, type StatsShare } from '../hub/sum-stats.ts';
 import type { PushTarget } from '../http/push-target.ts';
 import type { Push } from '../wire/push-message.ts';
-import { mergeStats, processStats, type Relay } from './hub-request.ts';
+import { homeOf } from './home-of.ts';
+import { FrameType, messageText } from './relay-frame.ts';
+import type { RelayNode } from './relay-node.ts';
 
-const sum = (counts: number[]) => counts.reduce((a, b) => a + b, 0);
+function parseShare(json: string): StatsShare {
+  try {
+    return JSON.parse(json) as StatsShare;
+  } catch {
+    return { connections: 0, identified: 0, uids: 0, pushes: 0, delivered: 0, failed: 0, broadcasts: 0 };
+  }
+}
 
 /**
- * The whole server as one push target, from any one of its processes: this process's hub plus the others'
- * through the relay. A push is counted once, here, whichever process holds the sockets.
+ * The whole server as one push target, from the process a push landed in: its own sockets first, then
+ * the uid's home (see relay-node.ts). Each push is counted once, here, whichever processes hold the sockets.
  */
 export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTarget {
-  private readonly hub: Hub<S>;
-  private readonly relay: Relay;
-  private waiting: { push: Push; local: number; resolve: (n: number) => void; reject: (e: Error) => void }[] = [];
+  private readonly node: RelayNode<S>;
 
-  constructor(hub: Hub<S>, relay: Relay) {
-    this.hub = hub;
-    this.relay = relay;
+  constructor(node: RelayNode<S>) {
+    this.node = node;
   }
 
   push(uid: string, message: string): number | Promise<number> {
+    const { node } = this;
     // Delivered here at once, so pushes to local sockets keep their order whatever the peers do.
-    const local = this.hub.deliver(uid, message);
-    if (this.relay.peers === 0) return this.hub.record(local);
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ push: { uid, message }, local, resolve, reject });
-      // Pushes made in the same tick (a pipelined text stream) cross to the peers as one request.
-      if (this.waiting.length === 1) queueMicrotask(() => void this.flush());
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.waiting;
-    this.waiting = [];
-    try {
-      const remote = await this.relay.ask({ op: 'deliverMany', pushes: batch.map((w) => w.push) });
-      batch.forEach((w, i) => w.resolve(this.hub.record(w.local + sum(remote.map((r) => r[i] ?? 0)))));
-    } catch (err) {
-      for (const w of batch) w.reject(err as Error);
+    const local = node.hub.deliver(uid, message);
+    if (node.count === 1) return node.tally.push(local);
+    // Answered at once when no other process is involved (this is the home, and the directory says so);
+    // a promise only for a push that crosses.
+    let answered = -1;
+    let resolve: ((n: number) => void) | undefined;
+    const done = (remote: number) => {
+      const total = node.tally.push(local + remote);
+      if (resolve) resolve(total);
+      else answered = total;
+    };
+    const home = homeOf(uid, node.count);
+    if (home === node.self) {
+      node.route(uid, message, node.self, local === 0, done);
+    } else {
+      node.outbox.request(home, FrameType.push, local === 0 ? 1 : 0, uid, message, (n) => {
+        if (n !== undefined) return done(n);
+        // The home is down or restarting: ask every process rather than answer for a directory we lack.
+        node.outbox.requestAll(node.peers, FrameType.deliver, uid, message, done);
+      });
     }
+    if (answered >= 0) return answered;
+    return new Promise((r) => (resolve = r));
   }
 
   async pushMany(pushes: Push[]): Promise<number[]> {
-    const local = pushes.map((p) => this.hub.deliver(p.uid, p.message));
-    const remote = await this.relay.ask({ op: 'deliverMany', pushes });
-    return local.map((n, i) => this.hub.record(n + sum(remote.map((r) => r[i] ?? 0))));
+    return Promise.all(pushes.map((p) => this.push(p.uid, p.message)));
   }
 
-  async broadcast(message: string): Promise<number> {
-    const delivered = this.hub.deliverAll(message) + sum(await this.relay.ask({ op: 'deliverAll', message }));
-    this.hub.counters.broadcasts++;
-    this.hub.counters.delivered += delivered;
-    return delivered;
+  broadcast(message: string): Promise<number> {
+    const local = this.node.hub.deliverAll(message);
+    return this.all(FrameType.broadcast, '', message, (remote) => this.node.tally.broadcast(local + remote));
   }
 
-  async online(uid: string): Promise<number> {
-    return this.hub.online(uid) + sum(await this.relay.ask({ op: 'online', uid }));
+  online(uid: string): Promise<number> {
+    const local = this.node.hub.online(uid);
+    return this.all(FrameType.online, uid, '', (remote) => local + remote);
   }
 
-  async kick(uid: string, reason?: string): Promise<number> {
-    return this.hub.kick(uid, reason) + sum(await this.relay.ask({ op: 'kick', uid, reason }));
+  kick(uid: string, reason?: string): Promise<number> {
+    const local = this.node.hub.kick(uid, reason);
+    return this.all(FrameType.kick, uid, reason ?? '', (remote) => local + remote);
   }
 
   async stats(): Promise<HubStats> {
-    return mergeStats([processStats(this.hub), ...(await this.relay.ask({ op: 'stats' }))]);
+    return sumStats(await this.shares());
+  }
+
+  /** Every process's share of the figures, this one's first; a peer that is down is left out, not waited for. */
+  shares(): Promise<StatsShare[]> {
+    const shares: StatsShare[] = [this.node.share()];
+    let left = this.node.peers.length;
+    return new Promise((resolve) => {
+      if (left === 0) return resolve(shares);
+      for (const peer of this.node.peers) {
+        this.node.outbox.request(peer, FrameType.stats, 0, '', '', (value, message) => {
+          if (value !== undefined && message !== undefined) shares.push(parseShare(messageText(message)));
+          if (--left === 0) resolve(shares);
+        });
+      }
+    });
+  }
+
+  private all(type: (typeof FrameType)['broadcast' | 'online' | 'kick'], uid: string, message: string, total: (remote: number) => number): Promise<number> {
+    return new Promise((resolve) => this.node.outbox.requestAll(this.node.peers, type, uid, message, (n) => resolve(total(n))));
   }
 }

@@ -2,57 +2,80 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Hub, MemoryRegistry, RelayedTarget, answerHubRequest, defaultLimits } from '../../../src/index.ts';
+import { Hub, MemoryRegistry, RelayNode, RelayedTarget, defaultLimits, homeOf } from '../../../src/index.ts';
 import { SocketRelay } from '../../../emulator/push/socket-relay.ts';
 import { FakeSocket } from '../../src/fake-socket.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pushport-relay-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function mesh(count: number, tag: string, live = (_: number) => true) {
-  const hubs = Array.from({ length: count }, () => new Hub<FakeSocket>(new MemoryRegistry(), defaultLimits));
-  const relays = hubs.map((hub, self) => new SocketRelay({
-    self, count, pathOf: (i) => join(dir, `${tag}-${i}.sock`), answer: (r) => answerHubRequest(hub, r), timeoutMs: 500,
-  }));
-  await Promise.all(relays.map((r, i) => (live(i) ? r.listen() : undefined)));
-  const join1 = (i: number, uid: string) => {
+const uidHomedAt = (home: number, count: number) => {
+  for (let i = 0; ; i++) if (homeOf(`u${i}`, count) === home) return `u${i}`;
+};
+
+/** One "process": a hub, its relay node over a unix socket, and its push target. */
+function process1(self: number, count: number, tag: string) {
+  const registry = new MemoryRegistry<FakeSocket>();
+  const hub = new Hub<FakeSocket>(registry, defaultLimits);
+  const links = new SocketRelay({ self, count, pathOf: (i) => join(dir, `${tag}-${i}.sock`), timeoutMs: 500, retryMs: 20 });
+  const node = new RelayNode(hub, links);
+  registry.onUidChange = node.uidChanged;
+  const join1 = (uid: string) => {
     const s = new FakeSocket();
-    hubs[i]!.connect(s);
-    hubs[i]!.receive(s, uid);
+    hub.connect(s);
+    hub.receive(s, uid);
     return s;
   };
-  return { hubs, relays, targets: hubs.map((h, i) => new RelayedTarget(h, relays[i]!)), join: join1, close: () => relays.forEach((r) => r.close()) };
+  return { hub, links, node, target: new RelayedTarget(node), join: join1 };
+}
+
+async function mesh(count: number, tag: string, live = (_: number) => true) {
+  const ps = Array.from({ length: count }, (_, i) => process1(i, count, tag));
+  await Promise.all(ps.map((p, i) => (live(i) ? p.links.listen(p.node) : undefined)));
+  return { ps, close: () => ps.forEach((p) => p.links.close()) };
 }
 
 describe('SocketRelay between processes', () => {
-  it('reaches sockets held by the other processes over unix sockets', async () => {
+  it('reaches sockets held by the other processes over unix sockets, once the directories are complete', async () => {
     const m = await mesh(3, 'a');
-    const far = m.join(2, 'u');
-    const near = m.join(0, 'u');
-    expect(await m.targets[1]!.push('u', 'hi')).toBe(2);
-    expect(far.sent).toEqual(['hi']);
-    expect(near.sent).toEqual(['hi']);
-    expect(await m.targets[0]!.pushMany([{ uid: 'u', message: '1' }, { uid: 'v', message: '2' }])).toEqual([2, 0]);
-    expect((await m.targets[2]!.stats()).pushes).toBe(3);
+    const uid = uidHomedAt(1, 3);
+    const far = m.ps[2]!.join(uid);
+    const near = m.ps[0]!.join(uid);
+    await expect.poll(() => m.ps.every((p) => p.node.directoryComplete)).toBe(true);
+    expect(await m.ps[1]!.target.push(uid, 'hi')).toBe(2);
+    expect(await m.ps[0]!.target.push(uid, 'again')).toBe(2);
+    expect(far.sent).toEqual(['hi', 'again']);
+    expect(near.sent).toEqual(['hi', 'again']);
+    expect(await m.ps[0]!.target.pushMany([{ uid, message: '1' }, { uid: 'v', message: '2' }])).toEqual([2, 0]);
+    expect(await m.ps[2]!.target.stats()).toMatchObject({ pushes: 4, delivered: 6, failed: 1, uids: 1 });
     m.close();
   });
 
   it('answers without a peer that is down instead of hanging', async () => {
     const m = await mesh(3, 'b', (i) => i !== 1);
-    m.join(2, 'u');
-    expect(await m.targets[0]!.push('u', 'x')).toBe(1);
-    expect(await m.targets[0]!.online('u')).toBe(1);
+    const uid = uidHomedAt(1, 3);
+    m.ps[2]!.join(uid);
+    await expect.poll(() => m.ps[0]!.links.connected(2)).toBe(true);
+    // The home (process 1) is down: process 0 asks every process itself.
+    expect(await m.ps[0]!.target.push(uid, 'x')).toBe(1);
+    expect(await m.ps[0]!.target.online(uid)).toBe(1);
     m.close();
   });
 
-  it('reconnects to a peer that came back', async () => {
+  it('tells a home that came back every uid it holds again', async () => {
     const m = await mesh(2, 'c');
-    m.join(1, 'u');
-    expect(await m.targets[0]!.push('u', 'x')).toBe(1);
-    m.relays[1]!.close();
-    expect(await m.targets[0]!.push('u', 'x')).toBe(0);
-    await m.relays[1]!.listen();
-    expect(await m.targets[0]!.push('u', 'x')).toBe(1);
+    const uid = uidHomedAt(1, 2);
+    const held = m.ps[0]!.join(uid);
+    await expect.poll(() => m.ps[1]!.node.directoryComplete).toBe(true);
+    m.ps[1]!.links.close();
+    const back = process1(1, 2, 'c');
+    await back.links.listen(back.node);
+    // Whether or not process 0 has announced its uids yet, a push landing in the new home reaches the uid.
+    expect(await back.target.push(uid, 'x')).toBe(1);
+    await expect.poll(() => back.node.directoryComplete).toBe(true);
+    expect(await back.target.push(uid, 'y')).toBe(1);
+    expect(held.sent).toEqual(['x', 'y']);
     m.close();
+    back.links.close();
   });
 });

@@ -1,22 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Hub, MemoryRegistry, RelayedOps, RelayedTarget, answerHubRequest, createPushApp, defaultLimits, type Relay,
-} from '../../../src/index.ts';
+import { Hub, MemoryRegistry, MemoryRelay, RelayedOps, createPushApp, defaultLimits } from '../../../src/index.ts';
 import { FakeSocket } from '../fake-socket.ts';
 
 /** Two processes of one server in memory, each with its hub, its ops and the relay to the other. */
 function twoProcesses(dashboard = true) {
   const hubs = [0, 1].map(() => new Hub<FakeSocket>(new MemoryRegistry(), defaultLimits));
-  const ops: RelayedOps<FakeSocket>[] = [];
-  const relayFrom = (self: number): Relay => ({
-    peers: 1,
-    // The other process answers `stats` with its ops share, as the push server wires it.
-    ask: async (request) => [request.op === 'stats' ? ops[1 - self]!.answerStats() : answerHubRequest(hubs[1 - self]!, request)] as never,
-  });
-  for (const i of [0, 1]) ops.push(new RelayedOps(hubs[i]!, relayFrom(i), i));
+  const relay = new MemoryRelay(hubs);
+  // Each process's stats share carries its ops extras, as the push server wires it.
+  const ops = [0, 1].map((i) => new RelayedOps(i, () => relay.targets[i]!.shares()));
+  for (const i of [0, 1]) relay.nodes[i]!.shareExtra = () => ops[i]!.extra();
   const apps = [0, 1].map((i) => createPushApp({
     settings: () => ({ token: 'tok', limits: defaultLimits }),
-    target: () => new RelayedTarget(hubs[i]!, relayFrom(i)),
+    target: () => relay.targets[i]!,
     ops: { source: () => ops[i]!, dashboard: () => dashboard },
   }));
   const connect = (process: number, uid?: string) => {

@@ -1,78 +1,91 @@
 import { describe, expect, it } from 'vitest';
-import { Hub, MemoryRegistry, MemoryRelay, RelayedTarget, defaultLimits } from '../../../src/index.ts';
-import { FakeSocket } from '../fake-socket.ts';
-
-/** Three "processes", each with its own hub, relayed in memory. */
-function threeProcesses() {
-  const hubs = [0, 1, 2].map(() => new Hub<FakeSocket>(new MemoryRegistry(), defaultLimits));
-  const relay = new MemoryRelay(hubs);
-  const targets = hubs.map((h) => new RelayedTarget(h, relay.from(h)));
-  const join = (process: number, uid: string) => {
-    const s = new FakeSocket();
-    hubs[process]!.connect(s);
-    hubs[process]!.receive(s, uid);
-    return s;
-  };
-  return { hubs, targets, join };
-}
+import { processes, settle, uidHomedAt } from './relay-helpers.ts';
 
 describe('RelayedTarget', () => {
-  it('reaches a uid in whichever process holds it, exactly once per socket', async () => {
-    const { targets, join } = threeProcesses();
-    const here = join(0, 'u');
-    const there = join(2, 'u');
-    expect(await targets[1]!.push('u', 'm')).toBe(2);
-    expect(here.sent).toEqual(['m']);
-    expect(there.sent).toEqual(['m']);
+  it('reaches a uid in whichever process holds it, exactly once per socket, from every process', async () => {
+    const { targets, join } = await processes(3);
+    for (let home = 0; home < 3; home++) {
+      const uid = uidHomedAt(home, 3);
+      const a = join(0, uid);
+      const b = join(2, uid);
+      await settle();
+      for (let from = 0; from < 3; from++) expect(await targets[from]!.push(uid, `m${from}`)).toBe(2);
+      expect(a.sent).toEqual(['m0', 'm1', 'm2']);
+      expect(b.sent).toEqual(['m0', 'm1', 'm2']);
+    }
     expect(await targets[1]!.push('nobody', 'm')).toBe(0);
-    expect(await targets[0]!.pushMany([{ uid: 'u', message: 'a' }, { uid: 'x', message: 'b' }])).toEqual([2, 0]);
+    expect(await targets[0]!.pushMany([{ uid: uidHomedAt(1, 3), message: 'a' }, { uid: 'x', message: 'b' }])).toEqual([2, 0]);
   });
 
   it('answers broadcast, online and kick for the whole server', async () => {
-    const { targets, join } = threeProcesses();
+    const { targets, join } = await processes(3);
     const a = join(0, 'a');
     join(1, 'b');
     join(2, 'a');
+    await settle();
     expect(await targets[2]!.online('a')).toBe(2);
     expect(await targets[1]!.broadcast('all')).toBe(3);
     expect(a.sent).toEqual(['all']);
-    expect(await targets[1]!.kick('a')).toBe(2);
-    expect(a.closed?.code).toBe(1000);
+    expect(await targets[1]!.kick('a', 'bye')).toBe(2);
+    expect(a.closed).toEqual({ code: 1000, reason: 'bye' });
     expect(await targets[0]!.online('a')).toBe(0);
   });
 
-  it('counts each push once and each uid once in stats', async () => {
-    const { targets, join } = threeProcesses();
+  it('counts each push and each broadcast once, and each uid once, whichever process is asked', async () => {
+    const { targets, join, hubOf } = await processes(3);
     join(0, 'u');
     join(1, 'u');
     join(1, 'v');
+    await settle();
     await targets[0]!.push('u', '1');
     await targets[2]!.push('v', '2');
     await targets[2]!.push('w', '3');
     await targets[1]!.broadcast('b');
-    expect(await targets[1]!.stats()).toEqual({
-      connections: 3, identified: 3, uids: 2, pushes: 3, delivered: 3 + 3, failed: 1, broadcasts: 1,
-    });
+    await targets[2]!.broadcast('c');
+    const expected = { connections: 3, identified: 3, uids: 2, pushes: 3, delivered: 3 + 6, failed: 1, broadcasts: 2 };
+    for (const target of targets) expect(await target.stats()).toEqual(expected);
+    // The hubs only hold sockets: the counting is the relay's, once, where each push landed.
+    for (let i = 0; i < 3; i++) expect(hubOf(i).counters).toEqual({ pushes: 0, delivered: 0, failed: 0, broadcasts: 0 });
   });
 
-  it('sends the pushes of one tick to the peers as one request, answering each', async () => {
-    const { hubs, join } = threeProcesses();
-    join(1, 'far');
-    const local = join(0, 'near');
-    const asked: string[] = [];
-    const inner = new MemoryRelay(hubs).from(hubs[0]!);
-    const counting = { peers: inner.peers, ask: ((r: { op: string }) => (asked.push(r.op), inner.ask(r as never))) as typeof inner.ask };
-    const target = new RelayedTarget(hubs[0]!, counting);
-    const answers = await Promise.all([target.push('far', 'a'), target.push('near', 'b'), target.push('none', 'c')]);
-    expect(answers).toEqual([1, 1, 0]);
-    expect(asked).toEqual(['deliverMany']);
-    expect(local.sent).toEqual(['b']);
-    expect(hubs[0]!.counters).toMatchObject({ pushes: 3, delivered: 2, failed: 1 });
+  it('crosses only to the home: a push to a uid held elsewhere costs one buffer there and one back at count 2', async () => {
+    const { relay, targets, join } = await processes(2);
+    const remote = uidHomedAt(1, 2);
+    const localHome = uidHomedAt(0, 2, 'v');
+    const far = join(1, remote);
+    const near = join(0, localHome);
+    await settle();
+    relay.sent = 0;
+    // Three pushes in one tick to uids held in process 1 and homed there: one buffer each way.
+    expect(await Promise.all([targets[0]!.push(remote, 'a'), targets[0]!.push(remote, 'b'), targets[0]!.push(remote, 'c')])).toEqual([1, 1, 1]);
+    expect(far.sent).toEqual(['a', 'b', 'c']);
+    expect(relay.sent).toBe(2);
+    // A uid homed here and held only here is answered without crossing at all.
+    relay.sent = 0;
+    expect(await targets[0]!.push(localHome, 'd')).toBe(1);
+    expect(near.sent).toEqual(['d']);
+    expect(relay.sent).toBe(0);
   });
 
-  it('asks nobody when alone', async () => {
-    const hub = new Hub<FakeSocket>(new MemoryRegistry(), defaultLimits);
-    const target = new RelayedTarget(hub, { peers: 0, ask: () => Promise.reject(new Error('must not be asked')) });
-    expect(await target.push('x', 'm')).toBe(0);
+  it('at count 4, a push crosses only to the home and the holders, never to an uninvolved process', async () => {
+    const { relay, targets, join } = await processes(4);
+    const uid = uidHomedAt(1, 4);
+    const held = join(2, uid);
+    await settle();
+    relay.sent = 0;
+    relay.received.fill(0);
+    expect(await targets[0]!.push(uid, 'x')).toBe(1);
+    expect(held.sent).toEqual(['x']);
+    // 0 → home 1 → holder 2 → home 1 → 0; process 3 hears nothing.
+    expect(relay.sent).toBe(4);
+    expect(relay.received[3]).toBe(0);
+  });
+
+  it('answers at once when alone', async () => {
+    const { targets, join } = await processes(1);
+    const s = join(0, 'x');
+    expect(await targets[0]!.push('x', 'm')).toBe(1);
+    expect(await targets[0]!.push('y', 'm')).toBe(0);
+    expect(s.sent).toEqual(['m']);
   });
 });

@@ -1,0 +1,37 @@
+import type { HubCounters } from './hub.ts';
+
+/** A fresh set of counters, all zero. */
+export function zeroCounters(): HubCounters {
+  return { pushes: 0, delivered: 0, failed: 0, broadcasts: 0 };
+}
+
+/**
+ * Counts pushes where they are answered, once for the whole server: the layer that knows a push's total
+ * (a shard for its uids, or the process a push landed in) counts it; whoever only delivered part counts nothing.
+ */
+export class PushTally {
+  /** What has been served; a runtime may persist and restore it. */
+  readonly counters: HubCounters;
+
+  constructor(counters: HubCounters = zeroCounters()) {
+    this.counters = counters;
+  }
+
+  /** Counts one push that reached `delivered` connections; returns `delivered`. */
+  push(delivered: number): number {
+    this.counters.pushes++;
+    this.counters.delivered += delivered;
+    if (delivered === 0) this.counters.failed++;
+    return delivered;
+  }
+
+  /**
+   * Counts one broadcast this share fanned out, with the deliveries it answers for. Every share counts every
+   * broadcast it sent to its sockets, so a sum keeps the largest count (see sumStats).
+   */
+  broadcast(delivered: number): number {
+    this.counters.broadcasts++;
+    this.counters.delivered += delivered;
+    return delivered;
+  }
+}

@@ -1,0 +1,97 @@
+/** What a relay frame asks or tells; every frame has the same layout, unused fields are empty. */
+export const FrameType = {
+  /** First frame on a connection: `value` is the sender's process index. */
+  hello: 1,
+  /** `uid` has at least one identified socket in the sender (to the uid's home). */
+  here: 2,
+  /** The sender's last socket of `uid` closed (to the uid's home). */
+  left: 3,
+  /** The sender has announced every uid it holds: the home's directory is complete for it. */
+  synced: 4,
+  /** A push for the receiver to route as `uid`'s home; `value` is 1 when the origin delivered to nobody. */
+  push: 5,
+  /** Deliver to your own sockets of `uid` and answer the count. */
+  deliver: 6,
+  /** Deliver to all your identified sockets and answer the count. */
+  broadcast: 7,
+  /** Answer how many sockets of `uid` you hold. */
+  online: 8,
+  /** Close your sockets of `uid` (`message` is the reason) and answer how many. */
+  kick: 9,
+  /** Answer your share of the stats (as JSON in `message`). */
+  stats: 10,
+  /** The answer to request `id`: a count in `value`, or a JSON share in `message`. */
+  answer: 11,
+} as const;
+
+/** One frame's type. */
+export type FrameKind = (typeof FrameType)[keyof typeof FrameType];
+
+/** One relay frame. The message travels as UTF-8 bytes, so a home forwards what it received as-is. */
+export interface RelayFrame {
+  type: FrameKind;
+  /** Request id (0 for frames that get no answer). */
+  id: number;
+  /** A small number whose meaning depends on the type (a count, a flag, a process index). */
+  value: number;
+  uid: string;
+  message: string | Uint8Array;
+}
+
+/** Fixed bytes per frame: type (1), id (4), value (4), uid length (4), message length (4). */
+export const FRAME_HEADER_BYTES = 17;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A frame with only a type and id/value, for the many frames that carry no text. */
+export function frame(type: FrameKind, id = 0, value = 0, uid = '', message: string | Uint8Array = ''): RelayFrame {
+  return { type, id, value, uid, message };
+}
+
+/** A frame's message as text (decoded once, where a socket needs it). */
+export function messageText(message: string | Uint8Array): string {
+  return typeof message === 'string' ? message : decoder.decode(message);
+}
+
+/**
+ * Encodes frames into one buffer, to go out in one write. The uid is stored as UTF-16 code units so that
+ * any JavaScript string (even one with a lone surrogate from a JSON escape) reaches the home unchanged;
+ * the message as UTF-8, the bytes a socket sends.
+ */
+export function encodeFrames(frames: readonly RelayFrame[]): Uint8Array {
+  let bound = 0;
+  for (const f of frames) {
+    bound += FRAME_HEADER_BYTES + f.uid.length * 2 + (typeof f.message === 'string' ? f.message.length * 3 : f.message.byteLength);
+  }
+  const out = new Uint8Array(bound);
+  const view = new DataView(out.buffer);
+  let at = 0;
+  for (const f of frames) {
+    out[at] = f.type;
+    view.setUint32(at + 1, f.id, true);
+    view.setUint32(at + 5, f.value, true);
+    view.setUint32(at + 9, f.uid.length * 2, true);
+    at += 13;
+    for (let i = 0; i < f.uid.length; i++, at += 2) view.setUint16(at, f.uid.charCodeAt(i), true);
+    const lengthAt = at;
+    at += 4;
+    let length: number;
+    if (typeof f.message === 'string') {
+      length = encoder.encodeInto(f.message, out.subarray(at)).written;
+    } else {
+      out.set(f.message, at);
+      length = f.message.byteLength;
+    }
+    view.setUint32(lengthAt, length, true);
+    at += length;
+  }
+  return out.subarray(0, at);
+}
+
+/** Reads a uid stored as UTF-16 code units. */
+export function decodeUid(bytes: Uint8Array): string {
+  let uid = '';
+  for (let i = 0; i + 1 < bytes.length; i += 2) uid += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));
+  return uid;
+}

@@ -1,0 +1,186 @@
+import type { Hub } from '../hub/hub.ts';
+import type { PushSocket } from '../hub/push-socket.ts';
+import { PushTally } from '../hub/push-tally.ts';
+import type { StatsShare } from '../hub/sum-stats.ts';
+import { homeOf } from './home-of.ts';
+import { PeerOutbox, type RelayLinks } from './peer-outbox.ts';
+import { frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
+import { UidDirectory } from './uid-directory.ts';
+
+/*
+ * Routing a push between the processes of one server.
+ *
+ * Each uid has a home process, homeOf(uid). The home keeps the uid's directory entry: the other processes
+ * where the uid has at least one identified socket. A process tells the home "here" when its first socket
+ * of the uid identifies and "left" when its last one closes, coalesced per tick.
+ *
+ * A push that lands in process A for uid u is delivered to A's own sockets at once. If A is u's home it
+ * forwards to the holders its directory lists; otherwise it sends the push to the home, which delivers to
+ * its own sockets, forwards to the holders and answers A with the count. Frames per push: 0 when A is the
+ * home and nobody else holds u; 2 (A→home→A, or A→holder→A when A is the home) when one other process is
+ * involved, which is every crossing at count 2; 4 when a third process holds u (A→home→holder→home→A).
+ * Asking the home for the holders and then pushing to them directly costs the same four on the critical
+ * path, plus a message per holder. Frames of one tick to one peer go out as one buffer.
+ *
+ * The race: process P identifies a socket of u, and a push for u lands in A before P's "here" reached the
+ * home. The home cannot know, so it never concludes "nobody" from its directory alone: whenever a push
+ * would be answered `fail` (nobody reached, A included), the home first asks every process it has not
+ * asked yet. P answers from its own registry, which already holds the socket, so a socket identified
+ * before the push arrived is reached, and `fail` means that every live process said "none". The cost is
+ * one round to all peers for a push to a uid that is offline, and nothing for a push that reaches someone.
+ * (test/src/relay/relay-race.test.ts plays these orderings; relay-routing.test.ts pushes to sockets the
+ * moment they answer a ping, at count 4, and fails without this rule.) What the directory can still miss:
+ * a second tab of u that identified in P less than one relay round trip before the push, while u is
+ * already online elsewhere, may miss that push, which is answered `ok` with the count it really reached,
+ * as if it had come a moment earlier. For the same reason, while a uid moves between processes, two
+ * pushes to it may arrive in a different order than they were sent.
+ *
+ * Restarts: a process that (re)connects to a peer announces every uid it holds that is homed there, then
+ * says "synced". A home drops a process's entries when that process's link dies or it says hello anew.
+ * Until every peer has said "synced" (just started, or a peer is restarting), a home sends each push to
+ * every peer rather than trust a directory it knows is incomplete. If A cannot reach the home (it is
+ * down or restarting), A asks every peer itself. A home that dies after forwarding but before answering
+ * makes A ask again, so in that window a push can be delivered twice; it is never answered `fail` while a
+ * live process holds the uid. Answers go back on the link the request came on, so they never wait for the
+ * other direction to be (re)made.
+ */
+
+/**
+ * One process's end of the relay: answers what peers ask, keeps the directory of the uids homed here, and
+ * routes pushes as their home. The runtime feeds it frames and link events.
+ */
+export class RelayNode<S extends PushSocket = PushSocket> {
+  /** This process's sockets. */
+  readonly hub: Hub<S>;
+  /** Counts each push once, in the process it landed in. */
+  readonly tally = new PushTally();
+  /** This process's index. */
+  readonly self: number;
+  /** How many processes the server has. */
+  readonly count: number;
+  /** What goes out to the peers this tick, and the requests waiting for answers. */
+  readonly outbox: PeerOutbox;
+  private readonly directory = new UidDirectory();
+  private readonly synced: boolean[];
+  private syncedPeers = 0;
+  /** Bumped when a peer resets, so an answer owed to its previous link is not sent on the new one. */
+  private readonly epochs: number[];
+  private readonly allPeers: number[];
+
+  constructor(hub: Hub<S>, links: RelayLinks) {
+    this.hub = hub;
+    this.self = links.self;
+    this.count = links.count;
+    this.outbox = new PeerOutbox(links);
+    this.synced = new Array<boolean>(links.count).fill(false);
+    this.epochs = new Array<number>(links.count).fill(0);
+    this.allPeers = Array.from({ length: links.count }, (_, i) => i).filter((i) => i !== links.self);
+  }
+
+  /** The local registry saw a uid's first socket identify (`here`) or its last one close. */
+  readonly uidChanged = (uid: string, here: boolean): void => {
+    const home = homeOf(uid, this.count);
+    if (home !== this.self) this.outbox.tellPresence(home, uid, here);
+  };
+
+  /** A link to a peer was (re)made: tell it every uid homed there that this process holds. */
+  linkUp(peer: number): void {
+    for (const uid of this.hub.registry.uids()) {
+      if (homeOf(uid, this.count) === peer) this.outbox.tellPresence(peer, uid, true);
+    }
+    this.outbox.post(peer, frame(FrameType.synced));
+  }
+
+  /** The link to a peer broke: what it was asked will not be answered. */
+  linkDown(peer: number): void {
+    this.outbox.failPeer(peer);
+  }
+
+  /** A peer (re)introduced itself, or its link into this process died: its entries here are stale. */
+  peerReset(peer: number): void {
+    this.directory.removeProcess(peer);
+    if (this.synced[peer]) this.syncedPeers--;
+    this.synced[peer] = false;
+    this.epochs[peer]!++;
+    this.outbox.failPeer(peer);
+  }
+
+  /** Handles one frame from a peer. */
+  receive(from: number, f: RelayFrame): void {
+    switch (f.type) {
+      case FrameType.here:
+        return this.directory.add(f.uid, from);
+      case FrameType.left:
+        return this.directory.remove(f.uid, from);
+      case FrameType.synced:
+        if (!this.synced[from]) this.syncedPeers++;
+        this.synced[from] = true;
+        return;
+      case FrameType.push: {
+        const epoch = this.epochs[from];
+        return this.route(f.uid, f.message, from, f.value === 1, (n) => {
+          if (this.epochs[from] === epoch) this.answer(from, f.id, n);
+        });
+      }
+      case FrameType.deliver:
+        return this.answer(from, f.id, this.deliverHere(f.uid, f.message));
+      case FrameType.broadcast:
+        this.tally.broadcast(0);
+        return this.answer(from, f.id, this.hub.deliverAll(messageText(f.message)));
+      case FrameType.online:
+        return this.answer(from, f.id, this.hub.online(f.uid));
+      case FrameType.kick:
+        return this.answer(from, f.id, this.hub.kick(f.uid, messageText(f.message) || undefined));
+      case FrameType.stats:
+        return this.outbox.reply(from, frame(FrameType.answer, f.id, 0, '', JSON.stringify(this.share())));
+      case FrameType.answer:
+        return this.outbox.answered(from, f.id, f.value, f.message);
+    }
+  }
+
+  /**
+   * Routes a push as u's home: delivers here (unless the origin is here: it already did), forwards to the
+   * holders, and asks everyone else before `done(0)` when `originMissed` (see the comment above).
+   */
+  route(uid: string, message: string | Uint8Array, origin: number, originMissed: boolean, done: (n: number) => void): void {
+    const local = origin === this.self ? 0 : this.deliverHere(uid, message);
+    const sure = this.directoryComplete;
+    const holders = sure ? this.directory.holdersOf(uid) : this.allPeers;
+    if (holders.length === 0 && (local > 0 || !originMissed)) return done(local);
+    const asked = holders.filter((p) => p !== origin && p !== this.self);
+    this.outbox.requestAll(asked, FrameType.deliver, uid, message, (forwarded) => {
+      const total = local + forwarded;
+      if (total > 0 || !originMissed || !sure) return done(total);
+      const rest = this.allPeers.filter((p) => p !== origin && !asked.includes(p));
+      this.outbox.requestAll(rest, FrameType.deliver, uid, message, done);
+    });
+  }
+
+  /** Whether every peer has announced its uids here since it (re)connected: until then pushes go to all. */
+  get directoryComplete(): boolean {
+    return this.syncedPeers === this.count - 1;
+  }
+
+  /** Every peer. */
+  get peers(): readonly number[] {
+    return this.allPeers;
+  }
+
+  /** What a runtime adds to this process's share (its index, its latency histogram): plain JSON data. */
+  shareExtra?: () => object;
+
+  /** This process's share of the whole-server figures. */
+  share(): StatsShare {
+    return { ...this.hub.registry.counts(), ...this.tally.counters, uidList: [...this.hub.registry.uids()], ...this.shareExtra?.() };
+  }
+
+  private deliverHere(uid: string, message: string | Uint8Array): number {
+    // Decode the bytes only when a socket here will send them.
+    if (typeof message !== 'string' && this.hub.online(uid) === 0) return 0;
+    return this.hub.deliver(uid, typeof message === 'string' ? message : messageText(message));
+  }
+
+  private answer(to: number, id: number, value: number): void {
+    this.outbox.reply(to, frame(FrameType.answer, id, value));
+  }
+}
