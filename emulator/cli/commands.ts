@@ -1,6 +1,7 @@
+import { dirname } from 'node:path';
 import { DAEMON_ENV } from '../process/ipc.ts';
 import { runMaster } from '../process/run-master.ts';
-import { runPaths, type RunPaths } from '../run-paths.ts';
+import { ensureDir, runPaths, type RunPaths } from '../run-paths.ts';
 import { settings } from '../settings.ts';
 import type { Worker } from '../worker.ts';
 import { askMaster } from './control-client.ts';
@@ -38,6 +39,12 @@ export async function runCli(workers: Worker[]): Promise<void> {
         if (code !== OK) process.exit(code);
       }
       const pid = runningMasterPid(paths.pidFile);
+      // A run dir we cannot use fails here, in one line, before any process or file exists.
+      try {
+        ensureDir(dirname(paths.pidFile));
+      } catch (error) {
+        return fail(`pushport: ${(error as Error).message}`);
+      }
       if (pid) return fail(`pushport ${name} is already running (master pid ${pid}); use stop, restart or reload`);
       if (option === '-d' || settings.daemonize) process.exit(await startDaemon(paths));
       return runMaster(workers, paths, false);

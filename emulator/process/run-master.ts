@@ -1,8 +1,8 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { dirname } from 'node:path';
 import { describeError, log } from '../log.ts';
-import type { RunPaths } from '../run-paths.ts';
+import { ensureDir, type RunPaths } from '../run-paths.ts';
 import { settings } from '../settings.ts';
 import type { Worker } from '../worker.ts';
 import { serveControl } from './control-server.ts';
@@ -14,7 +14,7 @@ export async function runMaster(workers: Worker[], paths: RunPaths, daemon: bool
   settings.managed = true;
   settings.daemonize = daemon;
   process.title = `pushport: master ${paths.startFile}`;
-  mkdirSync(dirname(paths.pidFile), { recursive: true });
+  ensureDir(dirname(paths.pidFile));
   writeFileSync(paths.pidFile, `${process.pid}\n`);
   const master = new Master(workers, paths.startFile);
   let stopping: Promise<void> | null = null;

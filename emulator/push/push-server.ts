@@ -10,7 +10,7 @@ import { Worker } from '../worker.ts';
 import { textPortNeedsToken, type PushServerConfig } from './config.ts';
 import { ConnectionSocket } from './connection-socket.ts';
 import { batchedReplies } from './reply-batcher.ts';
-import { pidFileFor, relaySocketFor } from './run-dir.ts';
+import { pidFileFor, relaySocketFor } from '../run-paths.ts';
 import { SocketRelay } from './socket-relay.ts';
 
 const alone: Relay = { peers: 0, ask: async () => [] };
