@@ -7,11 +7,23 @@ export { PushHub } from './push-hub.ts';
 
 type App = { Bindings: Env };
 
-/** The Worker: the HTTP push API (authenticated here, before any Durable Object) and the WebSocket entry. */
+/**
+ * The Worker: the HTTP push API (authenticated here, before any Durable Object) and the WebSocket entry.
+ * Token and declared size are checked before anything reads a body.
+ */
 const app = createPushApp<App>({
   settings: (c) => settingsFrom(c.env),
   target: (c) => new ShardedTarget(c.env.PUSH_HUB, shardCount(c.env)),
   connect,
 });
+
+// A body we refused is cancelled, not left for someone to wait on: `wrangler dev` drains unread bodies after
+// the reply and dies when a client declared more than it sent and hung up.
+const dispatch = app.fetch;
+app.fetch = async (request, env, ctx) => {
+  const response = await dispatch(request, env, ctx);
+  if (request.body !== null && !request.bodyUsed) request.body.cancel().catch(() => {});
+  return response;
+};
 
 export default app;
