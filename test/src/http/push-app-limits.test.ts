@@ -24,7 +24,7 @@ const post = (headers: Record<string, string>) => {
 
 describe('the push API refuses before it reads a body', () => {
   it('on a missing or wrong token', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }]) {
+    for (const headers of [{}, { authorization: 'Bearer nope' }] as Record<string, string>[]) {
       const res = await app().request('/push', post({ ...headers, 'content-length': '100000000' }));
       expect(res.status).toBe(401);
       expect(bodyRead).toBe(false);
