@@ -35,7 +35,7 @@ export async function runCli(workers: Worker[]): Promise<void> {
     case 'start':
     case 'restart': {
       if (command === 'restart' && runningMasterPid(paths.pidFile)) {
-        const code = await stop(paths, option === '-g');
+        const code = await stop(paths, option === '-g', true);
         if (code !== OK) process.exit(code);
       }
       const pid = runningMasterPid(paths.pidFile);
@@ -91,7 +91,7 @@ async function ask<T>(paths: RunPaths, request: Parameters<typeof askMaster>[1],
 }
 
 // Returns only when the master (and so every child, which it waits for) is gone.
-async function stop(paths: RunPaths, graceful: boolean): Promise<number> {
+async function stop(paths: RunPaths, graceful: boolean, restart = false): Promise<number> {
   const pid = runningMasterPid(paths.pidFile);
   if (!pid) {
     console.error(`pushport ${paths.startFile} is not running (no live pid in ${paths.pidFile})`);
@@ -99,7 +99,7 @@ async function stop(paths: RunPaths, graceful: boolean): Promise<number> {
   }
   console.log(`pushport ${paths.startFile} is stopping${graceful ? ' gracefully' : ''} …`);
   // The control socket is the normal way; a signal still works if the socket is gone.
-  await askMaster(paths.controlSocket, { cmd: 'stop', graceful }, 5000).catch(() => process.kill(pid, graceful ? 'SIGQUIT' : 'SIGTERM'));
+  await askMaster(paths.controlSocket, { cmd: 'stop', graceful, restart }, 5000).catch(() => process.kill(pid, graceful ? 'SIGQUIT' : 'SIGTERM'));
   const boundMs = ((graceful ? settings.gracefulStopTimeout : settings.stopTimeout) + 10) * 1000;
   if (!(await waitForExit(pid, boundMs))) {
     console.error(`pushport ${paths.startFile} did not stop within ${boundMs / 1000} s (master pid ${pid})`);

@@ -5,6 +5,7 @@ import {
 import { describeError, log } from '../log.ts';
 import { HttpResponse } from '../protocols/http.ts';
 import { formatSocketName } from '../socket-name.ts';
+import { stopIntent } from '../process/stop-intent.ts';
 import { TcpConnection } from '../tcp-connection.ts';
 import { Worker } from '../worker.ts';
 import { textPortNeedsToken, type PushServerConfig } from './config.ts';
@@ -77,7 +78,8 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   };
   main.onClose = (connection) => hub.disconnect(socketOf(connection));
   main.onWorkerStop = () => {
-    for (const socket of hub.registry.identified()) socket.close(CloseCode.goingAway, 'server restarting');
+    const reason = stopIntent.restarting ? 'server restarting' : 'server stopping';
+    for (const socket of hub.registry.identified()) socket.close(CloseCode.goingAway, reason);
     closeRelay();
   };
 
