@@ -10,6 +10,7 @@ import { TcpConnection } from '../tcp-connection.ts';
 import { Worker } from '../worker.ts';
 import { textPortNeedsToken, type PushServerConfig } from './config.ts';
 import { ConnectionSocket } from './connection-socket.ts';
+import { IdentifyDeadline } from './identify-deadline.ts';
 import { batchedReplies } from './reply-batcher.ts';
 import { pidFileFor, relaySocketFor } from '../run-paths.ts';
 import { SocketRelay } from './socket-relay.ts';
@@ -51,10 +52,17 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   }
   const target = new RelayedTarget(hub, relay);
   const socketOf = (connection: TcpConnection) => ConnectionSocket.of(connection, config.maxSendBufferBytes);
+  const deadline = new IdentifyDeadline(hub.registry, config.limits.identifyTimeoutSeconds);
+  // The kernel spreads clients evenly over the processes, so each takes its share of MAX_CONNECTIONS.
+  const maxConnections = Math.ceil(config.maxConnections / config.count);
 
   const app = createPushApp({ settings: () => ({ token: config.token, limits: config.limits }), target: () => target });
   main.onRequest = app.fetch;
   main.onWebSocketUpgrade = async (request) => {
+    if (main.connections.size >= maxConnections) {
+      const error = `server is full: it holds MAX_CONNECTIONS=${config.maxConnections} WebSocket clients; try again later`;
+      return new HttpResponse(503, { 'Content-Type': 'application/json', 'Retry-After': '5' }, JSON.stringify({ error }));
+    }
     const decision = await decideConnect(
       { uid: request.query.get('uid') ?? undefined, token: request.query.get('token') ?? undefined },
       { clientSecret: config.clientSecret, maxUidBytes: config.limits.maxUidBytes },
@@ -67,6 +75,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   main.onConnect = (connection) => {
     connection.maxSendBufferSize = config.maxSendBufferBytes + config.limits.maxMessageBytes;
     hub.connect(socketOf(connection));
+    deadline.watch(socketOf(connection));
   };
   main.onWebSocketConnect = (connection) => {
     if (typeof connection.pushUid === 'string') hub.identify(socketOf(connection), connection.pushUid);
@@ -76,10 +85,14 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     if (data === 'ping') return void connection.send('pong');
     hub.receive(socketOf(connection), typeof data === 'string' ? data : new Uint8Array(data as Buffer));
   };
-  main.onClose = (connection) => hub.disconnect(socketOf(connection));
+  main.onClose = (connection) => {
+    hub.disconnect(socketOf(connection));
+    deadline.forget(socketOf(connection));
+  };
   main.onWorkerStop = () => {
     const reason = stopIntent.restarting ? 'server restarting' : 'server stopping';
     for (const socket of hub.registry.identified()) socket.close(CloseCode.goingAway, reason);
+    deadline.stop();
     closeRelay();
   };
 
