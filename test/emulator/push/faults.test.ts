@@ -4,7 +4,7 @@ import { askMaster } from '../../../emulator/cli/control-client.ts';
 import { socketPath } from '../../../emulator/run-paths.ts';
 import { alive, cleanup, cli, listenSockets, trackGroup } from '../helpers/processes.ts';
 import { BIN, startPushServer, type PushServerProcess } from '../../support/push-server-process.ts';
-import { PushTracker, type TrackedLine } from '../../support/push-tracker.ts';
+import { DeliveryAudit, type TrackedLine } from '../../../scripts/delivery-audit.ts';
 
 afterAll(cleanup);
 
@@ -22,7 +22,7 @@ async function children(server: PushServerProcess): Promise<number[]> {
 }
 
 /** A stream of pushes over LINES text connections, replacing any the server closes, at a steady pace. */
-function stream(tracker: PushTracker) {
+function stream(tracker: DeliveryAudit) {
   let running = true;
   let sent = 0;
   const lines: TrackedLine[] = Array.from({ length: LINES }, () => tracker.openLine());
@@ -49,7 +49,7 @@ function stream(tracker: PushTracker) {
 }
 
 /** After a fault: every client back, nothing answered `ok` left undelivered, every surviving line answered. */
-async function settled(tracker: PushTracker): Promise<void> {
+async function settled(tracker: DeliveryAudit): Promise<void> {
   await expect.poll(() => tracker.ready()).toBe(CLIENTS);
   await expect.poll(() => tracker.undelivered().map((p) => p.id)).toEqual([]);
   await expect.poll(() => tracker.unanswered()).toBe(0);
@@ -58,7 +58,7 @@ async function settled(tracker: PushTracker): Promise<void> {
 describe('faults under a stream of pushes (count 2)', () => {
   it('survives a child SIGKILL, a reload and a master SIGKILL without a false ok or a lost reply', async () => {
     const server = await startPushServer(['--count', '2'], { PUSH_TOKEN: 't' });
-    const tracker = new PushTracker(server.wsUrl, server.textPort);
+    const tracker = new DeliveryAudit(server.wsUrl, server.textPort);
     tracker.connectClients(CLIENTS);
     await expect.poll(() => tracker.ready()).toBe(CLIENTS);
     // Clients are spread over both processes by the kernel.
@@ -107,7 +107,7 @@ describe('faults under a stream of pushes (count 2)', () => {
     const control = await askMaster<{ pid: number }>(socketPath(join(server.runDir, `pushport-${server.port}.sock`)), { cmd: 'ping' }, 2000);
     trackGroup(control.pid);
     expect(restarted).toHaveLength(2);
-    const fresh = new PushTracker(server.wsUrl, server.textPort);
+    const fresh = new DeliveryAudit(server.wsUrl, server.textPort);
     fresh.connectClients(1);
     await expect.poll(() => fresh.ready()).toBe(1);
     const line = fresh.openLine();

@@ -32,7 +32,7 @@ const now = () => performance.now();
  * Clients that keep one connection per uid (reconnecting when the server drops them) and a stream of pushes
  * through the text port, each push carrying a unique id, so a test can tell whether every `ok` was delivered.
  */
-export class PushTracker {
+export class DeliveryAudit {
   readonly connections = new Map<string, TrackedConnection[]>();
   readonly pushes: TrackedPush[] = [];
   readonly lines: TrackedLine[] = [];
@@ -47,9 +47,9 @@ export class PushTracker {
     this.textPort = textPort;
   }
 
-  /** Connects uid u0 … u(n-1); each reconnects after a close until stop(). */
-  connectClients(n: number): void {
-    for (let i = 0; i < n; i++) this.connect(`u${i}`);
+  /** Connects uids u<from> … u<n-1>; each reconnects after a close until stop(). */
+  connectClients(n: number, from = 0): void {
+    for (let i = from; i < n; i++) this.connect(`u${i}`);
   }
 
   /** How many uids have a connection ready to receive now. */
@@ -102,6 +102,19 @@ export class PushTracker {
   /** Lines on text connections that are still open and have no reply yet. */
   unanswered(): number {
     return this.lines.filter((l) => !l.closed).reduce((n, l) => n + l.sent.length - l.replies, 0);
+  }
+
+  /** Closes each ready connection with probability `p`, as a user leaving; it reconnects like any other. Returns how many. */
+  churn(p: number): number {
+    let closed = 0;
+    for (const list of this.connections.values()) {
+      const last = list.at(-1);
+      if (last?.readyAt !== undefined && last.closedAt === undefined && Math.random() < p) {
+        last.ws.close(1000, 'leaving');
+        closed++;
+      }
+    }
+    return closed;
   }
 
   /** Stops reconnecting and closes everything. */
