@@ -10,6 +10,16 @@ import { HttpRequest } from './http.ts';
 import { WebSocketHeartbeat } from './websocket-heartbeat.ts';
 import { decideUpgrade, refuseUpgrade } from './websocket-upgrade.ts';
 
+const webSockets = new WeakMap<TcpConnection, WebSocket>();
+
+/**
+ * The `ws` socket behind a websocket:// connection. Its readyState says what the connection's status cannot
+ * yet: the client has started to close, so what is sent now is dropped.
+ */
+export function webSocketOf(connection: TcpConnection): WebSocket | undefined {
+  return webSockets.get(connection);
+}
+
 /** Takes an accepted socket and serves it. */
 export type Acceptor = (socket: Socket) => void;
 
@@ -57,6 +67,7 @@ function attach(worker: Worker, socket: Socket, ws: WebSocket): TcpConnection {
     pause: () => ws.pause(),
     resume: () => ws.resume(),
   });
+  webSockets.set(connection, ws);
   ws.on('message', (data: Buffer, isBinary: boolean) => connection.deliver(isBinary ? data : data.toString('utf8')));
   // ws closes the socket itself on a protocol error or an oversize message (1009); we only record why.
   ws.on('error', (error) => log(`websocket connection ${connection.id} closed: ${error.message}`));
