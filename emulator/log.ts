@@ -1,6 +1,6 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { runPaths } from './run-paths.ts';
+import { ensureDir, runPaths } from './run-paths.ts';
 import { settings } from './settings.ts';
 
 /** Workerman's `Worker::log`: a timestamped line to the log file (when managed) and to stdout (unless a daemon). */
@@ -9,7 +9,7 @@ export function log(message: string): void {
   if (settings.managed) {
     const { logFile } = runPaths();
     try {
-      mkdirSync(dirname(logFile), { recursive: true });
+      ensureDir(dirname(logFile));
       appendFileSync(logFile, line);
     } catch {
       // A log file we cannot write must not take the server down; stdout still has it.

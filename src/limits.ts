@@ -10,15 +10,18 @@ export interface Limits {
   maxBatch: number;
   /** Largest batch request body, in bytes (MAX_BATCH_BYTES). */
   maxBatchBytes: number;
+  /** Seconds a WebSocket may stay connected without a uid before it is closed with 1008; 0 = never (IDENTIFY_TIMEOUT_SECONDS). */
+  identifyTimeoutSeconds: number;
 }
 
-/** Defaults that suit a browser push server: 1 MiB messages, 32 tabs per uid, 1,000-push batches. */
+/** Defaults that suit a browser push server: 1 MiB messages, 32 tabs per uid, 1,000-push batches, 10 s to identify. */
 export const defaultLimits: Readonly<Limits> = Object.freeze({
   maxMessageBytes: 1024 * 1024,
   maxUidBytes: 256,
   maxConnectionsPerUid: 32,
   maxBatch: 1000,
   maxBatchBytes: 8 * 1024 * 1024,
+  identifyTimeoutSeconds: 10,
 });
 
 const settingNames: Record<keyof Limits, string> = {
@@ -27,7 +30,11 @@ const settingNames: Record<keyof Limits, string> = {
   maxConnectionsPerUid: 'MAX_CONNECTIONS_PER_UID',
   maxBatch: 'MAX_BATCH',
   maxBatchBytes: 'MAX_BATCH_BYTES',
+  identifyTimeoutSeconds: 'IDENTIFY_TIMEOUT_SECONDS',
 };
+
+// Every limit is a positive whole number, except the ones for which 0 means "off".
+const zeroIsOff = new Set<keyof Limits>(['identifyTimeoutSeconds']);
 
 /** Thrown for a setting that cannot be used; the message names the setting and the bad value. */
 export class ConfigError extends Error {
@@ -50,8 +57,14 @@ export function limitsFrom(settings: Readonly<Record<string, unknown>>): Limits 
     const name = settingNames[key];
     const raw = settings[name];
     if (raw === undefined || raw === '') continue;
-    const value = wholeSetting(name, raw, 1, Number.MAX_SAFE_INTEGER, 'a positive whole number');
-    limits[key] = value;
+    limits[key] = zeroIsOff.has(key)
+      ? wholeSetting(name, raw, 0, 86_400, 'a whole number of seconds from 0 (off) to 86400')
+      : wholeSetting(name, raw, 1, Number.MAX_SAFE_INTEGER, 'a positive whole number');
   }
   return limits;
+}
+
+/** The close reason (with code 1008) for a socket that sent no uid within IDENTIFY_TIMEOUT_SECONDS, on every runtime. */
+export function identifyTimeoutReason(seconds: number): string {
+  return `identify timeout: send your uid as the first message within ${seconds} s`;
 }

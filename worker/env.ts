@@ -12,6 +12,8 @@ export interface Env {
   SHARDS?: string;
   /** Close sockets that have not sent `ping` for this long (0, the default, never closes idle sockets). */
   IDLE_TIMEOUT_SECONDS?: string;
+  /** Close sockets that send no uid within this long, with 1008 (default 10; 0 = never). */
+  IDENTIFY_TIMEOUT_SECONDS?: string;
   MAX_MESSAGE_BYTES?: string;
   MAX_UID_BYTES?: string;
   MAX_CONNECTIONS_PER_UID?: string;

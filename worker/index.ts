@@ -19,7 +19,10 @@ function waitUntilOf(c: Context<App>): (work: Promise<unknown>) => void {
   }
 }
 
-/** The Worker: the HTTP push API (authenticated here, before any Durable Object) and the WebSocket entry. */
+/**
+ * The Worker: the HTTP push API (authenticated here, before any Durable Object) and the WebSocket entry.
+ * Token and declared size are checked before anything reads a body.
+ */
 const app = createPushApp<App>({
   settings: (c) => settingsFrom(c.env),
   target: (c) => new ShardedTarget(c.env.PUSH_HUB, shardCount(c.env)),
@@ -29,5 +32,14 @@ const app = createPushApp<App>({
     dashboard: (c) => dashboardSetting(c.env.DASHBOARD),
   },
 });
+
+// A body we refused is cancelled, not left for someone to wait on: `wrangler dev` drains unread bodies after
+// the reply and dies when a client declared more than it sent and hung up.
+const dispatch = app.fetch;
+app.fetch = async (request, env, ctx) => {
+  const response = await dispatch(request, env, ctx);
+  if (request.body !== null && !request.bodyUsed) request.body.cancel().catch(() => {});
+  return response;
+};
 
 export default app;

@@ -1,11 +1,12 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
-  CloseCode, Hub, addLatency, emptyLatency, limitsFrom, zeroCounters, type HubCounters, type HubStats, type LatencyCounts, type Push,
+  CloseCode, Hub, addLatency, emptyLatency, identifyTimeoutReason, limitsFrom, zeroCounters, type HubCounters, type HubStats,
+  type LatencyCounts, type Push,
 } from '../src/index.ts';
 import type { EdgeSocket } from './edge-socket.ts';
 import { idleTimeoutMs, type Env } from './env.ts';
 import { HibernatingRegistry } from './hibernating-registry.ts';
-import { sweepIdle } from './idle-sweep.ts';
+import { sweepSockets, type SweepTimeouts } from './socket-sweep.ts';
 
 const countersKey = 'counters';
 const latencyKey = 'latency';
@@ -17,7 +18,7 @@ const latencyKey = 'latency';
 export class PushHub extends DurableObject<Env> {
   private readonly registry: HibernatingRegistry;
   private readonly hub: Hub<EdgeSocket>;
-  private readonly idleMs: number;
+  private readonly timeouts: SweepTimeouts;
   private readonly latency: LatencyCounts;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -27,8 +28,9 @@ export class PushHub extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
     this.registry = new HibernatingRegistry(ctx);
     const counters = ctx.storage.kv.get<HubCounters>(countersKey) ?? zeroCounters();
-    this.hub = new Hub(this.registry, limitsFrom(env as unknown as Record<string, unknown>), counters);
-    this.idleMs = idleTimeoutMs(env);
+    const limits = limitsFrom(env as unknown as Record<string, unknown>);
+    this.hub = new Hub(this.registry, limits, counters);
+    this.timeouts = { idleMs: idleTimeoutMs(env), identifyMs: limits.identifyTimeoutSeconds * 1000 };
     this.latency = addLatency(emptyLatency(), ctx.storage.kv.get<LatencyCounts>(latencyKey));
   }
 
@@ -43,18 +45,23 @@ export class PushHub extends DurableObject<Env> {
     this.hub.connect(socket);
     const uid = new URL(request.url).searchParams.get('uid');
     if (uid !== null) this.hub.identify(socket, uid);
-    if (this.idleMs > 0 && (await this.ctx.storage.getAlarm()) === null) {
-      await this.ctx.storage.setAlarm(Date.now() + this.idleMs);
+    // An alarm, not a timer per socket: it survives hibernation, and one serves every deadline.
+    const waits = [this.timeouts.idleMs, uid === null ? this.timeouts.identifyMs : 0].filter((ms) => ms > 0);
+    if (waits.length > 0) {
+      const due = Date.now() + Math.min(...waits);
+      const alarm = await this.ctx.storage.getAlarm();
+      if (alarm === null || alarm > due) await this.ctx.storage.setAlarm(due);
     }
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  /** The idle sweep: only scheduled while IDLE_TIMEOUT_SECONDS is set and sockets are open. */
+  /** The sweep: closes sockets idle past IDLE_TIMEOUT_SECONDS or without a uid past IDENTIFY_TIMEOUT_SECONDS. */
   override async alarm(): Promise<void> {
-    if (this.idleMs === 0) return;
-    const next = sweepIdle(this.ctx, Date.now(), this.idleMs, (ws) => {
+    const seconds = this.timeouts.identifyMs / 1000;
+    const next = sweepSockets(this.ctx, Date.now(), this.timeouts, (ws, why) => {
       this.hub.disconnect(this.registry.socketOf(ws));
-      ws.close(CloseCode.goingAway, 'idle timeout: send "ping" to stay connected');
+      if (why === 'unidentified') ws.close(CloseCode.policy, identifyTimeoutReason(seconds));
+      else ws.close(CloseCode.goingAway, 'idle timeout: send "ping" to stay connected');
     });
     if (next !== undefined) await this.ctx.storage.setAlarm(next);
   }

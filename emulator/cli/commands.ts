@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
+import { dirname } from 'node:path';
 import { DAEMON_ENV } from '../process/ipc.ts';
 import { runMaster } from '../process/run-master.ts';
-import { runPaths, type RunPaths } from '../run-paths.ts';
+import { ensureDir, runPaths, type RunPaths } from '../run-paths.ts';
 import { settings } from '../settings.ts';
 import type { Worker } from '../worker.ts';
 import { askMaster } from './control-client.ts';
@@ -37,10 +38,16 @@ export async function runCli(workers: Worker[]): Promise<void> {
     case 'start':
     case 'restart': {
       if (command === 'restart' && runningMasterPid(paths.pidFile)) {
-        const code = await stop(paths, graceful);
+        const code = await stop(paths, graceful, true);
         if (code !== OK) process.exit(code);
       }
       const pid = runningMasterPid(paths.pidFile);
+      // A run dir we cannot use fails here, in one line, before any process or file exists.
+      try {
+        ensureDir(dirname(paths.pidFile));
+      } catch (error) {
+        return fail(`pushport: ${(error as Error).message}`);
+      }
       if (pid) return fail(`${name} is already running (master pid ${pid}); use stop, restart or reload`);
       if (daemon || settings.daemonize) process.exit(await startDaemon(paths));
       return runMaster(workers, paths, false);
@@ -87,7 +94,7 @@ async function ask<T>(paths: RunPaths, request: Parameters<typeof askMaster>[1],
 }
 
 // Returns only when the master (and so every child, which it waits for) is gone.
-async function stop(paths: RunPaths, graceful: boolean): Promise<number> {
+async function stop(paths: RunPaths, graceful: boolean, restart = false): Promise<number> {
   const pid = runningMasterPid(paths.pidFile);
   if (!pid) {
     console.error(`${paths.name} is not running (no live pid in ${paths.pidFile})`);
@@ -95,7 +102,7 @@ async function stop(paths: RunPaths, graceful: boolean): Promise<number> {
   }
   console.log(`${paths.name} is stopping${graceful ? ' gracefully' : ''} …`);
   // The control socket is the normal way; a signal still works if the socket is gone.
-  await askMaster(paths.controlSocket, { cmd: 'stop', graceful }, 5000).catch(() => process.kill(pid, graceful ? 'SIGQUIT' : 'SIGTERM'));
+  await askMaster(paths.controlSocket, { cmd: 'stop', graceful, restart }, 5000).catch(() => process.kill(pid, graceful ? 'SIGQUIT' : 'SIGTERM'));
   const boundMs = ((graceful ? settings.gracefulStopTimeout : settings.stopTimeout) + 10) * 1000;
   if (!(await waitForExit(pid, boundMs))) {
     console.error(`${paths.name} did not stop within ${boundMs / 1000} s (master pid ${pid})`);

@@ -1,15 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DAEMON_ENV } from '../process/ipc.ts';
-import type { RunPaths } from '../run-paths.ts';
+import { ensureDir, type RunPaths } from '../run-paths.ts';
 import { askMaster } from './control-client.ts';
 
 const READY_TIMEOUT_MS = 30_000;
 
 /** `start -d`: starts the master detached (own session, output to the stdout file) and waits until it serves. */
 export async function startDaemon(paths: RunPaths): Promise<number> {
-  mkdirSync(dirname(paths.stdoutFile), { recursive: true });
+  ensureDir(dirname(paths.stdoutFile));
   const output = openSync(paths.stdoutFile, 'a');
   const daemon = spawn(process.execPath, [...process.execArgv, paths.startFile, ...process.argv.slice(2)], {
     detached: true,

@@ -3,7 +3,7 @@ import { runBridgeCommand } from '../bridge/bridge-command.ts';
 import { configHelp, loadConfig } from '../push/config.ts';
 import { checkPortsFree } from '../push/port-check.ts';
 import { definePushServer } from '../push/push-server.ts';
-import { pidFileFor } from '../push/run-dir.ts';
+import { pidFileFor } from '../run-paths.ts';
 import { settings } from '../settings.ts';
 import { Worker } from '../worker.ts';
 import { runningMasterPid } from './pid-file.ts';

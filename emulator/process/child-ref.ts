@@ -61,10 +61,10 @@ export class ChildRef {
     });
   }
 
-  /** Asks the child to stop and waits for it; after `boundMs` it is killed. */
-  async stop(graceful: boolean, reload: boolean, boundMs: number): Promise<void> {
+  /** Asks the child to stop (for a reload, or before a restart) and waits for it; after `boundMs` it is killed. */
+  async stop(graceful: boolean, reload: boolean, boundMs: number, restart = false): Promise<void> {
     if (!this.alive) return;
-    this.#send({ t: 'stop', graceful, reload });
+    this.#send({ t: 'stop', graceful, reload, restart });
     const timer = setTimeout(() => this.process.kill('SIGKILL'), boundMs);
     await this.exited;
     clearTimeout(timer);

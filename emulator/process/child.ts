@@ -3,6 +3,7 @@ import { describeError, log } from '../log.ts';
 import type { ListenHandle } from '../listen-handle.ts';
 import { processStats } from '../process-stats.ts';
 import { settings } from '../settings.ts';
+import { stopIntent } from './stop-intent.ts';
 import { Timer } from '../timer.ts';
 import type { Worker } from '../worker.ts';
 import { listeningWorkers } from '../worker-list.ts';
@@ -31,7 +32,10 @@ export function runChild(workers: Worker[], marker: string): void {
   roleHooks.stopAll = () => stop(worker, false, false);
   process.on('message', (message: ToChild, handle?: ListenHandle) => {
     if (message.t === 'start') start(worker, handle);
-    else if (message.t === 'stop') stop(worker, message.graceful, message.reload);
+    else if (message.t === 'stop') {
+      stopIntent.restarting = message.reload || message.restart === true;
+      stop(worker, message.graceful, message.reload);
+    }
     else if (message.t === 'ask') send({ t: 'answer', req: message.req, data: message.what === 'stats' ? stats(worker) : connections() });
   });
 }

@@ -7,10 +7,12 @@ import type { Master } from './master.ts';
 export interface ControlRequest {
   cmd: 'ping' | 'status' | 'connections' | 'stop' | 'reload';
   graceful?: boolean;
+  /** With `stop`: a restart follows, so clients are told the server is restarting. */
+  restart?: boolean;
 }
 
 /** Listens on a unix socket beside the pid file so `status`, `stop`, `reload` … can talk to the master. */
-export function serveControl(path: string, master: Master, stop: (graceful: boolean) => void): Promise<Server> {
+export function serveControl(path: string, master: Master, stop: (graceful: boolean, restart: boolean) => void): Promise<Server> {
   // A socket file left by a killed master would make listen fail; the pid check already proved nobody runs.
   try {
     unlinkSync(path);
@@ -37,7 +39,7 @@ export function serveControl(path: string, master: Master, stop: (graceful: bool
   });
 }
 
-async function answer(line: string, master: Master, stop: (graceful: boolean) => void): Promise<unknown> {
+async function answer(line: string, master: Master, stop: (graceful: boolean, restart: boolean) => void): Promise<unknown> {
   try {
     const request = JSON.parse(line) as ControlRequest;
     switch (request.cmd) {
@@ -51,7 +53,7 @@ async function answer(line: string, master: Master, stop: (graceful: boolean) =>
         return { ok: true, replaced: await master.reload(request.graceful === true) };
       case 'stop':
         // Answer first: the CLI then waits for this pid to disappear.
-        setImmediate(() => stop(request.graceful === true));
+        setImmediate(() => stop(request.graceful === true, request.restart === true));
         return { ok: true, pid: process.pid };
       default:
         return { ok: false, error: `unknown command ${JSON.stringify(request.cmd)}` };

@@ -11,7 +11,7 @@ export const EXIT_START_FAILED = 250;
 /** What the master asks a child over the IPC channel. */
 export type ToChild =
   | { t: 'start' }
-  | { t: 'stop'; graceful: boolean; reload: boolean }
+  | { t: 'stop'; graceful: boolean; reload: boolean; restart?: boolean }
   | { t: 'ask'; req: number; what: 'stats' | 'connections' };
 
 /** What a child tells the master. */

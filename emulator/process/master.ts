@@ -52,12 +52,12 @@ export class Master {
     this.state = 'running';
   }
 
-  /** Stops every child (graceful: let connections finish) and closes the shared sockets. */
-  async stop(graceful: boolean): Promise<void> {
+  /** Stops every child (graceful: let connections finish; restart: the server comes back) and closes the shared sockets. */
+  async stop(graceful: boolean, restart = false): Promise<void> {
     this.state = 'stopping';
     const boundMs = (graceful ? settings.gracefulStopTimeout : settings.stopTimeout) * 1000;
     for (const slot of this.#slots) if (slot.respawn) clearTimeout(slot.respawn);
-    await Promise.all(this.#slots.map((slot) => slot.child?.stop(graceful, false, boundMs)));
+    await Promise.all(this.#slots.map((slot) => slot.child?.stop(graceful, false, boundMs, restart)));
     for (const handle of this.#handles.values()) handle.close();
     this.#handles.clear();
   }

@@ -1,8 +1,8 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:net';
 import { dirname } from 'node:path';
 import { describeError, log } from '../log.ts';
-import type { RunPaths } from '../run-paths.ts';
+import { ensureDir, type RunPaths } from '../run-paths.ts';
 import { settings } from '../settings.ts';
 import type { Worker } from '../worker.ts';
 import { serveControl } from './control-server.ts';
@@ -14,15 +14,15 @@ export async function runMaster(workers: Worker[], paths: RunPaths, daemon: bool
   settings.managed = true;
   settings.daemonize = daemon;
   process.title = `pushport: master ${paths.startFile}`;
-  mkdirSync(dirname(paths.pidFile), { recursive: true });
+  ensureDir(dirname(paths.pidFile));
   writeFileSync(paths.pidFile, `${process.pid}\n`);
   const master = new Master(workers, paths.startFile);
   let stopping: Promise<void> | null = null;
   let control: Server | null = null;
-  const stop = (graceful: boolean, code = 0): Promise<void> =>
+  const stop = (graceful: boolean, restart = false, code = 0): Promise<void> =>
     (stopping ??= (async () => {
       log(`stopping${graceful ? ' gracefully' : ''} …`);
-      await master.stop(graceful);
+      await master.stop(graceful, restart);
       control?.close();
       rmSync(paths.controlSocket, { force: true });
       rmSync(paths.pidFile, { force: true });
@@ -34,7 +34,7 @@ export async function runMaster(workers: Worker[], paths: RunPaths, daemon: bool
   process.on('SIGQUIT', () => void stop(true));
   process.on('SIGUSR1', () => void master.reload(false).catch((error: unknown) => log(`reload failed: ${describeError(error)}`)));
   process.on('SIGUSR2', () => void master.reload(true).catch((error: unknown) => log(`reload failed: ${describeError(error)}`)));
-  control = await serveControl(paths.controlSocket, master, (graceful) => void stop(graceful)).catch((error: unknown) => {
+  control = await serveControl(paths.controlSocket, master, (graceful, restart) => void stop(graceful, restart)).catch((error: unknown) => {
     log(`control socket ${paths.controlSocket} failed: ${describeError(error)}; status/stop will use signals`);
     return null;
   });
@@ -42,7 +42,7 @@ export async function runMaster(workers: Worker[], paths: RunPaths, daemon: bool
     await master.start();
   } catch (error) {
     log(`start failed: ${error instanceof Error ? error.message : String(error)}`);
-    await stop(false, 1);
+    await stop(false, false, 1);
     return;
   }
   log(`${paths.name} started: master pid ${process.pid}, node ${process.version}`);

@@ -23,12 +23,15 @@ export interface PushServerConfig {
   maxSendBufferBytes: number;
   /** Whether GET /dashboard serves the live page (DASHBOARD=off turns it off). */
   dashboard: boolean;
+  /** WebSocket connections the server holds, split evenly over its processes; past it an upgrade gets 503 (MAX_CONNECTIONS). */
+  maxConnections: number;
   limits: Limits;
 }
 
 // Setting names, as on the edge; each flag is the name in kebab case (PUSH_TOKEN → --push-token).
 const names = ['HOST', 'PORT', 'TEXT_HOST', 'TEXT_PORT', 'COUNT', 'PUSH_TOKEN', 'CLIENT_SECRET', 'HEARTBEAT_SECONDS',
-  'MAX_SEND_BUFFER_BYTES', 'MAX_MESSAGE_BYTES', 'MAX_UID_BYTES', 'MAX_CONNECTIONS_PER_UID', 'MAX_BATCH', 'MAX_BATCH_BYTES', 'DASHBOARD'] as const;
+  'MAX_SEND_BUFFER_BYTES', 'MAX_CONNECTIONS', 'IDENTIFY_TIMEOUT_SECONDS', 'MAX_MESSAGE_BYTES', 'MAX_UID_BYTES', 'MAX_CONNECTIONS_PER_UID',
+  'MAX_BATCH', 'MAX_BATCH_BYTES', 'DASHBOARD'] as const;
 type Name = (typeof names)[number];
 const aliases: Record<string, Name> = { '--token': 'PUSH_TOKEN' };
 
@@ -77,6 +80,9 @@ function readConfigFile(path: string): Record<string, unknown> {
 }
 
 
+/** WebSocket connections one server holds unless MAX_CONNECTIONS says otherwise (about 60 MB of client state). */
+export const defaultMaxConnections = 10_000;
+
 /** Whether a host is this machine only (what the text port may serve without a token). */
 export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
@@ -105,6 +111,7 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
       clientSecret: (get('CLIENT_SECRET', '') as string) || undefined,
       heartbeatSeconds: wholeSetting('HEARTBEAT_SECONDS', get('HEARTBEAT_SECONDS', 30), 0, 86400),
       maxSendBufferBytes: wholeSetting('MAX_SEND_BUFFER_BYTES', get('MAX_SEND_BUFFER_BYTES', 4 * 1024 * 1024), 1024, 2 ** 31),
+      maxConnections: wholeSetting('MAX_CONNECTIONS', get('MAX_CONNECTIONS', defaultMaxConnections), 1, 10_000_000),
       dashboard: dashboardSetting(get('DASHBOARD', '')),
       limits: limitsFrom(merged),
     };
@@ -139,6 +146,8 @@ const docs: Record<Name, string> = {
   CLIENT_SECRET: 'signed mode: clients connect with ?token=<HS256 JWT, sub = uid>',
   HEARTBEAT_SECONDS: 'WebSocket ping frame interval; a client that misses one is dropped (30; 0 = off)',
   MAX_SEND_BUFFER_BYTES: 'unsent bytes per client before a slow reader is cut off (4194304)',
+  MAX_CONNECTIONS: 'WebSocket clients of the whole server, split over its processes; more get HTTP 503 (10000)',
+  IDENTIFY_TIMEOUT_SECONDS: 'seconds a client may stay without sending its uid; then closed with 1008 (10; 0 = off)',
   MAX_MESSAGE_BYTES: 'largest push, broadcast or text line (1048576)',
   MAX_UID_BYTES: 'longest uid (256)',
   MAX_CONNECTIONS_PER_UID: 'tabs per uid before the oldest is closed (32)',

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { runningMasterPid } from '../cli/pid-file.ts';
 import type { PushServerConfig } from './config.ts';
-import { pidFileFor } from './run-dir.ts';
+import { pidFileFor } from '../run-paths.ts';
 
 function probe(host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {

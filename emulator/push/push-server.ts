@@ -4,10 +4,12 @@ import {
 import { describeError, log } from '../log.ts';
 import { HttpResponse } from '../protocols/http.ts';
 import { formatSocketName } from '../socket-name.ts';
+import { stopIntent } from '../process/stop-intent.ts';
+import { pidFileFor, relaySocketFor } from '../run-paths.ts';
 import { Worker } from '../worker.ts';
 import { textPortNeedsToken, type PushServerConfig } from './config.ts';
 import { ConnectionSocket } from './connection-socket.ts';
-import { pidFileFor, relaySocketFor } from './run-dir.ts';
+import { IdentifyDeadline } from './identify-deadline.ts';
 import { SocketRelay } from './socket-relay.ts';
 import { serveTextPort } from './text-port.ts';
 
@@ -45,6 +47,9 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   // Each process's stats share carries its index and latency, for the dashboard's rows and the histogram.
   node.shareExtra = () => ops.extra();
   const socketOf = ConnectionSocket.of;
+  const deadline = new IdentifyDeadline(hub.registry, config.limits.identifyTimeoutSeconds);
+  // The kernel spreads clients evenly over the processes, so each takes its share of MAX_CONNECTIONS.
+  const maxConnections = Math.ceil(config.maxConnections / config.count);
 
   const app = createPushApp({
     settings: () => ({ token: config.token, limits: config.limits }),
@@ -53,6 +58,10 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   });
   main.onRequest = app.fetch;
   main.onWebSocketUpgrade = async (request) => {
+    if (main.connections.size >= maxConnections) {
+      const error = `server is full: it holds MAX_CONNECTIONS=${config.maxConnections} WebSocket clients; try again later`;
+      return new HttpResponse(503, { 'Content-Type': 'application/json', 'Retry-After': '5' }, JSON.stringify({ error }));
+    }
     const decision = await decideConnect(
       { uid: request.query.get('uid') ?? undefined, token: request.query.get('token') ?? undefined },
       { clientSecret: config.clientSecret, maxUidBytes: config.limits.maxUidBytes },
@@ -68,6 +77,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     // One limit for a slow reader, but never below one whole message and its frame header.
     connection.maxSendBufferSize = Math.max(config.maxSendBufferBytes, config.limits.maxMessageBytes + 14);
     hub.connect(socketOf(connection));
+    deadline.watch(socketOf(connection));
   };
   main.onWebSocketConnect = (connection) => {
     if (typeof connection.pushUid === 'string') hub.identify(socketOf(connection), connection.pushUid);
@@ -77,9 +87,14 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     if (data === 'ping') return void connection.send('pong');
     hub.receive(socketOf(connection), typeof data === 'string' ? data : new Uint8Array(data as Buffer));
   };
-  main.onClose = (connection) => hub.disconnect(socketOf(connection));
+  main.onClose = (connection) => {
+    hub.disconnect(socketOf(connection));
+    deadline.forget(socketOf(connection));
+  };
   main.onWorkerStop = () => {
-    for (const socket of hub.registry.identified()) socket.close(CloseCode.goingAway, 'server restarting');
+    const reason = stopIntent.restarting ? 'server restarting' : 'server stopping';
+    for (const socket of hub.registry.identified()) socket.close(CloseCode.goingAway, reason);
+    deadline.stop();
     links.close();
   };
 

@@ -7,23 +7,45 @@ export function jsonError(c: Context, status: 400 | 401 | 404 | 405 | 413 | 500 
   return c.json({ error }, status, headers);
 }
 
-/** Lets a request through only with the publisher token; with none configured the API stays shut. */
+// A refused body is discarded so the connection can serve the next request; past this much it is cheaper
+// to close the connection than to read what was refused, so the reply says so.
+const maxBytesToDiscard = 8 * 1024 * 1024;
+
+/** The body size a request declares (Content-Length without chunking), or undefined when it declares none. */
+export function declaredLength(c: Context): number | undefined {
+  const length = c.req.header('content-length');
+  if (length === undefined || c.req.header('transfer-encoding') !== undefined) return undefined;
+  const value = Number(length);
+  return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+// Headers for a refusal that leaves the body unread: a keep-alive client must not wait on a connection we close.
+function unreadBodyHeaders(c: Context): Record<string, string> {
+  return (declaredLength(c) ?? 0) > maxBytesToDiscard ? { Connection: 'close' } : {};
+}
+
+/** Lets a request through only with the publisher token; with none configured the API stays shut. Reads no body. */
 export function requirePublisher(token: (c: Context) => string | undefined): MiddlewareHandler {
   return async (c, next) => {
     const result = await checkBearer(c.req.header('authorization'), token(c));
     if (result === 'ok') return next();
     if (result === 'unconfigured') {
-      return jsonError(c, 503, 'the push API is disabled until a publisher token is set: configure PUSH_TOKEN and send it as "Authorization: Bearer <token>"');
+      return jsonError(c, 503, 'the push API is disabled until a publisher token is set: configure PUSH_TOKEN and send it as "Authorization: Bearer <token>"', unreadBodyHeaders(c));
     }
     const why = result === 'missing' ? 'missing "Authorization: Bearer <token>" header' : 'invalid publisher token';
-    return jsonError(c, 401, why, { 'WWW-Authenticate': 'Bearer realm="pushport"' });
+    return jsonError(c, 401, why, { 'WWW-Authenticate': 'Bearer realm="pushport"', ...unreadBodyHeaders(c) });
   };
 }
 
-/** Refuses a body over the limit with 413 before it is read whole; the limit may change per request. */
+/**
+ * Refuses a body over the limit with 413: on its declared length without touching the body (so the server
+ * can discard it and keep the connection), else while reading it. The limit may change per request.
+ */
 export function limitBody(maxBytes: (c: Context) => number, what: string): MiddlewareHandler {
   return (c, next) => {
     const max = maxBytes(c);
-    return bodyLimit({ maxSize: max, onError: (c) => jsonError(c, 413, `${what} is larger than ${max} bytes`) })(c, next);
+    const tooLarge = (c: Context) => jsonError(c, 413, `${what} is larger than ${max} bytes`, unreadBodyHeaders(c));
+    if ((declaredLength(c) ?? 0) > max) return Promise.resolve(tooLarge(c));
+    return bodyLimit({ maxSize: max, onError: tooLarge })(c, next);
   };
 }

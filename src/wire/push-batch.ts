@@ -11,11 +11,20 @@ export function splitLines(text: string): string[] {
   return lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
 }
 
-/** Parses a batch, one push per line; a bad line gets its own error and spoils nothing else. */
+// Blank lines carry no push: a batch built by joining lines often has one at the end or between groups.
+const isBlank = (line: string) => line.trim() === '';
+
+/**
+ * Parses a batch, one push per line; a bad line gets its own error and spoils nothing else. Blank lines are
+ * skipped: they get no result and do not count toward MAX_BATCH.
+ */
 export function parseBatch(text: string, limits: { maxUidBytes: number; maxMessageBytes: number }): PushParse[] {
-  return splitLines(text).map((line) =>
-    byteLength(line) > limits.maxMessageBytes
+  const parsed: PushParse[] = [];
+  for (const line of splitLines(text)) {
+    if (isBlank(line)) continue;
+    parsed.push(byteLength(line) > limits.maxMessageBytes
       ? { ok: false, error: `push is larger than ${limits.maxMessageBytes} bytes` }
-      : parsePush(line, limits.maxUidBytes),
-  );
+      : parsePush(line, limits.maxUidBytes));
+  }
+  return parsed;
 }

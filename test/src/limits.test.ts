@@ -8,8 +8,13 @@ describe('limitsFrom', () => {
   });
 
   it('reads each setting by its shared name', () => {
-    expect(limitsFrom({ MAX_MESSAGE_BYTES: '10', MAX_UID_BYTES: ' 20 ', MAX_CONNECTIONS_PER_UID: 3, MAX_BATCH: '4', MAX_BATCH_BYTES: '50' }))
-      .toEqual({ maxMessageBytes: 10, maxUidBytes: 20, maxConnectionsPerUid: 3, maxBatch: 4, maxBatchBytes: 50 });
+    expect(limitsFrom({ MAX_MESSAGE_BYTES: '10', MAX_UID_BYTES: ' 20 ', MAX_CONNECTIONS_PER_UID: 3, MAX_BATCH: '4', MAX_BATCH_BYTES: '50', IDENTIFY_TIMEOUT_SECONDS: '7' }))
+      .toEqual({ maxMessageBytes: 10, maxUidBytes: 20, maxConnectionsPerUid: 3, maxBatch: 4, maxBatchBytes: 50, identifyTimeoutSeconds: 7 });
+  });
+
+  it('takes IDENTIFY_TIMEOUT_SECONDS=0 as off, and refuses a negative one', () => {
+    expect(limitsFrom({ IDENTIFY_TIMEOUT_SECONDS: '0' }).identifyTimeoutSeconds).toBe(0);
+    expect(() => limitsFrom({ IDENTIFY_TIMEOUT_SECONDS: '-1' })).toThrow(/^IDENTIFY_TIMEOUT_SECONDS must be a whole number of seconds/);
   });
 
   it.each(['0', '-1', '1.5', 'lots'])('refuses %j and names the setting', (value) => {

@@ -20,6 +20,15 @@ describe('push server configuration', () => {
     expect(textPortNeedsToken(c)).toBe(false);
   });
 
+  it('reads MAX_CONNECTIONS (10000) and IDENTIFY_TIMEOUT_SECONDS (10; 0 = off)', () => {
+    expect([loadConfig([], {}).maxConnections, loadConfig([], {}).limits.identifyTimeoutSeconds]).toEqual([10_000, 10]);
+    const c = loadConfig(['--max-connections', '50', '--identify-timeout-seconds=0'], {});
+    expect([c.maxConnections, c.limits.identifyTimeoutSeconds]).toEqual([50, 0]);
+    expect(loadConfig([], { MAX_CONNECTIONS: '7', IDENTIFY_TIMEOUT_SECONDS: '3' })).toMatchObject({ maxConnections: 7, limits: { identifyTimeoutSeconds: 3 } });
+    expect(() => loadConfig(['--max-connections', '0'], {})).toThrow(/^MAX_CONNECTIONS must be a whole number from 1/);
+    expect(configHelp()).toContain('--identify-timeout-seconds');
+  });
+
   it('lets flags beat the environment, which beats the config file', () => {
     const path = file('a.json', JSON.stringify({ PORT: 7000, TEXT_PORT: 7001, COUNT: 3, MAX_BATCH: 5 }));
     const c = loadConfig(['start', '-d', '--port', '9000', '--count=2', '--config', path], { TEXT_PORT: '8001', PUSH_TOKEN: 'env-token' });

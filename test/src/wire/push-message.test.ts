@@ -43,12 +43,12 @@ describe('batches', () => {
     expect(splitLines('')).toEqual([]);
   });
 
-  it('answers every line, a too-large one included', () => {
+  it('answers every line, a too-large one included, and skips blank lines', () => {
     const limits = { maxUidBytes: 8, maxMessageBytes: 20 };
-    expect(parseBatch('{"uid":"a"}\n\n{"uid":"a","pad":"xxxxxxxx"}\n', limits)).toEqual([
+    expect(parseBatch('{"uid":"a"}\n\n \r\n{"uid":"a","pad":"xxxxxxxx"}\nnope\n\n', limits)).toEqual([
       { ok: true, uid: 'a', message: '{"uid":"a"}' },
-      { ok: false, error: 'empty push' },
       { ok: false, error: 'push is larger than 20 bytes' },
+      { ok: false, error: 'invalid JSON' },
     ]);
   });
 });
