@@ -17,6 +17,8 @@ export interface Transport {
   /** Stops and resumes reading (flow control). */
   pause(): void;
   resume(): void;
+  /** The socket has closed. */
+  closed?(): void;
 }
 
 /** onError codes, as Workerman's `WORKERMAN_SEND_FAIL`. */
@@ -180,6 +182,7 @@ export class TcpConnection {
   #closed(): void {
     if (this.#status === 'closed') return;
     this.#status = 'closed';
+    this.#transport.closed?.();
     this.worker.connections.delete(this.id);
     processStats.connections--;
     safeCall('onClose', this.worker.onClose, this);

@@ -1,4 +1,4 @@
-import { ConfigError, defaultLimits } from '../../src/index.ts';
+import { ConfigError, defaultLimits } from '../../src/limits.ts';
 import { log } from '../log.ts';
 import { isLoopback } from '../push/config.ts';
 import { parseFlags } from '../cli/parse-flags.ts';

@@ -1,4 +1,5 @@
-import { HttpTarget, type PushTarget } from '../../src/index.ts';
+import { HttpTarget } from '../../src/http/http-target.ts';
+import type { PushTarget } from '../../src/http/push-target.ts';
 import { serveTextPort } from '../push/text-port.ts';
 import { formatSocketName } from '../socket-name.ts';
 import { Worker } from '../worker.ts';

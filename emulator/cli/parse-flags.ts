@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { ConfigError } from '../../src/index.ts';
+import { ConfigError } from '../../src/limits.ts';
 
 /** What `parseFlags` found: each option's value, and the words that are not options. */
 export interface ParsedFlags {

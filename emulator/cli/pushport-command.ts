@@ -1,5 +1,4 @@
-import { ConfigError } from '../../src/index.ts';
-import { runBridgeCommand } from '../bridge/bridge-command.ts';
+import { ConfigError } from '../../src/limits.ts';
 import { configHelp, loadConfig } from '../push/config.ts';
 import { checkPortsFree } from '../push/port-check.ts';
 import { definePushServer } from '../push/push-server.ts';
@@ -43,7 +42,7 @@ export function runPushportCommand(args: string[]): void {
 
 async function run(args: string[]): Promise<void> {
   const [command = '', ...rest] = args;
-  if (command === 'bridge') return runBridgeCommand(rest);
+  if (command === 'bridge') return import('../bridge/bridge-command.ts').then(({ runBridgeCommand }) => runBridgeCommand(rest));
   if (['', 'help', '-h', '--help'].includes(command) || args.includes('--help')) return void console.log(usage);
   if (!commands.includes(command)) throw new ConfigError(`unknown command ${JSON.stringify(command)} (see pushport --help)`);
   const config = loadConfig(rest, process.env);

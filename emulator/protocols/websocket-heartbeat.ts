@@ -1,13 +1,12 @@
-import type { Socket } from 'node:net';
-import type { WebSocketLiveness } from '../transports/websocket-transport.ts';
+import type { LivenessWatch, WebSocketTransport } from '../transports/websocket-transport.ts';
 
 /**
  * Protocol-level heartbeat (a pushport extension): every `seconds`, each client gets a ping frame, and one
  * that has not been heard from since the previous ping (browsers answer pings by themselves) is cut off, so
  * dead peers do not hold memory or count as online. One timer per worker, not one per client.
  */
-export class WebSocketHeartbeat {
-  private readonly watched = new Set<WebSocketLiveness>();
+export class WebSocketHeartbeat implements LivenessWatch {
+  private readonly watched = new Set<WebSocketTransport>();
   private timer: NodeJS.Timeout | undefined;
   private readonly seconds: () => number;
 
@@ -15,27 +14,31 @@ export class WebSocketHeartbeat {
     this.seconds = seconds;
   }
 
-  /** Watches a new client until its socket closes. */
-  watch(live: WebSocketLiveness, socket: Socket): void {
+  /** Watches a new client until it closes. */
+  watch(transport: WebSocketTransport): void {
     const seconds = this.seconds();
     if (seconds <= 0) return;
-    this.watched.add(live);
-    socket.once('close', () => this.watched.delete(live));
+    this.watched.add(transport);
     if (!this.timer) {
       this.timer = setInterval(() => this.beat(), seconds * 1000);
       this.timer.unref();
     }
   }
 
+  /** A client closed. */
+  forget(transport: WebSocketTransport): void {
+    this.watched.delete(transport);
+  }
+
   private beat(): void {
-    for (const live of this.watched) {
-      if (!live.alive) {
-        this.watched.delete(live);
-        live.cut();
+    for (const transport of this.watched) {
+      if (!transport.alive) {
+        this.watched.delete(transport);
+        transport.cut();
         continue;
       }
-      live.alive = false;
-      live.ping();
+      transport.alive = false;
+      transport.ping();
     }
     if (this.watched.size === 0) {
       clearInterval(this.timer);

@@ -1,14 +1,13 @@
-import { getRequestListener } from '@hono/node-server';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { safeCall } from '../callbacks.ts';
 import { TcpConnection } from '../tcp-connection.ts';
-import { websocketTransport } from '../transports/websocket-transport.ts';
+import { WebSocketTransport } from '../transports/websocket-transport.ts';
 import { acceptResponse, checkHandshake } from '../websocket/handshake.ts';
 import type { Worker } from '../worker.ts';
 import { HttpRequest, HttpResponse } from './http.ts';
 import { WebSocketHeartbeat } from './websocket-heartbeat.ts';
-import { decideUpgrade, refuseUpgrade } from './websocket-upgrade.ts';
+import { decideUpgrade, refuseUpgrade, type UpgradeVerdict } from './websocket-upgrade.ts';
 
 /** Takes an accepted socket and serves it. */
 export type Acceptor = (socket: Socket) => void;
@@ -22,12 +21,16 @@ export type Acceptor = (socket: Socket) => void;
  */
 export function createWebSocketAcceptor(worker: Worker): Acceptor {
   const heartbeat = new WebSocketHeartbeat(() => worker.pingInterval);
-  let listener: { handler: Worker['onRequest']; serve: (req: IncomingMessage, res: ServerResponse) => void } | undefined;
+  let listener: { handler: Worker['onRequest']; serve: Promise<(req: IncomingMessage, res: ServerResponse) => void> } | undefined;
   const handshakes = createServer((request, response) => {
     if (worker.onRequest) {
-      // Built once per handler; the adapter turns node:http into Request/Response for a fetch-style app.
-      if (listener?.handler !== worker.onRequest) listener = { handler: worker.onRequest, serve: getRequestListener(worker.onRequest) };
-      listener.serve(request, response);
+      // Built once per handler; the adapter turns node:http into Request/Response for a fetch-style app. It is
+      // loaded with the first plain HTTP request, so a WebSocket-only server does not carry it.
+      if (listener?.handler !== worker.onRequest) {
+        const handler = worker.onRequest;
+        listener = { handler, serve: import('@hono/node-server').then(({ getRequestListener }) => getRequestListener(handler)) };
+      }
+      void listener.serve.then((serve) => serve(request, response));
       return;
     }
     response.writeHead(400, { 'Content-Type': 'text/plain', Connection: 'close' });
@@ -36,16 +39,20 @@ export function createWebSocketAcceptor(worker: Worker): Acceptor {
   handshakes.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     const bad = checkHandshake(request);
     if (bad) return refuseUpgrade(socket, new HttpResponse(bad.status, { 'Content-Type': 'text/plain' }, `${bad.reason}\n`));
-    void decideUpgrade(worker, request).then((verdict) => {
-      if (socket.destroyed) return;
-      if ('refuse' in verdict) return refuseUpgrade(socket, verdict.refuse);
-      socket.write(acceptResponse(request));
-      const connection = new TcpConnection(worker, socket, websocketTransport(socket, head, (live, s) => heartbeat.watch(live, s)));
-      Object.assign(connection, verdict.accept);
-      if (worker.onWebSocketConnect) safeCall('onWebSocketConnect', worker.onWebSocketConnect, connection, new HttpRequest(request, ''));
-    });
+    void decideUpgrade(worker, request).then((verdict) => open(worker, request, socket, head, verdict, heartbeat));
   });
   // A garbled handshake costs only that socket.
   handshakes.on('clientError', (_error, socket: Socket) => socket.destroy());
   return (socket) => handshakes.emit('connection', socket);
+}
+
+// A function of its own, not a closure in the upgrade handler: nothing the open connection keeps may hold on
+// to the handshake's request (its headers would stay in memory for the connection's whole life).
+function open(worker: Worker, request: IncomingMessage, socket: Socket, head: Buffer, verdict: UpgradeVerdict, heartbeat: WebSocketHeartbeat): void {
+  if (socket.destroyed) return;
+  if ('refuse' in verdict) return refuseUpgrade(socket, verdict.refuse);
+  socket.write(acceptResponse(request));
+  const connection = new TcpConnection(worker, socket, WebSocketTransport.over(socket, head, heartbeat));
+  Object.assign(connection, verdict.accept);
+  if (worker.onWebSocketConnect) safeCall('onWebSocketConnect', worker.onWebSocketConnect, connection, new HttpRequest(request, ''));
 }

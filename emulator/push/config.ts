@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ParseArgsOptionsConfig } from 'node:util';
-import { ConfigError, dashboardSetting, limitsFrom, wholeSetting, type Limits } from '../../src/index.ts';
+import { ConfigError, limitsFrom, wholeSetting, type Limits } from '../../src/limits.ts';
+import { dashboardSetting } from '../../src/ops/ops-routes.ts';
 import { parseFlags } from '../cli/parse-flags.ts';
 
 /** Everything the local push server runs with. */

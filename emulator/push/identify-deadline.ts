@@ -1,4 +1,6 @@
-import { CloseCode, identifyTimeoutReason, type PushSocket, type UidRegistry } from '../../src/index.ts';
+import { CloseCode, type PushSocket } from '../../src/hub/push-socket.ts';
+import type { UidRegistry } from '../../src/hub/registry.ts';
+import { identifyTimeoutReason } from '../../src/limits.ts';
 
 /**
  * Closes sockets that send no uid within IDENTIFY_TIMEOUT_SECONDS (1008 and the reason). One sweep a second

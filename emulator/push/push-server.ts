@@ -1,6 +1,11 @@
-import {
-  CloseCode, Hub, MemoryRegistry, RelayNode, RelayedOps, RelayedTarget, createPushApp, decideConnect,
-} from '../../src/index.ts';
+// Module by module, not the src/ barrel: the HTTP API (Hono) is loaded only when a first HTTP request comes.
+import { decideConnect } from '../../src/auth/connect-identity.ts';
+import { Hub } from '../../src/hub/hub.ts';
+import { CloseCode } from '../../src/hub/push-socket.ts';
+import { MemoryRegistry } from '../../src/hub/registry.ts';
+import { RelayedOps } from '../../src/ops/relayed-ops.ts';
+import { RelayNode } from '../../src/relay/relay-node.ts';
+import { RelayedTarget } from '../../src/relay/relayed-target.ts';
 import { describeError, log } from '../log.ts';
 import { HttpResponse } from '../protocols/http.ts';
 import { formatSocketName } from '../socket-name.ts';
@@ -51,12 +56,16 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   // The kernel spreads clients evenly over the processes, so each takes its share of MAX_CONNECTIONS.
   const maxConnections = Math.ceil(config.maxConnections / config.count);
 
-  const app = createPushApp({
-    settings: () => ({ token: config.token, limits: config.limits }),
-    target: () => target,
-    ops: { source: () => ops, dashboard: () => config.dashboard },
-  });
-  main.onRequest = app.fetch;
+  // A server used only through WebSockets and the text port never pays for the HTTP API's code and memory.
+  let app: Promise<{ fetch(request: Request): Response | Promise<Response> }> | undefined;
+  main.onRequest = async (request) => {
+    app ??= import('../../src/http/push-app.ts').then(({ createPushApp }) => createPushApp({
+      settings: () => ({ token: config.token, limits: config.limits }),
+      target: () => target,
+      ops: { source: () => ops, dashboard: () => config.dashboard },
+    }));
+    return (await app).fetch(request);
+  };
   main.onWebSocketUpgrade = async (request) => {
     if (main.connections.size >= maxConnections) {
       const error = `server is full: it holds MAX_CONNECTIONS=${config.maxConnections} WebSocket clients; try again later`;

@@ -1,6 +1,9 @@
 import { existsSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { encodeFrames, frame, FrameReader, FrameType, type RelayFrame, type RelayLinks, type RelayNode } from '../../src/index.ts';
+import { FrameReader } from '../../src/relay/frame-reader.ts';
+import { encodeFrames, frame, FrameType, type RelayFrame } from '../../src/relay/relay-frame.ts';
+import type { RelayLinks } from '../../src/relay/peer-outbox.ts';
+import type { RelayNode } from '../../src/relay/relay-node.ts';
 import { describeError, log } from '../log.ts';
 
 /** Where one process of the push server finds its peers. */

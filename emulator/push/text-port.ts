@@ -1,4 +1,5 @@
-import { TextPushSession, type PushTarget } from '../../src/index.ts';
+import type { PushTarget } from '../../src/http/push-target.ts';
+import { TextPushSession } from '../../src/wire/text-push-session.ts';
 import type { TcpConnection } from '../tcp-connection.ts';
 import type { Worker } from '../worker.ts';
 

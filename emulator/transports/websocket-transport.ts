@@ -2,11 +2,12 @@ import type { Socket } from 'node:net';
 import { log } from '../log.ts';
 import type { TcpConnection, Transport } from '../tcp-connection.ts';
 import { corkForTick } from '../tick-cork.ts';
-import { FrameReceiver } from '../websocket/frame-receiver.ts';
+import { FrameReceiver, type FrameEvents } from '../websocket/frame-receiver.ts';
 import { encodeClose, encodeFrame, Opcode } from '../websocket/frame-writer.ts';
 
 // How long a closing socket waits for the peer's half of the close before it is cut.
 const CLOSE_TIMEOUT_MS = 5000;
+const NO_PAYLOAD = Buffer.alloc(0);
 
 // The last text message framed and its frame: a broadcast, or a push to several tabs, is framed once.
 let lastMessage: string | undefined;
@@ -20,65 +21,109 @@ function textFrame(message: string): Buffer {
   return lastFrame!;
 }
 
-/** A WebSocket transport's heartbeat state, read by the worker's heartbeat sweep. */
-export interface WebSocketLiveness {
-  /** Heard from since the last ping. */
-  alive: boolean;
-  /** Sends a ping frame. */
-  ping(): void;
-  /** Cuts the connection at once. */
-  cut(): void;
+/** Who watches open WebSockets for liveness (the worker's heartbeat). */
+export interface LivenessWatch {
+  watch(transport: WebSocketTransport): void;
+  forget(transport: WebSocketTransport): void;
 }
 
 /**
  * An open WebSocket (after our 101): frames in through the receiver, frames out as single buffers corked per
- * tick. `watch` is told of each transport so the heartbeat can see it.
+ * tick. A class with its methods on the prototype, not closures, because every open connection holds one:
+ * what it costs is paid ten thousand times over.
  */
-export function websocketTransport(socket: Socket, head: Buffer, watch: (live: WebSocketLiveness, socket: Socket) => void): (connection: TcpConnection) => Transport {
-  return (connection) => {
+export class WebSocketTransport implements Transport, FrameEvents {
+  /** Heard from since the last ping (read and reset by the heartbeat). */
+  alive = true;
+  private readonly socket: Socket;
+  private readonly connection: TcpConnection;
+  private readonly receiver: FrameReceiver;
+  private readonly liveness: LivenessWatch;
+  private closeSent = false;
+
+  constructor(socket: Socket, connection: TcpConnection, liveness: LivenessWatch) {
+    this.socket = socket;
+    this.connection = connection;
+    this.liveness = liveness;
+    this.receiver = new FrameReceiver(connection, this);
     // node:http's request timeouts are for requests; an open WebSocket lives as long as it is heard from.
     socket.setTimeout(0);
-    let closeSent = false;
-    const send = (frame: Buffer) => {
-      corkForTick(socket);
-      socket.write(frame);
+    socket.on('data', (chunk: Buffer) => this.receiver.push(chunk));
+    liveness.watch(this);
+  }
+
+  /** Builds the transport factory TcpConnection wants; `head` is what the client sent after its handshake. */
+  static over(socket: Socket, head: Buffer, liveness: LivenessWatch): (connection: TcpConnection) => Transport {
+    return (connection) => {
+      const transport = new WebSocketTransport(socket, connection, liveness);
+      if (head.length > 0) transport.receiver.push(head);
+      return transport;
     };
-    const closeWith = (code: number, reason: string) => {
-      if (!closeSent) {
-        closeSent = true;
-        send(code === 1005 ? encodeFrame(Opcode.close, Buffer.alloc(0)) : encodeClose(code, reason));
-      }
-      socket.end();
-      setTimeout(() => socket.destroy(), CLOSE_TIMEOUT_MS).unref();
-    };
-    const live: WebSocketLiveness = { alive: true, ping: () => send(encodeFrame(Opcode.ping, '')), cut: () => socket.destroy() };
-    const receiver = new FrameReceiver(connection, {
-      message: (data) => {
-        live.alive = true;
-        connection.deliver(data);
-      },
-      ping: (payload) => {
-        live.alive = true;
-        if (!closeSent) send(encodeFrame(Opcode.pong, payload));
-      },
-      pong: () => (live.alive = true),
-      // Through the connection, so it is 'closing' at once: a push to a client that has begun to close is
-      // not counted as delivered.
-      close: (code) => connection.closeWithCode(code, ''),
-      fail: (code, reason) => {
-        log(`websocket connection ${connection.id} closed: ${reason}`);
-        connection.closeWithCode(code, reason);
-      },
-    });
-    socket.on('data', (chunk: Buffer) => receiver.push(chunk));
-    watch(live, socket);
-    if (head.length > 0) queueMicrotask(() => receiver.push(head));
-    return {
-      encode: (data) => (Buffer.isBuffer(data) ? encodeFrame(Opcode.binary, data) : textFrame(typeof data === 'string' ? data : String(data))),
-      write: send,
-      close: closeWith,
-      pause: () => socket.pause(),
-      resume: () => socket.resume(),
-    };
-  };
+  }
+
+  encode(data: unknown): Buffer {
+    return Buffer.isBuffer(data) ? encodeFrame(Opcode.binary, data) : textFrame(typeof data === 'string' ? data : String(data));
+  }
+
+  write(frame: Buffer): void {
+    corkForTick(this.socket);
+    this.socket.write(frame);
+  }
+
+  close(code: number, reason: string): void {
+    if (!this.closeSent) {
+      this.closeSent = true;
+      this.write(code === 1005 ? encodeFrame(Opcode.close, NO_PAYLOAD) : encodeClose(code, reason));
+    }
+    this.socket.end();
+    const socket = this.socket;
+    setTimeout(() => socket.destroy(), CLOSE_TIMEOUT_MS).unref();
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  closed(): void {
+    this.liveness.forget(this);
+  }
+
+  /** Sends a ping frame (the heartbeat). */
+  ping(): void {
+    if (!this.closeSent) this.write(encodeFrame(Opcode.ping, NO_PAYLOAD));
+  }
+
+  /** Cuts the connection at once (a peer that missed its ping). */
+  cut(): void {
+    this.socket.destroy();
+  }
+
+  onMessage(data: string | Buffer): void {
+    this.alive = true;
+    this.connection.deliver(data);
+  }
+
+  onPing(payload: Buffer): void {
+    this.alive = true;
+    if (!this.closeSent) this.write(encodeFrame(Opcode.pong, payload));
+  }
+
+  onPong(): void {
+    this.alive = true;
+  }
+
+  // Through the connection, so it is 'closing' at once: a push to a client that has begun to close is not
+  // counted as delivered.
+  onClose(code: number): void {
+    this.connection.closeWithCode(code, '');
+  }
+
+  onFail(code: number, reason: string): void {
+    log(`websocket connection ${this.connection.id} closed: ${reason}`);
+    this.connection.closeWithCode(code, reason);
+  }
 }

@@ -4,13 +4,15 @@ import { Opcode } from './frame-writer.ts';
 /** What a receiver reports, in the order frames arrive. */
 export interface FrameEvents {
   /** A whole data message: text as a string (valid UTF-8), binary as a Buffer. */
-  message(data: string | Buffer, binary: boolean): void;
-  ping(payload: Buffer): void;
-  pong(): void;
+  onMessage(data: string | Buffer, binary: boolean): void;
+  /** A ping frame, to be answered with a pong of the same payload. */
+  onPing(payload: Buffer): void;
+  /** A pong frame: the peer is alive. */
+  onPong(): void;
   /** The peer's close frame (1005 when it carried no code). */
-  close(code: number, reason: string): void;
+  onClose(code: number, reason: string): void;
   /** The stream broke the protocol: close with this code; nothing more is parsed. */
-  fail(code: number, reason: string): void;
+  onFail(code: number, reason: string): void;
 }
 
 // Close codes a peer may send (RFC 6455 §7.4): the defined ones, and the registered and private ranges.
@@ -131,9 +133,9 @@ export class FrameReceiver {
         this.fragmentsBytes = 0;
         return this.deliver(payload, this.fragmentsBinary);
       case Opcode.ping:
-        return this.on.ping(Buffer.from(payload));
+        return this.on.onPing(Buffer.from(payload));
       case Opcode.pong:
-        return this.on.pong();
+        return this.on.onPong();
       case Opcode.close:
         return this.closeFrame(payload);
       default:
@@ -142,19 +144,19 @@ export class FrameReceiver {
   }
 
   private deliver(payload: Buffer, binary: boolean): void {
-    if (binary) return this.on.message(Buffer.from(payload), true);
+    if (binary) return this.on.onMessage(Buffer.from(payload), true);
     if (!isUtf8(payload)) return void this.fail(1007, 'text message is not valid UTF-8');
-    this.on.message(payload.toString('utf8'), false);
+    this.on.onMessage(payload.toString('utf8'), false);
   }
 
   private closeFrame(payload: Buffer): void {
-    if (payload.length === 0) return this.on.close(1005, '');
+    if (payload.length === 0) return this.on.onClose(1005, '');
     const code = payload.length >= 2 ? payload.readUInt16BE(0) : 0;
     if (!validCloseCode(code)) return void this.fail(1002, 'bad close frame');
     const reason = payload.subarray(2);
     if (!isUtf8(reason)) return void this.fail(1007, 'close reason is not valid UTF-8');
     this.failed = true;
-    this.on.close(code, reason.toString('utf8'));
+    this.on.onClose(code, reason.toString('utf8'));
   }
 
   private fail(code: number, reason: string): 0 {
@@ -162,7 +164,7 @@ export class FrameReceiver {
     this.pending = [];
     this.pendingBytes = 0;
     this.fragments = null;
-    this.on.fail(code, reason);
+    this.on.onFail(code, reason);
     return 0;
   }
 }

@@ -18,11 +18,11 @@ function clientFrame(opcode: number, payload: string | Buffer, fin = true): Buff
 function receive(chunks: Buffer[], maxPackageSize = 1 << 20) {
   const events: unknown[] = [];
   const receiver = new FrameReceiver({ maxPackageSize }, {
-    message: (data, binary) => events.push(binary ? ['binary', [...(data as Buffer)]] : ['text', data]),
-    ping: (payload) => events.push(['ping', payload.toString()]),
-    pong: () => events.push(['pong']),
-    close: (code, reason) => events.push(['close', code, reason]),
-    fail: (code, reason) => events.push(['fail', code, reason]),
+    onMessage: (data, binary) => events.push(binary ? ['binary', [...(data as Buffer)]] : ['text', data]),
+    onPing: (payload) => events.push(['ping', payload.toString()]),
+    onPong: () => events.push(['pong']),
+    onClose: (code, reason) => events.push(['close', code, reason]),
+    onFail: (code, reason) => events.push(['fail', code, reason]),
   });
   // Copies: the receiver unmasks in place, as it may with the chunks a socket hands it.
   for (const chunk of chunks) receiver.push(Buffer.from(chunk));
