@@ -65,6 +65,8 @@ export class DeliveryTracker {
   /** A message that reached client `client`. */
   deliver(client: number, payload: Buffer, arrivedAt: number): void {
     const seq = probeField(payload, 'seq');
+    // Run 0 is registration's probes, still arriving: not this run's, and not stray either.
+    if (probeField(payload, 'r') === 0) return;
     if (probeField(payload, 'r') !== this.run || seq < 0 || seq >= this.flags.length) {
       this.stray++;
       return;

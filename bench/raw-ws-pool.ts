@@ -35,15 +35,21 @@ export class RawWsPool {
   /** Client i is `u<first + i>`. */
   readonly first: number;
 
-  private constructor(size: number, first: number) {
+  private readonly byQuery: boolean;
+
+  private constructor(size: number, first: number, byQuery: boolean) {
     this.size = size;
     this.first = first;
+    this.byQuery = byQuery;
     this.unregister = onCleanup(() => this.close());
   }
 
-  /** Opens `size` clients (bounded concurrency), each sending its uid as its first message once upgraded. */
-  static async open(port: number, size: number, first: number, deadline: Deadline): Promise<RawWsPool> {
-    const pool = new RawWsPool(size, first);
+  /**
+   * Opens `size` clients (bounded concurrency). Each sends its uid as its first message once upgraded, as the
+   * reference's browser client does, or, with `byQuery`, names it in the URL (`/?uid=`) as the edge allows.
+   */
+  static async open(port: number, size: number, first: number, deadline: Deadline, byQuery = false): Promise<RawWsPool> {
+    const pool = new RawWsPool(size, first, byQuery);
     let next = 0;
     const opener = async () => {
       while (next < size && !deadline.passed()) await pool.openOne(port, next++);
@@ -90,7 +96,7 @@ export class RawWsPool {
         },
       });
       socket.on('connect', () => {
-        socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
+        socket.write(`GET /${this.byQuery ? `?uid=u${this.first + index}` : ''} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
           + `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
       });
       socket.on('data', (chunk: Buffer) => {
@@ -104,7 +110,7 @@ export class RawWsPool {
         if (!response.includes(accept)) return fail('upgrade answered a wrong Sec-WebSocket-Accept');
         state = 'open';
         clearTimeout(timer);
-        socket.write(maskedFrame(1, Buffer.from(`u${this.first + index}`)));
+        if (!this.byQuery) socket.write(maskedFrame(1, Buffer.from(`u${this.first + index}`)));
         if (head.length > end + 4) parser.push(head.subarray(end + 4));
         resolve();
       });
@@ -115,5 +121,38 @@ export class RawWsPool {
         else if (state === 'open' && !this.closing) this.dropped++;
       });
     });
+  }
+}
+
+/** What a broadcast needs of its clients: how many, and where their messages go. */
+export interface Clients {
+  readonly size: number;
+  onMessage: MessageHandler;
+}
+
+/** Several pools as one, client indices continuing from one pool into the next. */
+export class JoinedPools implements Clients {
+  readonly size: number;
+  private handler: MessageHandler = () => {};
+
+  private readonly pools: RawWsPool[];
+
+  constructor(pools: RawWsPool[]) {
+    this.pools = pools;
+    this.size = pools.reduce((sum, pool) => sum + pool.size, 0);
+  }
+
+  get onMessage(): MessageHandler {
+    return this.handler;
+  }
+
+  set onMessage(handler: MessageHandler) {
+    this.handler = handler;
+    let offset = 0;
+    for (const pool of this.pools) {
+      const base = offset;
+      pool.onMessage = (client, payload, at) => handler(base + client, payload, at);
+      offset += pool.size;
+    }
   }
 }

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchServer } from './bench-server.ts';
 import { onCleanup, runCleanup } from './cleanup.ts';
-import { runEdge } from './edge.ts';
+import { edgeTable, runEdge } from './edge.ts';
 import { medianFigures, type Figures } from './figures.ts';
 import { FlagError, parseFlags, USAGE } from './flags.ts';
 import { goalsTable } from './goals-table.ts';
@@ -68,8 +68,16 @@ async function main(args: string[]): Promise<number> {
   for (const [name, figures] of medians) {
     print({ scenario: 'median', server: name, rounds: rounds.get(name)!.length, ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, typeof v === 'number' ? round(v, 3) : v])) });
   }
-  if (options.edge) failed = !(await runEdge(print, progress)) || failed;
+  let edge: Awaited<ReturnType<typeof runEdge>> = false;
+  if (options.edge) {
+    edge = await runEdge(options, print, progress).catch((error: unknown) => {
+      print({ scenario: 'error', server: 'edge', error: message(error) });
+      return false as const;
+    });
+    failed ||= !edge;
+  }
   process.stdout.write(`\n${goalsTable(medians, options.counts, options.runs)}\n`);
+  if (edge) process.stdout.write(`\n${edgeTable(edge, medians.get('pushport c1') as Record<string, number | undefined> | undefined)}\n`);
   return failed ? 1 : 0;
 }
 

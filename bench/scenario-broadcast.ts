@@ -1,5 +1,8 @@
 import { broadcastBody, probeField } from './probe.ts';
-import { nextRun, type ScenarioContext } from './scenario-pushes.ts';
+import type { BenchServer } from './bench-server.ts';
+import type { Deadline } from './deadline.ts';
+import type { Clients } from './raw-ws-pool.ts';
+import { nextRun } from './scenario-pushes.ts';
 import { latencySummary, round } from './stats.ts';
 
 // One broadcast may take this long before the scenario gives up on it.
@@ -9,7 +12,7 @@ const BROADCAST_TIMEOUT_MS = 15_000;
  * `total` broadcasts one after another, each timed from its stamp until every client has it (full fan-out);
  * the next goes out only once the last client got this one and the server has answered.
  */
-export async function broadcast(ctx: ScenarioContext, total: number): Promise<Record<string, unknown>> {
+export async function broadcast(ctx: { server: BenchServer; pool: Clients; deadline: Deadline }, total: number): Promise<Record<string, unknown>> {
   const { server, pool, deadline } = ctx;
   const run = nextRun();
   const clients = pool.size;
@@ -19,6 +22,8 @@ export async function broadcast(ctx: ScenarioContext, total: number): Promise<Re
   let everyone: (() => void) | undefined;
   pool.onMessage = (client, payload, at) => {
     const b = probeField(payload, 'b');
+    // Run 0 is registration's probes, still arriving: not this scenario's, and not stray either.
+    if (probeField(payload, 'r') === 0) return;
     if (probeField(payload, 'r') !== run || b < 0 || b >= total) return void stray++;
     if (seen[b * clients + client]) return void duplicates++;
     seen[b * clients + client] = 1;
