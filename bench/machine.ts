@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 /** Where the bench runs, printed first so every result can be read against it. */
 export interface Machine {
@@ -7,6 +7,8 @@ export interface Machine {
   date: string;
   node: string;
   cpus: { model: string; count: number };
+  /** 1, 5 and 15-minute load averages at the start: well above the core count means the figures are noisy. */
+  loadAverage: number[];
   /** Server on core 0, this process (the load client) on core 1. */
   pinned: boolean;
   /** Why it is not pinned, when it is not. */
@@ -30,7 +32,7 @@ function hasTaskset(): boolean {
 export function pinAndDescribe(): Machine {
   const list = cpus();
   const count = list.length;
-  const base = { scenario: 'machine' as const, date: new Date().toISOString(), node: process.version, cpus: { model: list[0]?.model.trim() ?? 'unknown', count } };
+  const base = { scenario: 'machine' as const, date: new Date().toISOString(), node: process.version, cpus: { model: list[0]?.model.trim() ?? 'unknown', count }, loadAverage: loadavg().map((l) => Math.round(l * 100) / 100) };
   if (count < 2) return { ...base, pinned: false, pinning: 'fewer than 2 cores' };
   if (!hasTaskset()) return { ...base, pinned: false, pinning: 'no taskset' };
   try {

@@ -10,7 +10,7 @@
  * every figure next to its goal from issue 7. Progress goes to stderr. A bad flag prints one line and exits 2.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchServer } from './bench-server.ts';
 import { onCleanup, runCleanup } from './cleanup.ts';
@@ -77,6 +77,8 @@ async function main(args: string[]): Promise<number> {
     failed ||= !edge;
   }
   process.stdout.write(`\n${goalsTable(medians, options.counts, options.runs)}\n`);
+  process.stdout.write(`Machine: ${machine.cpus.model}, ${machine.cpus.count} cores, ${machine.pinned ? 'server on core 0, load client on core 1' : `not pinned (${machine.pinning})`}; `
+    + `load average ${machine.loadAverage.join(' / ')} at the start, ${loadavg().map((l) => l.toFixed(2)).join(' / ')} at the end (above ${machine.cpus.count}: others were busy, trust CPU per push over rates).\n`);
   if (edge) process.stdout.write(`\n${edgeTable(edge, medians.get('pushport c1') as Record<string, number | undefined> | undefined)}\n`);
   return failed ? 1 : 0;
 }
