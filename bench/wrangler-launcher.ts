@@ -11,6 +11,8 @@ export interface LocalEdge {
   port: number;
   /** The publisher token it was started with. */
   token: string;
+  /** The last lines wrangler printed, to say why something failed. */
+  logTail(): string;
   stop(): Promise<void>;
 }
 
@@ -50,7 +52,7 @@ export async function startLocalEdge(): Promise<LocalEdge> {
   // Bounded: one check per 100 ms until the ready timeout.
   for (let waited = 0; waited < READY_TIMEOUT_MS; waited += 100) {
     if (child.exitCode !== null) break;
-    if (await answers(port)) return { port, token, stop };
+    if (await answers(port)) return { port, token, stop, logTail: () => log.trim().split('\n').slice(-5).join(' | ') };
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
