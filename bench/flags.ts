@@ -1,39 +1,54 @@
 /** What one benchmark run does; every field has a flag. */
 export interface BenchOptions {
-  /** WebSocket clients, uids u0…u(N−1). */
+  /** WebSocket clients of the main scenarios, uids u0…u(N−1). */
   clients: number;
   /** Pushes in the pipelined scenario. */
   pushes: number;
-  /** Pushes in the request-response scenario (min(pushes, 10,000) unless --rr-pushes). */
-  rrPushes: number;
   /** Text-port connections of the pipelined scenario. */
   connections: number;
-  /** Lines each pipelined connection keeps outstanding at most. */
+  /** Lines outstanding at most, in total over those connections. */
   window: number;
-  /** Server process counts to run, in order; ratios compare each to the first. */
-  counts: number[];
-  /** Broadcasts in the broadcast scenario. */
+  /** Pushes in the request-response scenario. */
+  rrPushes: number;
+  /** Broadcasts to all clients, at N and at the big client count. */
   broadcasts: number;
-  /** Time budget per count setting, in seconds. */
-  deadlineSeconds: number;
+  /** Clients of the memory and big-broadcast scenario (0 skips it). */
+  bigClients: number;
+  /** pushport process counts; ratios compare each to count 1 (or the first). */
+  counts: number[];
+  /** Interleaved rounds (reference, pushport c1, c2, …, again); the table shows medians. */
+  runs: number;
+  /** Time budget of each scenario, in seconds. */
+  scenarioSeconds: number;
+  /** Also run the edge bench (wrangler dev) at the end. */
+  edge: boolean;
 }
 
 /** A flag the run cannot use; run.ts prints its message on one line and exits 2. */
 export class FlagError extends Error {}
 
-const defaults = { clients: 1000, pushes: 50_000, connections: 4, window: 256, broadcasts: 20, deadlineSeconds: 120 };
-const quick = { clients: 200, pushes: 5000, broadcasts: 5 };
+type Numeric = Exclude<keyof BenchOptions, 'counts' | 'edge'>;
+const defaults: Record<Numeric, number> = {
+  clients: 1000, pushes: 200_000, connections: 4, window: 1000, rrPushes: 5000, broadcasts: 50, bigClients: 10_000, runs: 3, scenarioSeconds: 60,
+};
+const quick: Partial<Record<Numeric, number>> = { clients: 100, pushes: 4000, rrPushes: 300, broadcasts: 5, bigClients: 300, runs: 1, scenarioSeconds: 20 };
 
 // Flag → option, with the bounds that keep a run meaningful and finite.
-const numeric: Record<string, { key: keyof typeof defaults | 'rrPushes'; min: number; max: number }> = {
+const numeric: Record<string, { key: Numeric; min: number; max: number }> = {
   '--clients': { key: 'clients', min: 1, max: 100_000 },
   '--pushes': { key: 'pushes', min: 1, max: 10_000_000 },
-  '--rr-pushes': { key: 'rrPushes', min: 1, max: 10_000_000 },
   '--connections': { key: 'connections', min: 1, max: 256 },
-  '--window': { key: 'window', min: 1, max: 65_536 },
+  '--window': { key: 'window', min: 1, max: 1_000_000 },
+  '--rr-pushes': { key: 'rrPushes', min: 1, max: 1_000_000 },
   '--broadcasts': { key: 'broadcasts', min: 1, max: 10_000 },
-  '--deadline-seconds': { key: 'deadlineSeconds', min: 1, max: 86_400 },
+  '--big-clients': { key: 'bigClients', min: 0, max: 100_000 },
+  '--runs': { key: 'runs', min: 1, max: 99 },
+  '--scenario-seconds': { key: 'scenarioSeconds', min: 1, max: 3600 },
 };
+
+/** The usage line --help prints. */
+export const USAGE = 'usage: node bench/run.ts [--quick] [--edge] [--clients N] [--pushes M] [--connections K] [--window W] '
+  + '[--rr-pushes R] [--broadcasts B] [--big-clients N] [--counts 1,2,4] [--runs 3] [--scenario-seconds S]';
 
 function whole(flag: string, raw: string | undefined, min: number, max: number): number {
   if (raw === undefined || raw.startsWith('--')) throw new FlagError(`${flag} needs a value`);
@@ -45,7 +60,7 @@ function whole(flag: string, raw: string | undefined, min: number, max: number):
 }
 
 function countList(raw: string | undefined): number[] {
-  if (raw === undefined || raw.startsWith('--')) throw new FlagError('--counts needs a value, e.g. --counts 1,2');
+  if (raw === undefined || raw.startsWith('--')) throw new FlagError('--counts needs a value, e.g. --counts 1,2,4');
   const counts = raw.split(',').map((part) => whole('--counts', part.trim(), 1, 64));
   if (new Set(counts).size !== counts.length) throw new FlagError(`--counts lists a count twice: ${raw}`);
   return counts;
@@ -53,16 +68,17 @@ function countList(raw: string | undefined): number[] {
 
 /** Reads the command line; --quick sets smaller defaults that explicit flags still override. */
 export function parseFlags(args: string[]): BenchOptions & { help: boolean } {
-  const given: Partial<Record<string, number>> = {};
-  let counts = [1, 2];
-  let isQuick = false;
-  let help = false;
+  const given: Partial<Record<Numeric, number>> = {};
+  let counts = [1, 2, 4];
+  let [isQuick, help, edge] = [false, false, false];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    if (flag === '--quick' || flag === '--help' || flag === '-h') {
+    const eq = arg.indexOf('=');
+    const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
+    if (flag === '--quick' || flag === '--help' || flag === '-h' || flag === '--edge') {
       if (inline !== undefined) throw new FlagError(`${flag} takes no value`);
       if (flag === '--quick') isQuick = true;
+      else if (flag === '--edge') edge = true;
       else help = true;
       continue;
     }
@@ -71,12 +87,8 @@ export function parseFlags(args: string[]): BenchOptions & { help: boolean } {
     else if (numeric[flag]) given[numeric[flag].key] = whole(flag, value, numeric[flag].min, numeric[flag].max);
     else throw new FlagError(`unknown flag ${flag} (see --help)`);
   }
-  const base = { ...defaults, ...(isQuick ? quick : {}) };
-  const pick = (key: keyof typeof defaults) => given[key] ?? base[key];
-  const pushes = pick('pushes');
-  return {
-    clients: pick('clients'), pushes, rrPushes: given.rrPushes ?? Math.min(pushes, 10_000),
-    connections: pick('connections'), window: pick('window'), counts, broadcasts: pick('broadcasts'),
-    deadlineSeconds: pick('deadlineSeconds'), help,
-  };
+  const pick = (key: Numeric) => given[key] ?? (isQuick ? quick[key] : undefined) ?? defaults[key];
+  const options = Object.fromEntries(Object.keys(defaults).map((key) => [key, pick(key as Numeric)])) as Record<Numeric, number>;
+  if (options.connections > options.window) throw new FlagError(`--window (${options.window}) must be at least --connections (${options.connections})`);
+  return { ...options, counts, edge, help };
 }

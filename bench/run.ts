@@ -1,108 +1,45 @@
 /**
- * `npm run bench` (= `node bench/run.ts`): pushport's throughput, latency and memory, measured from the outside.
+ * `npm run bench` (= `node bench/run.ts`): pushport against the reference server, side by side in one run.
  *
- * For each server process count (default 1, then 2) it starts `pushport start -d` in a temp run dir, connects
- * N WebSocket clients (uids u0…u(N−1)) and runs three scenarios against them:
- *   pipelined         M pushes over K text-port connections, each keeping at most W lines outstanding
- *   request-response  one text-port connection, one line at a time (min(M, 10,000) pushes)
- *   broadcast         POST /broadcast B times in a row, each timed until all N clients have it
- * and prints one JSON line per scenario: pushesPerSec (deliveries per second, from the first line or POST to the
- * last reply or arrival), p50Ms/p99Ms (end to end, from the line being written to its arrival at the client;
- * for broadcast, each broadcast's time until every client had it), registrationMs (connects until /stats
- * counts N identified), rssPerConnectionBytes (RSS growth of all server processes / N), okRatio (`ok` replies /
- * pushes; reported, never asserted), timedOut, and serverCpuPct/benchCpuPct (which side was saturated).
- * The first line describes the machine; the last gives count2/count1 ratios of pushesPerSec: on a shared
- * machine only ratios measured in one run mean anything, not absolute figures.
- * Where `taskset` exists and there are 2+ cores, the server runs on core 0 and the bench on the others.
- *
- *   node bench/run.ts [--quick] [--clients N] [--pushes M] [--rr-pushes R] [--connections K] [--window W]
- *                     [--counts 1,2] [--broadcasts B] [--deadline-seconds S]
- *
- * Defaults: N 1000, M 50000, K 4, W 256, counts 1,2, B 20, S 120 (the budget of each count setting).
- * --quick: N 200, M 5000, B 5, for a smoke run. A bad flag prints one line and exits 2. Progress goes to stderr.
+ * Each round runs the same workload against the reference (`../shared/bench/reference-server.mjs`) and against
+ * pushport at each --counts setting, in turn (reference, c1, c2, c4, then again): idle memory; N raw WebSocket
+ * clients registering; M pushes pipelined through K text connections (window W in total) to random online
+ * uids; R request-response pushes; B broadcasts to all N; then, on a fresh server, memory per connection and B
+ * broadcasts at the big client count. Server on core 0, this load client on core 1 (taskset).
+ * stdout: JSON lines (the machine first, one per scenario), a JSON line of medians per server, then a table of
+ * every figure next to its goal from issue 7. Progress goes to stderr. A bad flag prints one line and exits 2.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BenchServer } from './bench-server.ts';
 import { onCleanup, runCleanup } from './cleanup.ts';
-import { ClientPool } from './clients.ts';
-import { Deadline } from './deadline.ts';
-import { FlagError, parseFlags, type BenchOptions } from './flags.ts';
+import { edgeTable, runEdge } from './edge.ts';
+import { medianFigures, type Figures } from './figures.ts';
+import { FlagError, parseFlags, USAGE } from './flags.ts';
+import { goalsTable } from './goals-table.ts';
 import { pinAndDescribe } from './machine.ts';
-import { scenarios } from './scenarios.ts';
-import { startServer } from './server.ts';
-import { ratio, round } from './stats.ts';
+import { startPushport } from './pushport-server.ts';
+import { checkReference, MissingReference, startReference } from './reference-launcher.ts';
+import { benchServer } from './server-run.ts';
+import { round } from './stats.ts';
 
 const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** A scenario's throughput, and whether it was cut short (its ratio then compares unlike runs). */
-type Rate = { pushesPerSec: number; timedOut: boolean };
-
-/** One count setting: start the server, connect the clients, run every scenario; returns each one's rate. */
-async function benchCount(count: number, options: BenchOptions, runDir: string, pinned: boolean): Promise<Map<string, Rate>> {
-  const rates = new Map<string, Rate>();
-  const deadline = new Deadline(options.deadlineSeconds * 1000);
-  progress(`count ${count}: starting the server`);
-  const server = await startServer(count, runDir, pinned);
-  const forget = onCleanup(() => server.stop());
-  try {
-    const rssBefore = server.rssBytes();
-    progress(`count ${count}: connecting ${options.clients} clients`);
-    const { pool, registration } = await ClientPool.connect(server.port, options.clients, deadline);
-    try {
-      const common = {
-        registrationMs: round(registration.registrationMs, 1),
-        rssPerConnectionBytes: round((server.rssBytes() - rssBefore) / options.clients),
-      };
-      const registrationTrouble = {
-        ...(registration.timedOut ? { registrationTimedOut: true, identified: registration.identified } : {}),
-        ...(registration.connectErrors ? { connectErrors: registration.connectErrors } : {}),
-      };
-      for (const [name, scenario] of Object.entries(scenarios)) {
-        if (deadline.passed()) {
-          print({ scenario: name, count, clients: options.clients, ...common, timedOut: true, skipped: 'the deadline passed before it started' });
-          continue;
-        }
-        progress(`count ${count}: ${name}`);
-        const [serverCpu, ownCpu, wallStart] = [server.cpuSeconds(), process.cpuUsage(), performance.now()];
-        const { scenario: _, pushes, pushesPerSec, p50Ms, p99Ms, okRatio, timedOut, ...rest } = await scenario({ server, pool, options, deadline });
-        const wallSeconds = (performance.now() - wallStart) / 1000;
-        const own = process.cpuUsage(ownCpu);
-        rates.set(name, { pushesPerSec, timedOut });
-        print({
-          scenario: name, count, clients: options.clients, pushes, pushesPerSec, p50Ms, p99Ms, ...common, okRatio, timedOut, ...rest,
-          // Which side was busy: near 100 on one side means that side is the bottleneck.
-          serverCpuPct: round(((server.cpuSeconds() - serverCpu) / wallSeconds) * 100, 1),
-          benchCpuPct: round(((own.user + own.system) / 1e6 / wallSeconds) * 100, 1),
-          ...registrationTrouble,
-          ...(pool.dropped ? { droppedClients: pool.dropped } : {}),
-          ...(pool.stray ? { strayMessages: pool.stray } : {}),
-        });
-      }
-    } finally {
-      pool.close();
-    }
-  } finally {
-    progress(`count ${count}: stopping the server`);
-    await server.stop();
-    forget();
-  }
-  return rates;
-}
-
 async function main(args: string[]): Promise<number> {
   let options: ReturnType<typeof parseFlags>;
   try {
     options = parseFlags(args);
+    checkReference();
   } catch (error) {
-    if (!(error instanceof FlagError)) throw error;
+    if (!(error instanceof FlagError || error instanceof MissingReference)) throw error;
     console.error(`bench: ${error.message}`);
     return 2;
   }
   if (options.help) {
-    console.log('usage: node bench/run.ts [--quick] [--clients N] [--pushes M] [--rr-pushes R] [--connections K] [--window W] [--counts 1,2] [--broadcasts B] [--deadline-seconds S]');
+    console.log(USAGE);
     return 0;
   }
   const machine = pinAndDescribe();
@@ -110,33 +47,39 @@ async function main(args: string[]): Promise<number> {
   print({ ...machine, options: used });
   const runDir = mkdtempSync(join(tmpdir(), 'pushport-bench-'));
   onCleanup(() => rmSync(runDir, { recursive: true, force: true }));
-  const rates = new Map<number, Map<string, Rate>>();
+  const servers: Array<[string, () => Promise<BenchServer>]> = [
+    ['reference', () => startReference(machine.pinned)],
+    ...options.counts.map((count) => [`pushport c${count}`, () => startPushport(count, runDir, machine.pinned)] as [string, () => Promise<BenchServer>]),
+  ];
+  const rounds = new Map<string, Figures[]>(servers.map(([name]) => [name, []]));
   let failed = false;
-  try {
-    for (const count of options.counts) {
+  for (let run = 1; run <= options.runs; run++) {
+    for (const [name, launch] of servers) {
+      progress(`round ${run}/${options.runs}: ${name}`);
       try {
-        rates.set(count, await benchCount(count, options, runDir, machine.pinned));
+        rounds.get(name)!.push(await benchServer(launch, options, print, { server: name, run }));
       } catch (error) {
         failed = true;
-        print({ scenario: 'error', count, error: message(error) });
+        print({ scenario: 'error', server: name, run, error: message(error) });
       }
     }
-  } finally {
-    await runCleanup();
   }
-  const [first, ...others] = options.counts;
-  for (const count of others) {
-    const [base, other] = [rates.get(first!), rates.get(count)];
-    const line: Record<string, unknown> = { scenario: 'ratio', of: `count${count}/count${first}`, metric: 'pushesPerSec' };
-    const cutShort: string[] = [];
-    for (const name of Object.keys(scenarios)) {
-      const [a, b] = [other?.get(name), base?.get(name)];
-      // Null when either side never ran, as JSON has no NaN.
-      line[name] = a && b ? ratio(a.pushesPerSec, b.pushesPerSec) : null;
-      if (a?.timedOut || b?.timedOut) cutShort.push(name);
-    }
-    print(cutShort.length ? { ...line, timedOut: cutShort } : line);
+  const medians = new Map([...rounds].map(([name, figures]) => [name, medianFigures(figures)]));
+  for (const [name, figures] of medians) {
+    print({ scenario: 'median', server: name, rounds: rounds.get(name)!.length, ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, typeof v === 'number' ? round(v, 3) : v])) });
   }
+  let edge: Awaited<ReturnType<typeof runEdge>> = false;
+  if (options.edge) {
+    edge = await runEdge(options, print, progress).catch((error: unknown) => {
+      print({ scenario: 'error', server: 'edge', error: message(error) });
+      return false as const;
+    });
+    failed ||= !edge;
+  }
+  process.stdout.write(`\n${goalsTable(medians, options.counts, options.runs)}\n`);
+  process.stdout.write(`Machine: ${machine.cpus.model}, ${machine.cpus.count} cores, ${machine.pinned ? 'server on core 0, load client on core 1' : `not pinned (${machine.pinning})`}; `
+    + `load average ${machine.loadAverage.join(' / ')} at the start, ${loadavg().map((l) => l.toFixed(2)).join(' / ')} at the end (above ${machine.cpus.count}: others were busy, trust CPU per push over rates).\n`);
+  if (edge) process.stdout.write(`\n${edgeTable(edge, medians.get('pushport c1') as Record<string, number | undefined> | undefined)}\n`);
   return failed ? 1 : 0;
 }
 
@@ -148,7 +91,10 @@ for (const signalName of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), async (error: unknown) => {
+main(process.argv.slice(2)).then(async (code) => {
+  await runCleanup();
+  process.exit(code);
+}, async (error: unknown) => {
   console.error(`bench: ${message(error)}`);
   await runCleanup();
   process.exit(1);

@@ -17,8 +17,3 @@ export function round(value: number, digits = 0): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
 }
-
-/** `part / whole` rounded to 4 decimals, or null when there is no whole to divide by. */
-export function ratio(part: number, whole: number): number | null {
-  return whole > 0 && Number.isFinite(part) ? round(part / whole, 4) : null;
-}

@@ -1,13 +1,19 @@
 import { connect, type Socket } from 'node:net';
 import { onCleanup } from './cleanup.ts';
 
+/** One text-port reply: `ok`, `fail`, or an `error …` line as the server wrote it. */
+export type Reply = 'ok' | 'fail' | (string & {});
+const [NL, O, F, E] = [10, 111, 102, 101];
+
 /** A text-port connection as a backend holds one: write push lines, get one reply line each, in order. */
 export class TextClient {
   private readonly socket: Socket;
-  private buffer = '';
+  // The first byte of the reply being read (0: at a line start), and its text when it is an error.
+  private lineStart = 0;
+  private errorText = '';
   private readonly unregister: () => void;
-  /** Called with each reply line (`ok`, `fail`, `error …`), without its newline. */
-  onReply: (line: string) => void = () => {};
+  /** Called with each reply: `ok`, `fail`, or the whole `error …` line. */
+  onReply: (reply: Reply) => void = () => {};
   /** Called once the replies of one read are all handed to onReply: the moment to write more in one go. */
   onReplies: () => void = () => {};
   /** Set once the server closed it or it failed; no more replies will come. */
@@ -17,8 +23,7 @@ export class TextClient {
     this.socket = socket;
     this.unregister = onCleanup(() => this.close());
     socket.setNoDelay(true);
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => this.receive(chunk));
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('close', () => (this.closed = true));
   }
 
@@ -51,16 +56,25 @@ export class TextClient {
     this.unregister();
   }
 
-  private receive(chunk: string): void {
-    this.buffer += chunk;
-    let start = 0;
-    let end: number;
-    // Many replies arrive per chunk under pipelining: walk them without re-slicing the buffer each time.
-    while ((end = this.buffer.indexOf('\n', start)) >= 0) {
-      this.onReply(this.buffer.slice(start, end));
-      start = end + 1;
+  // Thousands of replies arrive per chunk under pipelining: only the first byte of each tells ok from fail,
+  // so the load client reads no strings unless a reply is an error.
+  private receive(chunk: Buffer): void {
+    let any = false;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      if (this.lineStart === 0) this.lineStart = c;
+      if (this.lineStart === E && c !== NL) this.errorText += String.fromCharCode(c);
+      if (c !== NL) continue;
+      const first = this.lineStart;
+      this.lineStart = 0;
+      any = true;
+      if (first === O) this.onReply('ok');
+      else if (first === F) this.onReply('fail');
+      else {
+        this.onReply(this.errorText.trim() || 'error (empty reply)');
+        this.errorText = '';
+      }
     }
-    this.buffer = this.buffer.slice(start);
-    if (start > 0) this.onReplies();
+    if (any) this.onReplies();
   }
 }

@@ -1,19 +1,24 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
-// Keeps `npm run bench` working; it asserts what was delivered, never how fast.
-describe('npm run bench (a small run)', () => {
-  it('prints one JSON line per scenario with every push answered ok and delivered', () => {
-    const out = execFileSync('node', ['bench/run.ts', '--clients', '40', '--pushes', '400', '--rr-pushes', '100', '--broadcasts', '2', '--counts', '1,2'], {
-      encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+// Keeps `npm run bench` working end to end; it asserts what was delivered, never how fast.
+describe('npm run bench (a tiny run)', () => {
+  it('delivers every push answered ok to its own client, once, on both servers, and prints the goals table', () => {
+    const out = execFileSync(process.execPath, ['bench/run.ts', '--quick', '--counts', '1', '--clients', '40', '--pushes', '400',
+      '--rr-pushes', '50', '--broadcasts', '2', '--big-clients', '60'], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const [jsonPart, table] = out.split('\n\n');
+    const lines = jsonPart!.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ scenario: 'machine' });
-    const runs = lines.filter((l) => ['pipelined', 'request-response', 'broadcast'].includes(l.scenario as string));
-    expect(runs.map((l) => `${l.scenario}@${l.count}`)).toEqual([
-      'pipelined@1', 'request-response@1', 'broadcast@1', 'pipelined@2', 'request-response@2', 'broadcast@2',
-    ]);
-    for (const run of runs) expect(run).toMatchObject({ okRatio: 1, timedOut: false, clients: 40 });
-    expect(lines.at(-1)).toMatchObject({ scenario: 'ratio' });
-  }, 150_000);
+    expect(lines.filter((l) => l.scenario === 'error')).toEqual([]);
+    for (const server of ['reference', 'pushport c1']) {
+      const of = (scenario: string) => lines.find((l) => l.scenario === scenario && l.server === server);
+      for (const scenario of ['pipelined', 'request-response']) {
+        expect(of(scenario)).toMatchObject({ okRatio: 1, lost: 0, misrouted: 0, duplicates: 0, timedOut: false });
+      }
+      expect(of('registration')).toMatchObject({ identified: 40, timedOut: false });
+      expect(of('broadcast')).toMatchObject({ completed: 2, deliveries: 80, duplicates: 0, timedOut: false });
+      expect(of('big-broadcast')).toMatchObject({ completed: 2, deliveries: 120, timedOut: false });
+    }
+    expect(table).toMatch(/lost \+ misrouted pushes \(all rounds\)\s+0\+0\s+0\+0/);
+  }, 60_000);
 });

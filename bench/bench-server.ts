@@ -1,0 +1,20 @@
+/** A server under test, as the scenarios see it, whichever program it is. */
+export interface BenchServer {
+  /** `reference`, or `pushport c<count>`. */
+  name: string;
+  count: number;
+  port: number;
+  textPort: number;
+  /** Every process of the server, found fresh each call (a respawned child has a new pid). */
+  pids(): number[];
+  /** Opens whatever this server takes broadcasts through. */
+  broadcaster(): Promise<Broadcaster>;
+  /** Stops it; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Sends broadcasts one at a time; `send` resolves once the server has answered. */
+export interface Broadcaster {
+  send(body: string, timeoutMs: number): Promise<void>;
+  close(): void;
+}

@@ -1,0 +1,45 @@
+/** One server's headline figures from one round; undefined when its scenario did not run or timed out. */
+export interface Figures {
+  cpuPerPushUs?: number;
+  pushesPerSec?: number;
+  e2eP50Ms?: number;
+  e2eP99Ms?: number;
+  rrP50Ms?: number;
+  rrP99Ms?: number;
+  idleRssMB?: number;
+  rssPerConnKB?: number;
+  broadcastP50Ms?: number;
+  broadcastP99Ms?: number;
+  bigBroadcastP50Ms?: number;
+  bigBroadcastP99Ms?: number;
+  rssAfterRegistrationMB?: number;
+  rssAfterRunMB?: number;
+  /** Summed over rounds, never a median: one loss is one too many. */
+  lost: number;
+  misrouted: number;
+  /** Whether the load client saturated its core in any round's pipelined scenario. */
+  clientSaturated: boolean;
+}
+
+function median(values: number[]): number | undefined {
+  const sorted = values.filter((v) => typeof v === 'number' && Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The median of each figure over rounds (losses summed, saturation if any round saturated). */
+export function medianFigures(rounds: Figures[]): Figures {
+  const out: Figures = { lost: 0, misrouted: 0, clientSaturated: false };
+  for (const round of rounds) {
+    out.lost += round.lost;
+    out.misrouted += round.misrouted;
+    out.clientSaturated ||= round.clientSaturated;
+  }
+  const keys = new Set(rounds.flatMap((r) => Object.keys(r))) as Set<keyof Figures>;
+  for (const key of keys) {
+    if (key === 'lost' || key === 'misrouted' || key === 'clientSaturated') continue;
+    (out as unknown as Record<string, number | undefined>)[key] = median(rounds.map((r) => r[key] as number));
+  }
+  return out;
+}

@@ -1,0 +1,91 @@
+import type { Figures } from './figures.ts';
+
+/** Medians per server name: `reference`, `pushport c1`, `pushport c2`, … */
+export type Medians = Map<string, Figures>;
+
+type Key = Exclude<keyof Figures, 'lost' | 'misrouted' | 'clientSaturated'>;
+
+/** A figure's row: how to show it, and its goal as a bound on a ratio (to the reference or to count 1). */
+interface Row {
+  label: string;
+  key: Key;
+  digits: number;
+  /** The ratio's numerator/denominator: pushport c1 over the reference, unless said otherwise. */
+  goal?: { max?: number; min?: number; against: 'reference' | 'own p50' | 'after registration' };
+}
+
+const ROWS: Row[] = [
+  { label: 'server CPU per pipelined push (µs)', key: 'cpuPerPushUs', digits: 2, goal: { max: 0.7, against: 'reference' } },
+  { label: 'pipelined pushes/s', key: 'pushesPerSec', digits: 0, goal: { min: 1.0, against: 'reference' } },
+  { label: 'end-to-end p50 (ms)', key: 'e2eP50Ms', digits: 2 },
+  { label: 'end-to-end p99 (ms)', key: 'e2eP99Ms', digits: 2, goal: { max: 0.5, against: 'reference' } },
+  { label: 'request-response p50 (ms)', key: 'rrP50Ms', digits: 3, goal: { max: 1.0, against: 'reference' } },
+  { label: 'request-response p99 (ms)', key: 'rrP99Ms', digits: 3 },
+  { label: 'idle RSS per process (MB)', key: 'idleRssMB', digits: 1, goal: { max: 1.2, against: 'reference' } },
+  { label: 'RSS per connection at big N (KB)', key: 'rssPerConnKB', digits: 2, goal: { max: 0.55, against: 'reference' } },
+  { label: 'broadcast to N p50 (ms)', key: 'broadcastP50Ms', digits: 2, goal: { max: 0.5, against: 'reference' } },
+  { label: 'broadcast to N p99 (ms)', key: 'broadcastP99Ms', digits: 2, goal: { max: 2, against: 'own p50' } },
+  { label: 'broadcast to big N p50 (ms)', key: 'bigBroadcastP50Ms', digits: 2 },
+  { label: 'broadcast to big N p99 (ms)', key: 'bigBroadcastP99Ms', digits: 2 },
+  { label: 'RSS after registration (MB)', key: 'rssAfterRegistrationMB', digits: 1 },
+  { label: 'RSS after the run (MB)', key: 'rssAfterRunMB', digits: 1, goal: { max: 1.5, against: 'after registration' } },
+];
+
+// The figure a goal against pushport's own numbers divides by.
+const OWN: Record<string, Key> = {
+  'own p50': 'broadcastP50Ms', 'after registration': 'rssAfterRegistrationMB',
+};
+
+const show = (value: number | undefined, digits: number) => (value === undefined ? '—' : value.toFixed(digits));
+
+function verdict(ratio: number | undefined, goal: { max?: number; min?: number }): string {
+  if (ratio === undefined) return 'n/a';
+  const pass = (goal.max === undefined || ratio <= goal.max) && (goal.min === undefined || ratio >= goal.min);
+  return pass ? 'PASS' : 'MISS';
+}
+
+function goalText(goal: { max?: number; min?: number; against: string }): string {
+  const who = goal.against === 'reference' ? 'ref' : goal.against;
+  return goal.max !== undefined ? `≤ ${goal.max}× ${who}` : `≥ ${goal.min}× ${who}`;
+}
+
+/** The human-readable table: every figure per server, and each goal as a ratio with PASS/MISS (pushport c1). */
+export function goalsTable(medians: Medians, counts: number[], rounds: number): string {
+  const names = ['reference', ...counts.map((c) => `pushport c${c}`)];
+  const main = medians.get('pushport c1') ?? medians.get(names[1]!);
+  const reference = medians.get('reference');
+  const header = ['figure', ...names.map((n) => n.replace('pushport ', '')), 'goal (c1)', 'ratio', 'verdict'];
+  const rows: string[][] = [];
+  for (const row of ROWS) {
+    const cells = names.map((n) => show(medians.get(n)?.[row.key], row.digits));
+    let [goal, ratioText, result] = ['', '', ''];
+    if (row.goal && main) {
+      const mine = main[row.key];
+      const base = row.goal.against === 'reference' ? reference?.[row.key] : main[OWN[row.goal.against]!];
+      const ratio = mine !== undefined && base !== undefined && base > 0 ? mine / base : undefined;
+      [goal, ratioText, result] = [goalText(row.goal), ratio === undefined ? '—' : `${ratio.toFixed(2)}×`, verdict(ratio, row.goal)];
+      if (row.key === 'pushesPerSec' && main.clientSaturated) result += ' (client saturated: CPU/push counts)';
+    }
+    rows.push([row.label, ...cells, goal, ratioText, result]);
+  }
+  const base = medians.get('pushport c1')?.cpuPerPushUs;
+  for (const [count, max] of [[2, 1.15], [4, 1.3]] as const) {
+    if (!counts.includes(count)) continue;
+    const other = medians.get(`pushport c${count}`)?.cpuPerPushUs;
+    const ratio = other !== undefined && base !== undefined && base > 0 ? other / base : undefined;
+    rows.push([`count ${count} CPU per push vs count 1`, ...names.map(() => ''), `≤ ${max}× c1`, ratio === undefined ? '—' : `${ratio.toFixed(2)}×`, verdict(ratio, { max })]);
+  }
+  const losses = names.slice(1).map((n) => medians.get(n)).reduce((sum, f) => sum + (f ? f.lost + f.misrouted : 0), 0);
+  rows.push(['lost + misrouted pushes (all rounds)', ...names.map((n) => {
+    const f = medians.get(n);
+    return f ? `${f.lost}+${f.misrouted}` : '—';
+  }), '= 0 (pushport)', String(losses), losses === 0 ? 'PASS' : 'MISS']);
+  const saturated = names.filter((n) => medians.get(n)?.clientSaturated);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [
+    `Medians of ${rounds} interleaved round(s); ratios are pushport count 1 against the reference measured in the same run.`,
+    line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line),
+    saturated.length ? `The load client saturated its core while measuring ${saturated.join(', ')}: there, CPU per push is the figure that counts.` : 'The load client never saturated its core.',
+  ].join('\n');
+}

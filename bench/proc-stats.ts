@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+
+// /proc/<pid>/stat counts CPU time in clock ticks: 100 per second on every Linux kernel config we run on.
+const TICKS_PER_SECOND = 100;
+
+function readProc(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    // The process is gone: it no longer counts.
+    return '';
+  }
+}
+
+/** `pid` and all its descendants, from /proc/<pid>/task/<pid>/children (bounded, in case of a loop). */
+export function processTree(pid: number): number[] {
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0 && found.length < 1024) {
+    const next = queue.shift()!;
+    if (!readProc(`/proc/${next}/stat`)) continue;
+    found.push(next);
+    for (const child of readProc(`/proc/${next}/task/${next}/children`).trim().split(/\s+/)) {
+      if (child) queue.push(Number(child));
+    }
+  }
+  return found;
+}
+
+/** Resident memory of one process in bytes (0 once it is gone). */
+export function rssOf(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)\s+kB/.exec(readProc(`/proc/${pid}/status`))?.[1];
+  return kb ? Number(kb) * 1024 : 0;
+}
+
+/** CPU seconds (user + system, all threads) one process has used so far. */
+export function cpuOf(pid: number): number {
+  // The fields after the command name, which may itself hold spaces and parentheses.
+  const stat = readProc(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / TICKS_PER_SECOND;
+}
+
+/** Sum of cpuOf over processes. */
+export function cpuSum(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + cpuOf(pid), 0);
+}
+
+/** Sum of rssOf over processes. */
+export function rssSum(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + rssOf(pid), 0);
+}
+
+/** The most open files this process may hold (RLIMIT_NOFILE soft limit), or Infinity when unlimited/unknown. */
+export function openFileLimit(): number {
+  const soft = /^Max open files\s+(\S+)/m.exec(readProc('/proc/self/limits'))?.[1];
+  return soft === undefined || soft === 'unlimited' ? Infinity : Number(soft);
+}
+
+/** Whether `pid` still runs. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

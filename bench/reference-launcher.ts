@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { resolve } from 'node:path';
+import { freePort } from '../scripts/free-port.ts';
+import type { BenchServer, Broadcaster } from './bench-server.ts';
+import { alive } from './proc-stats.ts';
+import { ROOT } from './pushport-server.ts';
+import { TextClient } from './text-client.ts';
+
+/** Where the reference server lives: beside the repo, in the shared bench folder. */
+export const REFERENCE_PATH = resolve(ROOT, '..', 'shared', 'bench', 'reference-server.mjs');
+
+/** Thrown when the reference server is not there; run.ts prints it as one line. */
+export class MissingReference extends Error {}
+
+/** Checks the reference server exists before anything starts. */
+export function checkReference(): void {
+  if (!existsSync(REFERENCE_PATH)) {
+    throw new MissingReference(`the reference server is missing: expected ../shared/bench/reference-server.mjs beside the repo (${REFERENCE_PATH})`);
+  }
+}
+
+// True once something accepts TCP connections on the port.
+function accepts(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+/** A text-port connection that sends the reference's broadcast line and waits for its `ok`. */
+async function textBroadcaster(textPort: number): Promise<Broadcaster> {
+  const client = await TextClient.open(textPort);
+  let answered: ((reply: string) => void) | undefined;
+  client.onReply = (reply) => answered?.(reply);
+  return {
+    close: () => client.close(),
+    send: (body, timeoutMs) => new Promise((done, fail) => {
+      const timer = setTimeout(() => fail(new Error(`broadcast line unanswered after ${timeoutMs} ms`)), timeoutMs);
+      answered = (reply) => {
+        clearTimeout(timer);
+        if (reply === 'ok') done();
+        else fail(new Error(`broadcast line answered ${reply}`));
+      };
+      client.write(`${body}\n`);
+    }),
+  };
+}
+
+/** Starts `node reference-server.mjs` (cwd = repo root, so it loads the project's `ws`) and waits for both ports. */
+export async function startReference(pinCore0: boolean): Promise<BenchServer> {
+  checkReference();
+  const [port, textPort] = [await freePort(), await freePort()];
+  const env = { ...process.env, WS_PORT: String(port), TEXT_PORT: String(textPort), HOST: '127.0.0.1', PUSH_EXT_BROADCAST: '1' };
+  const [command, args] = pinCore0 ? ['taskset', ['-c', '0', process.execPath, REFERENCE_PATH]] : [process.execPath, [REFERENCE_PATH]];
+  const child = spawn(command, args as string[], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let errors = '';
+  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  // taskset execs node in place, so the child's pid is the server's.
+  const pid = child.pid ?? -1;
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= new Promise<void>((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.kill('SIGTERM');
+  }));
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) break;
+    if ((await accepts(port)) && (await accepts(textPort))) {
+      return { name: 'reference', count: 1, port, textPort, pids: () => (alive(pid) ? [pid] : []), broadcaster: () => textBroadcaster(textPort), stop };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await stop();
+  throw new Error(`the reference server did not listen within 10 s: ${errors.trim().split('\n').slice(-3).join(' | ') || 'no output'}`);
+}

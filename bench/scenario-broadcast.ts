@@ -1,0 +1,68 @@
+import { broadcastBody, probeField } from './probe.ts';
+import type { BenchServer } from './bench-server.ts';
+import type { Deadline } from './deadline.ts';
+import type { Clients } from './raw-ws-pool.ts';
+import { nextRun } from './scenario-pushes.ts';
+import { latencySummary, round } from './stats.ts';
+
+// One broadcast may take this long before the scenario gives up on it.
+const BROADCAST_TIMEOUT_MS = 15_000;
+
+/**
+ * `total` broadcasts one after another, each timed from its stamp until every client has it (full fan-out);
+ * the next goes out only once the last client got this one and the server has answered.
+ */
+export async function broadcast(ctx: { server: BenchServer; pool: Clients; deadline: Deadline }, total: number): Promise<Record<string, unknown>> {
+  const { server, pool, deadline } = ctx;
+  const run = nextRun();
+  const clients = pool.size;
+  const seen = new Uint8Array(clients * total);
+  const arrived = new Uint32Array(total);
+  let [duplicates, stray, current, lastArrival] = [0, 0, -1, 0];
+  let everyone: (() => void) | undefined;
+  pool.onMessage = (client, payload, at) => {
+    const b = probeField(payload, 'b');
+    // Run 0 is registration's probes, still arriving: not this scenario's, and not stray either.
+    if (probeField(payload, 'r') === 0) return;
+    if (probeField(payload, 'r') !== run || b < 0 || b >= total) return void stray++;
+    if (seen[b * clients + client]) return void duplicates++;
+    seen[b * clients + client] = 1;
+    if (++arrived[b]! === clients && b === current) {
+      lastArrival = at;
+      everyone?.();
+    }
+  };
+  const fanOuts: number[] = [];
+  const sender = await server.broadcaster();
+  let firstError: string | undefined;
+  const started = performance.now();
+  try {
+    for (let b = 0; b < total && !deadline.passed(); b++) {
+      current = b;
+      const all = new Promise<void>((resolve) => (everyone = resolve));
+      const body = broadcastBody(run, b, server.name === 'reference');
+      const stamp = probeField(Buffer.from(body), 't');
+      const limit = Math.min(BROADCAST_TIMEOUT_MS, deadline.remainingMs());
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), limit)));
+      const outcome = await Promise.race([Promise.all([all, sender.send(body, limit)]), late]).catch((error: unknown) => {
+        firstError ??= error instanceof Error ? error.message : String(error);
+        return 'failed' as const;
+      });
+      clearTimeout(timer);
+      if (outcome === 'late' || outcome === 'failed') break;
+      fanOuts.push(lastArrival - stamp);
+    }
+  } finally {
+    sender.close();
+  }
+  const deliveries = arrived.reduce((a, b) => a + b, 0);
+  const elapsedMs = performance.now() - started;
+  const fanOut = latencySummary(fanOuts);
+  return {
+    clients, broadcasts: total, completed: fanOuts.length, fanOutP50Ms: fanOut.p50Ms, fanOutP99Ms: fanOut.p99Ms,
+    deliveries, deliveriesPerSec: round((deliveries * 1000) / elapsedMs),
+    duplicates, ...(stray ? { stray } : {}), ...(firstError ? { firstError } : {}),
+    elapsedMs: round(elapsedMs, 1), timedOut: fanOuts.length < total,
+  };
+}

@@ -1,0 +1,124 @@
+import type { BenchServer } from './bench-server.ts';
+import { onCleanup } from './cleanup.ts';
+import { Deadline } from './deadline.ts';
+import type { Figures } from './figures.ts';
+import type { BenchOptions } from './flags.ts';
+import { cpuSum, openFileLimit, rssOf, rssSum } from './proc-stats.ts';
+import { register } from './registration.ts';
+import { broadcast } from './scenario-broadcast.ts';
+import { pipelined, requestResponse, type ScenarioContext } from './scenario-pushes.ts';
+import { round } from './stats.ts';
+
+/** Starts one server to test (fresh each call). */
+export type Launch = () => Promise<BenchServer>;
+/** Where each scenario's JSON line goes. */
+export type Emit = (line: Record<string, unknown>) => void;
+
+// The load client counts as saturated from this share of one core.
+const SATURATED = 0.9;
+// Lets a fresh server finish its start-up allocations before its idle memory is read.
+const SETTLE_MS = 500;
+// Sockets this process keeps besides the clients (text connections, stdio, the module loader, …).
+const SPARE_FDS = 200;
+const MB = 1024 * 1024;
+
+/** Runs `scenario`, with the server's CPU (all processes) and the load client's own CPU over its wall time. */
+async function measured(server: BenchServer, scenario: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  const [serverCpu, clientCpu, wall] = [cpuSum(server.pids()), process.cpuUsage(), performance.now()];
+  const figures = await scenario();
+  const wallSeconds = (performance.now() - wall) / 1000;
+  const ownSeconds = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(clientCpu));
+  const serverSeconds = cpuSum(server.pids()) - serverCpu;
+  return {
+    ...figures, serverCpuSeconds: round(serverSeconds, 2), serverCpuPct: round((serverSeconds / wallSeconds) * 100, 1),
+    clientCpuPct: round((ownSeconds / wallSeconds) * 100, 1), clientSaturated: ownSeconds / wallSeconds >= SATURATED,
+  };
+}
+
+/** Starts a server, hands it to `body`, and always stops it after. */
+async function withServer<T>(launch: Launch, body: (server: BenchServer) => Promise<T>): Promise<T> {
+  const server = await launch();
+  const forget = onCleanup(() => server.stop());
+  try {
+    return await body(server);
+  } finally {
+    await server.stop();
+    forget();
+  }
+}
+
+/** Idle memory of a fresh server: the heaviest process, and all of them together. */
+async function idleMemory(server: BenchServer): Promise<{ perProcess: number; total: number; processes: number }> {
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const rss = server.pids().map(rssOf);
+  return { perProcess: Math.max(0, ...rss), total: rss.reduce((a, b) => a + b, 0), processes: rss.length };
+}
+
+/**
+ * The whole workload against one server: idle memory, registration of N clients, pipelined, request-response
+ * and broadcast at N; then a fresh server for memory per connection and broadcast at the big client count.
+ */
+export async function benchServer(launch: Launch, options: BenchOptions, emit: Emit, tag: Record<string, unknown>): Promise<Figures> {
+  const scenarioDeadline = () => new Deadline(options.scenarioSeconds * 1000);
+  const figures: Figures = { lost: 0, misrouted: 0, clientSaturated: false };
+  const note = (scenario: string, result: Record<string, unknown>) => {
+    emit({ scenario, ...tag, ...result });
+    figures.lost += Number(result.lost ?? 0);
+    figures.misrouted += Number(result.misrouted ?? 0) + Number(result.duplicates ?? 0);
+    if (result.clientSaturated === true && scenario === 'pipelined') figures.clientSaturated = true;
+  };
+  await withServer(launch, async (server) => {
+    const idle = await idleMemory(server);
+    figures.idleRssMB = idle.perProcess / MB;
+    note('idle', { processes: idle.processes, idleRssPerProcessMB: round(idle.perProcess / MB, 1), idleRssTotalMB: round(idle.total / MB, 1) });
+    const { pool, registration } = await register(server, options.clients, 0, scenarioDeadline());
+    try {
+      figures.rssAfterRegistrationMB = rssSum(server.pids()) / MB;
+      note('registration', { clients: options.clients, ...registration, registrationMs: round(registration.registrationMs, 1), rssMB: round(figures.rssAfterRegistrationMB, 1) });
+      const ctx = (): ScenarioContext => ({ server, pool, deadline: scenarioDeadline() });
+      const pipe = await measured(server, () => pipelined(ctx(), options.pushes, options.connections, options.window));
+      const pushes = Number(pipe.pushes);
+      figures.cpuPerPushUs = pushes > 0 ? (Number(pipe.serverCpuSeconds) * 1e6) / pushes : undefined;
+      figures.pushesPerSec = Number(pipe.pushesPerSec);
+      [figures.e2eP50Ms, figures.e2eP99Ms] = [pipe.e2eP50Ms as number, pipe.e2eP99Ms as number];
+      note('pipelined', { ...pipe, cpuPerPushUs: figures.cpuPerPushUs === undefined ? null : round(figures.cpuPerPushUs, 2) });
+      const rr = await measured(server, () => requestResponse(ctx(), options.rrPushes));
+      [figures.rrP50Ms, figures.rrP99Ms] = [rr.rrP50Ms as number, rr.rrP99Ms as number];
+      note('request-response', rr);
+      const fan = await measured(server, () => broadcast(ctx(), options.broadcasts));
+      [figures.broadcastP50Ms, figures.broadcastP99Ms] = [fan.fanOutP50Ms as number, fan.fanOutP99Ms as number];
+      note('broadcast', fan);
+      figures.rssAfterRunMB = rssSum(server.pids()) / MB;
+      note('memory', { rssAfterRegistrationMB: round(figures.rssAfterRegistrationMB, 1), rssAfterRunMB: round(figures.rssAfterRunMB, 1) });
+    } finally {
+      pool.close();
+    }
+  });
+  await bigClients(launch, options, figures, note, scenarioDeadline);
+  return figures;
+}
+
+/** Memory per identified connection and broadcast fan-out at the big client count, on a fresh server. */
+async function bigClients(launch: Launch, options: BenchOptions, figures: Figures, note: (s: string, r: Record<string, unknown>) => void, deadline: () => Deadline): Promise<void> {
+  const n = options.bigClients;
+  if (n === 0) return;
+  if (openFileLimit() < n + SPARE_FDS) {
+    note('big', { skipped: `this process may open ${openFileLimit()} files (ulimit -n); ${n} clients need ${n + SPARE_FDS}: raise it or lower --big-clients` });
+    return;
+  }
+  await withServer(launch, async (server) => {
+    const idle = await idleMemory(server);
+    const { pool, registration } = await register(server, n, 0, deadline());
+    try {
+      const grown = rssSum(server.pids()) - idle.total;
+      figures.rssPerConnKB = registration.timedOut ? undefined : grown / n / 1024;
+      note('big-registration', { clients: n, ...registration, registrationMs: round(registration.registrationMs, 1), rssPerConnKB: round(grown / n / 1024, 2) });
+      if (registration.timedOut) return;
+      const fan = await measured(server, () => broadcast({ server, pool, deadline: deadline() }, options.broadcasts));
+      [figures.bigBroadcastP50Ms, figures.bigBroadcastP99Ms] = [fan.fanOutP50Ms as number, fan.fanOutP99Ms as number];
+      note('big-broadcast', fan);
+    } finally {
+      pool.close();
+    }
+  });
+}

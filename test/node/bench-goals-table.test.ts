@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import type { Figures } from '../../bench/figures.ts';
+import { medianFigures } from '../../bench/figures.ts';
+import { goalsTable } from '../../bench/goals-table.ts';
+
+const base: Figures = { lost: 0, misrouted: 0, clientSaturated: false };
+const rowOf = (table: string, label: string) => table.split('\n').find((line) => line.startsWith(label)) ?? '';
+
+describe('the bench goals table', () => {
+  it('takes medians per figure and sums losses over rounds', () => {
+    const merged = medianFigures([{ ...base, cpuPerPushUs: 9, lost: 1 }, { ...base, cpuPerPushUs: 3 }, { ...base, cpuPerPushUs: 5, misrouted: 2 }]);
+    expect(merged).toMatchObject({ cpuPerPushUs: 5, lost: 1, misrouted: 2 });
+  });
+
+  it('judges each goal as a ratio to the reference, to count 1, or to its own figures', () => {
+    const medians = new Map<string, Figures>([
+      ['reference', { ...base, cpuPerPushUs: 10, pushesPerSec: 100, broadcastP50Ms: 10 }],
+      ['pushport c1', { ...base, cpuPerPushUs: 6, pushesPerSec: 90, broadcastP50Ms: 4, broadcastP99Ms: 9, rssAfterRegistrationMB: 100, rssAfterRunMB: 200 }],
+      ['pushport c2', { ...base, cpuPerPushUs: 6.6 }],
+    ]);
+    const table = goalsTable(medians, [1, 2], 3);
+    expect(rowOf(table, 'server CPU per pipelined push')).toMatch(/0\.60×\s+PASS$/);
+    expect(rowOf(table, 'pipelined pushes/s')).toMatch(/0\.90×\s+MISS$/);
+    expect(rowOf(table, 'broadcast to N p99')).toMatch(/2\.25×\s+MISS$/);
+    expect(rowOf(table, 'RSS after the run')).toMatch(/2\.00×\s+MISS$/);
+    expect(rowOf(table, 'count 2 CPU per push')).toMatch(/1\.10×\s+PASS$/);
+    expect(rowOf(table, 'idle RSS per process')).toMatch(/n\/a$/);
+  });
+
+  it('fails the delivery row on any lost or misrouted push and flags a saturated load client', () => {
+    const medians = new Map<string, Figures>([['reference', base], ['pushport c1', { ...base, lost: 1, clientSaturated: true }]]);
+    const table = goalsTable(medians, [1], 1);
+    expect(rowOf(table, 'lost + misrouted')).toMatch(/MISS$/);
+    expect(table).toMatch(/saturated its core while measuring pushport c1/);
+  });
+});
