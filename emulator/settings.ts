@@ -14,6 +14,8 @@ export const settings = {
   gracefulStopTimeout: 30,
   /** How messages name the program; empty = `pushport <script path>` (the pushport command sets `pushport`). */
   programName: '',
+  /** Node options the serving processes are forked with, besides this process's own (a pushport extension). */
+  childExecArgv: [] as string[],
   /** True once `runAll()` owns this process (master or child): logs then also go to the log file. */
   managed: false,
 };

@@ -11,9 +11,10 @@ function uncorkAll(): void {
 }
 
 /**
- * Holds a socket's writes until the end of this tick, so the frames a burst of pushes sends to one client leave
- * in one syscall, and every socket a chunk of lines touched is flushed once (like `ws` users' cork/uncork per
- * chunk, without every caller having to remember the uncork).
+ * Holds a socket's writes until the event loop has run every I/O callback that is ready now, so the frames
+ * that all the chunks of lines read in one turn send to one client leave in one syscall, and every socket they
+ * touched is flushed once (like `ws` users' cork/uncork per chunk, across chunks and without every caller
+ * having to remember the uncork). When the server is idle a turn is one callback, so nothing waits longer.
  */
 export function corkForTick(socket: Socket): void {
   if (socket.writableCorked > 0) return;
@@ -21,6 +22,6 @@ export function corkForTick(socket: Socket): void {
   corked.push(socket);
   if (!scheduled) {
     scheduled = true;
-    process.nextTick(uncorkAll);
+    setImmediate(uncorkAll);
   }
 }

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { settings } from '../settings.ts';
 import type { ListenHandle } from '../listen-handle.ts';
 import { CHILD_ENV, type FromChild, type ToChild } from './ipc.ts';
 
@@ -22,7 +23,10 @@ export class ChildRef {
 
   /** Forks the start script again as slot `marker`, handing it the shared socket if there is one. */
   constructor(startFile: string, marker: string, handle: ListenHandle | null) {
-    this.process = fork(startFile, process.argv.slice(2), { env: { ...process.env, [CHILD_ENV]: marker } });
+    this.process = fork(startFile, process.argv.slice(2), {
+      env: { ...process.env, [CHILD_ENV]: marker },
+      execArgv: [...process.execArgv, ...settings.childExecArgv],
+    });
     this.exited = new Promise((resolve) => this.process.once('exit', (code, signal) => resolve({ code, signal })));
     this.ready = new Promise((resolve) => {
       this.process.on('message', (message: FromChild) => {

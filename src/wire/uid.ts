@@ -22,6 +22,7 @@ export function checkUid(value: unknown, maxUidBytes: number): UidCheck {
     return { error: value === undefined ? 'missing uid' : 'uid must be a string or an integer' };
   }
   if (value.length === 0) return { error: 'uid is empty' };
-  if (byteLength(value) > maxUidBytes) return { error: `uid is longer than ${maxUidBytes} bytes` };
+  // A UTF-16 unit is at most 3 UTF-8 bytes: most uids are checked without encoding them.
+  if (value.length * 3 > maxUidBytes && byteLength(value) > maxUidBytes) return { error: `uid is longer than ${maxUidBytes} bytes` };
   return { uid: value };
 }
