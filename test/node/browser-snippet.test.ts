@@ -1,22 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { hasChromium, launchChromium } from '../support/chromium.ts';
 import { cleanup } from '../emulator/helpers/processes.ts';
 import { startPushServer } from '../support/push-server-process.ts';
 import { startWranglerDev } from './wrangler-process.ts';
 import { LineClient } from '../support/line-client.ts';
 import { missingTool } from '../support/missing-tool.ts';
 
-const executablePath = '/usr/bin/chromium';
-
-function hasChromium(): boolean {
-  try {
-    execFileSync(executablePath, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The reference's browser snippet, word for word but for the address. */
 const snippet = (url: string) => `<script>
@@ -53,10 +43,7 @@ const skipped = missingTool(hasChromium(), 'chromium', 'apt-get install chromium
 describe.skipIf(skipped !== undefined)(`the reference browser snippet in a real browser${skipped ? ` (${skipped})` : ''}`, () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,24 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { hasChromium, launchChromium } from '../support/chromium.ts';
 import WebSocket from 'ws';
 import { cleanup, ROOT } from '../emulator/helpers/processes.ts';
 import { startPushServer } from '../support/push-server-process.ts';
 import { startWranglerDev } from './wrangler-process.ts';
 
-const executablePath = '/usr/bin/chromium';
 const artifacts = join(ROOT, 'test-artifacts');
-
-function hasChromium(): boolean {
-  try {
-    execFileSync(executablePath, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Opens `uids.length` clients; each with a uid sends it first, as the reference's snippet does. */
 async function clients(wsUrl: string, uids: (string | undefined)[], query = (_uid: string | undefined) => ''): Promise<WebSocket[]> {
@@ -56,10 +46,7 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the dashboard in a real brow
   let browser: Browser;
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
-    browser = await chromium.launch({
-      executablePath, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Hub, MemoryRegistry, createPushApp, defaultLimits, type PushTarget } from '../../../src/index.ts';
+import { Hub, MemoryRegistry, createPushApp, defaultLimits } from '../../../src/index.ts';
+import { hubTarget } from '../hub-target.ts';
 
 function app(limits = { ...defaultLimits, maxMessageBytes: 64, maxBatch: 2 }) {
   const hub = new Hub(new MemoryRegistry(), defaultLimits);
-  const target: PushTarget = {
-    push: async (uid, message) => hub.push(uid, message),
-    pushMany: async (pushes) => hub.pushMany(pushes),
-    broadcast: async (message) => hub.broadcast(message),
-    online: async (uid) => hub.online(uid),
-    kick: async (uid, reason) => hub.kick(uid, reason),
-    stats: async () => hub.stats(),
-  };
+  const target = hubTarget(hub);
   return createPushApp({ settings: () => ({ token: 'tok', limits }), target: () => target });
 }
 

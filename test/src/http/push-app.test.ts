@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Hub, MemoryRegistry, createPushApp, defaultLimits, type PushTarget } from '../../../src/index.ts';
+import { Hub, MemoryRegistry, createPushApp, defaultLimits } from '../../../src/index.ts';
+import { hubTarget } from '../hub-target.ts';
 import { FakeSocket } from '../fake-socket.ts';
 
 /** The HTTP API over a local hub, the way the emulator will mount it. */
 function appOver(hub: Hub<FakeSocket>, token: string | null = 'tok') {
-  const target: PushTarget = {
-    push: async (uid, message) => hub.push(uid, message),
-    pushMany: async (pushes) => hub.pushMany(pushes),
-    broadcast: async (message) => hub.broadcast(message),
-    online: async (uid) => hub.online(uid),
-    kick: async (uid, reason) => hub.kick(uid, reason),
-    stats: async () => hub.stats(),
-  };
+  const target = hubTarget(hub);
   return createPushApp({ settings: () => ({ token: token ?? undefined, limits: { ...defaultLimits, maxMessageBytes: 64 } }), target: () => target });
 }
 
