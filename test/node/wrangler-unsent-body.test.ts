@@ -11,18 +11,18 @@ describe('wrangler dev and a body that never comes', () => {
   }, 90_000);
   afterAll(async () => dev?.stop());
 
-  // Declares 100 MB, sends a few bytes, waits for the reply's status line (or 5 s), then hangs up.
-  const sendAndHangUp = (auth: string) => new Promise<string>((done) => {
+  // Declares `length` bytes, sends a few, waits for the reply's status line (or `waitMs`), then hangs up.
+  const sendAndHangUp = (auth: string, length = 100_000_000, waitMs = 5000) => new Promise<string>((done) => {
     const socket = connect(Number(new URL(dev.url).port), '127.0.0.1');
     let reply = '';
     const hangUp = () => { socket.destroy(); done(reply.split('\r\n')[0] ?? ''); };
-    const timer = setTimeout(hangUp, 5000);
+    const timer = setTimeout(hangUp, waitMs);
     socket.on('error', () => {});
     socket.on('data', (chunk: Buffer) => {
       reply += chunk.toString('latin1');
       if (reply.includes('\r\n')) { clearTimeout(timer); hangUp(); }
     });
-    socket.write(`POST /push HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Content-Length: 100000000\r\n\r\n{"uid":"a"}`);
+    socket.write(`POST /push HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}Content-Length: ${length}\r\n\r\n{"uid":"a"}`);
   });
 
   // The server died within about 2 s of the hang-up; a few requests spread over that time show it lives on.
@@ -42,6 +42,11 @@ describe('wrangler dev and a body that never comes', () => {
 
   it('with a token: answers 413 on the declared length and keeps serving after the hang-up', async () => {
     expect(await sendAndHangUp('Authorization: Bearer body-token\r\n')).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(await stillAnswers()).toEqual([200, 200, 200, 200, 200, 200]);
+  }, 30_000);
+
+  it('with a token and an allowed length: the Worker waits for the body; the hang-up does not take the server down', async () => {
+    expect(await sendAndHangUp('Authorization: Bearer body-token\r\n', 500, 1000)).toBe('');
     expect(await stillAnswers()).toEqual([200, 200, 200, 200, 200, 200]);
   }, 30_000);
 });
