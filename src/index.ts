@@ -9,6 +9,7 @@ export * from './wire/push-batch.ts';
 export * from './auth/publisher-token.ts';
 export * from './http/push-target.ts';
 export * from './http/push-app.ts';
+export * from './http/json-reply.ts';
 export * from './limits.ts';
 export * from './relay/relay-frame.ts';
 export * from './relay/frame-reader.ts';

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { decideConnect } from '../src/index.ts';
+import { decideConnect, jsonReply } from '../src/index.ts';
 import { settingsFrom, shardCount, type Env } from './env.ts';
 import { ShardedTarget, shardOf } from './sharded-target.ts';
 
@@ -14,10 +14,10 @@ export async function connect(c: Context<{ Bindings: Env }>): Promise<Response> 
     { uid: c.req.query('uid'), token: c.req.query('token') },
     { clientSecret: c.env.CLIENT_SECRET, maxUidBytes: limits.maxUidBytes },
   );
-  if ('error' in decision) return c.json({ error: decision.error }, decision.status);
+  if ('error' in decision) return jsonReply(c, { error: decision.error }, decision.status);
   if (decision.uid === undefined && shards > 1) {
     // The uid picks the shard, so a sharded deployment must learn it before the socket exists.
-    return c.json({ error: `this deployment is sharded (SHARDS=${shards}): connect with ?uid=<uid> or ?token=` }, 400);
+    return jsonReply(c, { error: `this deployment is sharded (SHARDS=${shards}): connect with ?uid=<uid> or ?token=` }, 400);
   }
   // The object trusts ?uid= on the URL it is given, so that URL carries only what was decided here.
   const url = new URL(c.req.url);

@@ -73,14 +73,14 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   main.onWebSocketUpgrade = async (request) => {
     if (main.connections.size >= maxConnections) {
       const error = `server is full: it holds MAX_CONNECTIONS=${config.maxConnections} WebSocket clients; try again later`;
-      return new HttpResponse(503, { 'Content-Type': 'application/json', 'Retry-After': '5' }, JSON.stringify({ error }));
+      return new HttpResponse(503, { 'Content-Type': 'application/json', 'Retry-After': '5' }, `${JSON.stringify({ error })}\n`);
     }
     const decision = await decideConnect(
       { uid: request.query.get('uid') ?? undefined, token: request.query.get('token') ?? undefined },
       { clientSecret: config.clientSecret, maxUidBytes: config.limits.maxUidBytes },
     );
     if ('error' in decision) {
-      return new HttpResponse(decision.status, { 'Content-Type': 'application/json' }, JSON.stringify({ error: decision.error }));
+      return new HttpResponse(decision.status, { 'Content-Type': 'application/json' }, `${JSON.stringify({ error: decision.error })}\n`);
     }
     return { pushUid: decision.uid };
   };

@@ -1,10 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { checkBearer } from '../auth/publisher-token.ts';
+import { jsonReply } from './json-reply.ts';
 
 /** The JSON error every route answers with: `{ "error": reason }` and a real status code. */
 export function jsonError(c: Context, status: 400 | 401 | 404 | 405 | 413 | 500 | 503, error: string, headers?: Record<string, string>): Response {
-  return c.json({ error }, status, headers);
+  return jsonReply(c, { error }, status, headers);
 }
 
 // A refused body is discarded so the connection can serve the next request; past this much it is cheaper

@@ -5,6 +5,7 @@ import { mountOps, type OpsOptions } from '../ops/ops-routes.ts';
 import { parseBatch } from '../wire/push-batch.ts';
 import { parsePush, type Push } from '../wire/push-message.ts';
 import { byteLength, checkUid } from '../wire/uid.ts';
+import { jsonReply } from './json-reply.ts';
 import { jsonError, limitBody, requirePublisher } from './publisher-guard.ts';
 import type { PushTarget } from './push-target.ts';
 
@@ -61,7 +62,7 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
     const parsed = parsePush(await c.req.text(), settings(c).limits.maxUidBytes);
     if (!parsed.ok) return jsonError(c, 400, parsed.error);
     const delivered = await options.target(c).push(parsed.uid, parsed.message);
-    return c.json({ ok: delivered > 0, delivered });
+    return jsonReply(c, { ok: delivered > 0, delivered });
   });
 
   app.post('/push/batch', guard, batchLimit, async (c) => {
@@ -77,20 +78,20 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
       const delivered = counts[next++] ?? 0;
       return { ok: delivered > 0, delivered };
     });
-    return c.json({ results, delivered: counts.reduce((a, b) => a + b, 0) });
+    return jsonReply(c, { results, delivered: counts.reduce((a, b) => a + b, 0) });
   });
 
   app.post('/broadcast', guard, messageLimit, async (c) => {
     const message = await c.req.text();
     if (message.length === 0) return jsonError(c, 400, 'empty message: the body is what every client receives');
-    return c.json({ delivered: await options.target(c).broadcast(message) });
+    return jsonReply(c, { delivered: await options.target(c).broadcast(message) });
   });
 
   app.get('/online/:uid', guard, async (c) => {
     const uid = uidParam(c);
     if ('error' in uid) return jsonError(c, 400, uid.error);
     const connections = await options.target(c).online(uid.uid);
-    return c.json({ uid: uid.uid, online: connections > 0, connections });
+    return jsonReply(c, { uid: uid.uid, online: connections > 0, connections });
   });
 
   app.delete('/online/:uid', guard, async (c) => {
@@ -100,17 +101,17 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
     if (reason !== undefined && byteLength(reason) > maxCloseReasonBytes) {
       return jsonError(c, 400, `reason is longer than ${maxCloseReasonBytes} bytes`);
     }
-    return c.json({ uid: uid.uid, closed: await options.target(c).kick(uid.uid, reason) });
+    return jsonReply(c, { uid: uid.uid, closed: await options.target(c).kick(uid.uid, reason) });
   });
 
-  app.get('/stats', guard, async (c) => c.json(await options.target(c).stats()));
+  app.get('/stats', guard, async (c) => jsonReply(c, await options.target(c).stats()));
 
   // The client entry: an upgrade goes to the runtime; a plain request is told what this port is for.
   const isUpgrade = (c: AnyContext) => c.req.header('upgrade')?.toLowerCase() === 'websocket';
   app.get('/', async (c) =>
     options.connect && isUpgrade(c) ? options.connect(c) : c.text('pushport: open a WebSocket here and send your uid as the first message.\n'));
   app.get('/ws', async (c) =>
-    options.connect && isUpgrade(c) ? options.connect(c) : c.json({ error: 'expected a WebSocket upgrade (Upgrade: websocket)' }, 426));
+    options.connect && isUpgrade(c) ? options.connect(c) : jsonReply(c, { error: 'expected a WebSocket upgrade (Upgrade: websocket)' }, 426));
 
   return app;
 }

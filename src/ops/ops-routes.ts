@@ -1,4 +1,5 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { jsonReply } from '../http/json-reply.ts';
 import { ConfigError } from '../limits.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { expositionContentType } from './exposition-writer.ts';
@@ -57,12 +58,12 @@ export function mountOps(app: Hono<any>, guard: MiddlewareHandler, ops: OpsOptio
 
   app.get('/stats/parts', guard, async (c) => {
     const { unit, parts, total } = await ops.source(c).report();
-    return c.json({ unit, parts, total }, 200, { 'Cache-Control': 'no-store' });
+    return jsonReply(c, { unit, parts, total }, 200, { 'Cache-Control': 'no-store' });
   });
 
   // The page holds no figures, so it needs no token; everything it shows it fetches with one.
   app.get('/dashboard', (c) => {
-    if (!ops.dashboard(c)) return c.json({ error: 'the dashboard is turned off (DASHBOARD=off)' }, 404);
+    if (!ops.dashboard(c)) return jsonReply(c, { error: 'the dashboard is turned off (DASHBOARD=off)' }, 404);
     return c.html(dashboardPage, 200, {
       'Content-Security-Policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
       'Referrer-Policy': 'no-referrer',

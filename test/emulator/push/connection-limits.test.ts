@@ -49,7 +49,7 @@ describe('connection limits of the local server', () => {
     opened(await connect(server.wsUrl)).send('second');
     expect(await connect(server.wsUrl)).toEqual({
       status: 503,
-      body: '{"error":"server is full: it holds MAX_CONNECTIONS=2 WebSocket clients; try again later"}',
+      body: '{"error":"server is full: it holds MAX_CONNECTIONS=2 WebSocket clients; try again later"}\n',
     });
     first.close();
     await expect.poll(async () => 'open' in (await connect(server.wsUrl).then((o) => ('open' in o && o.open.close(), o)))).toBe(true);

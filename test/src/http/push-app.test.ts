@@ -24,6 +24,23 @@ describe('createPushApp over a local hub', () => {
     expect(await (await app.request('/online/u%201', { headers: auth })).json()).toEqual({ uid: 'u 1', online: true, connections: 1 });
   });
 
+  it('ends every JSON reply, errors included, with a newline (curl output does not run into the prompt)', async () => {
+    const app = appOver(new Hub(new MemoryRegistry(), defaultLimits));
+    const replies = [
+      await app.request('/push', { method: 'POST', body: '{"uid":"nobody"}', headers: auth }),
+      await app.request('/stats', { headers: auth }),
+      await app.request('/push', { method: 'POST', body: 'not json', headers: auth }),
+      await app.request('/stats'),
+    ];
+    expect(replies.map((r) => r.status)).toEqual([200, 200, 400, 401]);
+    for (const reply of replies) {
+      expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
+      const text = await reply.text();
+      expect(text.endsWith('}\n')).toBe(true);
+      expect(() => JSON.parse(text)).not.toThrow();
+    }
+  });
+
   it('is shut without a token (503), whatever the route', async () => {
     const app = appOver(new Hub(new MemoryRegistry(), defaultLimits), null);
     for (const [path, method] of [['/push', 'POST'], ['/stats', 'GET'], ['/online/x', 'DELETE']] as const) {
