@@ -36,7 +36,7 @@ export function runChild(workers: Worker[], marker: string): void {
       stopIntent.restarting = message.reload || message.restart === true;
       stop(worker, message.graceful, message.reload);
     }
-    else if (message.t === 'ask') send({ t: 'answer', req: message.req, data: message.what === 'stats' ? stats(worker) : connections() });
+    else if (message.t === 'ask') send({ t: 'answer', req: message.req, data: message.what === 'stats' ? statusOf(worker) : connections() });
   });
 }
 
@@ -82,7 +82,7 @@ function stop(worker: Worker, graceful: boolean, reload: boolean): void {
   }, 50);
 }
 
-function stats(worker: Worker): ProcessStatus {
+function statusOf(worker: Worker): ProcessStatus {
   const listen = [...listeningWorkers].map((each) => each.getSocketName());
   return {
     pid: process.pid,

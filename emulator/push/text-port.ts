@@ -1,5 +1,5 @@
-import type { PushTarget } from '../../src/http/push-target.ts';
-import { TextPushSession } from '../../src/wire/text-push-session.ts';
+import type { PushTarget } from '../../src/hub/push-target.ts';
+import { TextPushSession } from '../../src/text/text-push-session.ts';
 import type { TcpConnection } from '../tcp-connection.ts';
 import type { Worker } from '../worker.ts';
 

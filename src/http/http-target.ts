@@ -1,6 +1,5 @@
 import type { HubStats } from '../hub/hub.ts';
-import type { Push } from '../wire/push-message.ts';
-import type { PushTarget } from './push-target.ts';
+import type { Push, PushTarget } from '../hub/push-target.ts';
 
 /** Where a remote pushport is and how to reach it. */
 export interface HttpTargetOptions {
