@@ -10,6 +10,7 @@ export * from './wire/push-batch.ts';
 export * from './auth/publisher-token.ts';
 export * from './http/push-app.ts';
 export * from './limits.ts';
+export * from './coalesce.ts';
 export * from './relay/relay-frame.ts';
 export * from './relay/frame-reader.ts';
 export * from './relay/home-of.ts';
