@@ -53,7 +53,8 @@ export class HibernatingRegistry extends MemoryRegistry<EdgeSocket> {
   }
 
   override uidOf(socket: EdgeSocket): string | undefined {
-    return this.asleepIn ? attachmentOf(socket.ws)?.uid : super.uidOf(socket);
+    if (!this.asleepIn) return super.uidOf(socket);
+    return this.removedEarly.has(socket.ws) ? undefined : attachmentOf(socket.ws)?.uid;
   }
 
   override socketsOf(uid: string): ReadonlySet<EdgeSocket> {

@@ -41,6 +41,7 @@ describe('hibernating registry after a wake-up', () => {
     const { registry, sockets } = wake([slept('a', 'u'), slept('b', 'u'), slept('c', 'v')]);
     const closing = registry.socketOf(sockets[0] as unknown as WebSocket);
     expect(registry.remove(closing)).toBe('u');
+    expect(registry.uidOf(closing)).toBeUndefined();
     expect(sockets[1]!.reads + sockets[2]!.reads).toBe(0);
     expect([...registry.socketsOf('u')].map((s) => s.id)).toEqual(['b']);
     expect(registry.counts()).toEqual({ connections: 2, identified: 2, uids: 2 });
