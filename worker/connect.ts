@@ -1,15 +1,14 @@
 import type { Context } from 'hono';
 import { decideConnect, jsonReply } from '../src/index.ts';
-import { settingsFrom, shardCount, type Env } from './env.ts';
-import { ShardedTarget, shardOf } from './sharded-target.ts';
+import { edgeSetup } from './edge-setup.ts';
+import type { Env } from './env.ts';
 
 /**
  * Hands a WebSocket upgrade to the Durable Object shard of its uid, once the client is allowed in:
  * a bad token or uid is refused here, before any socket or object exists.
  */
 export async function connect(c: Context<{ Bindings: Env }>): Promise<Response> {
-  const shards = shardCount(c.env);
-  const { limits } = settingsFrom(c.env);
+  const { settings: { limits }, shards, target } = edgeSetup(c.env);
   const decision = await decideConnect(
     { uid: c.req.query('uid'), token: c.req.query('token') },
     { clientSecret: c.env.CLIENT_SECRET, maxUidBytes: limits.maxUidBytes },
@@ -22,6 +21,5 @@ export async function connect(c: Context<{ Bindings: Env }>): Promise<Response> 
   // The object trusts ?uid= on the URL it is given, so that URL carries only what was decided here.
   const url = new URL(c.req.url);
   url.search = decision.uid === undefined ? '' : `?uid=${encodeURIComponent(decision.uid)}`;
-  const stub = new ShardedTarget(c.env.PUSH_HUB, shards).stub(shardOf(decision.uid ?? '', shards));
-  return stub.fetch(new Request(url, c.req.raw));
+  return target.stubFor(decision.uid ?? '').fetch(new Request(url, c.req.raw));
 }

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { createPushApp, dashboardSetting } from '../src/index.ts';
 import { connect } from './connect.ts';
-import { settingsFrom, shardCount, type Env } from './env.ts';
-import { ShardedTarget } from './sharded-target.ts';
+import { edgeSetup } from './edge-setup.ts';
+import type { Env } from './env.ts';
 import { ShardOps } from './shard-ops.ts';
 
 export { PushHub } from './push-hub.ts';
@@ -24,11 +24,11 @@ function waitUntilOf(c: Context<App>): (work: Promise<unknown>) => void {
  * Token and declared size are checked before anything reads a body.
  */
 const app = createPushApp<App>({
-  settings: (c) => settingsFrom(c.env),
-  target: (c) => new ShardedTarget(c.env.PUSH_HUB, shardCount(c.env)),
+  settings: (c) => edgeSetup(c.env).settings,
+  target: (c) => edgeSetup(c.env).target,
   connect,
   ops: {
-    source: (c) => new ShardOps(new ShardedTarget(c.env.PUSH_HUB, shardCount(c.env)), waitUntilOf(c)),
+    source: (c) => new ShardOps(edgeSetup(c.env).target, waitUntilOf(c)),
     dashboard: (c) => dashboardSetting(c.env.DASHBOARD),
   },
 });

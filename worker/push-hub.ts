@@ -1,9 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
-  CloseCode, Hub, addLatency, emptyLatency, identifyTimeoutReason, limitsFrom, zeroCounters, type HubCounters, type HubStats,
+  CloseCode, Hub, addLatency, emptyLatency, identifyTimeoutReason, zeroCounters, type HubCounters, type HubStats,
   type LatencyCounts, type Push,
 } from '../src/index.ts';
 import type { EdgeSocket } from './edge-socket.ts';
+import { edgeSetup } from './edge-setup.ts';
 import { idleTimeoutMs, type Env } from './env.ts';
 import { HibernatingRegistry } from './hibernating-registry.ts';
 import { sweepSockets, type SweepTimeouts } from './socket-sweep.ts';
@@ -28,7 +29,8 @@ export class PushHub extends DurableObject<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
     this.registry = new HibernatingRegistry(ctx);
     const counters = ctx.storage.kv.get<HubCounters>(countersKey) ?? zeroCounters();
-    const limits = limitsFrom(env as unknown as Record<string, unknown>);
+    // The Worker's own settings, edge caps included: a uid the Worker would refuse is refused here too.
+    const { limits } = edgeSetup(env).settings;
     this.hub = new Hub(this.registry, limits, counters);
     this.timeouts = { idleMs: idleTimeoutMs(env), identifyMs: limits.identifyTimeoutSeconds * 1000 };
     this.latency = addLatency(emptyLatency(), ctx.storage.kv.get<LatencyCounts>(latencyKey));

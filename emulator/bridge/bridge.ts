@@ -1,5 +1,5 @@
 import { HttpTarget } from '../../src/http/http-target.ts';
-import type { PushTarget } from '../../src/http/push-target.ts';
+import type { PushTarget } from '../../src/hub/push-target.ts';
 import { serveTextPort } from '../push/text-port.ts';
 import { formatSocketName } from '../socket-name.ts';
 import { Worker } from '../worker.ts';

@@ -4,7 +4,7 @@ import { DAEMON_ENV } from '../process/ipc.ts';
 import { runMaster } from '../process/run-master.ts';
 import { ensureDir, runPaths, type RunPaths } from '../run-paths.ts';
 import { settings } from '../settings.ts';
-import type { Worker } from '../worker.ts';
+import type { ServedWorker } from '../process/served-worker.ts';
 import { askMaster } from './control-client.ts';
 import { startDaemon } from './daemon.ts';
 import { runningMasterPid, waitForExit } from './pid-file.ts';
@@ -26,7 +26,7 @@ const FAILED = 1;
 const USAGE_ERROR = 2;
 
 /** Reads `process.argv` (Workerman's commands) and runs it; the foreground master keeps the process alive. */
-export async function runCli(workers: Worker[]): Promise<void> {
+export async function runCli(workers: ServedWorker[]): Promise<void> {
   const paths = runPaths();
   if (process.env[DAEMON_ENV] === '1') return runMaster(workers, paths, true);
   // The command comes first; -d / -g may stand anywhere after it, among a program's own flags (hence not strict).

@@ -5,12 +5,12 @@ import { processStats } from '../process-stats.ts';
 import { settings } from '../settings.ts';
 import { stopIntent } from './stop-intent.ts';
 import { Timer } from '../timer.ts';
-import type { Worker } from '../worker.ts';
+import type { ServedWorker } from './served-worker.ts';
 import { listeningWorkers } from '../worker-list.ts';
 import { DAEMON_ENV, EXIT_LISTEN_FAILED, EXIT_START_FAILED, roleHooks, type ConnectionInfo, type FromChild, type ProcessStatus, type ToChild } from './ipc.ts';
 
 /** Runs this forked process as one of a worker's `count` processes, driven by the master over IPC. */
-export function runChild(workers: Worker[], marker: string): void {
+export function runChild(workers: ServedWorker[], marker: string): void {
   settings.managed = true;
   settings.daemonize = process.env[DAEMON_ENV] === '1';
   const [index = -1, id = 0] = marker.split(':').map(Number);
@@ -36,7 +36,7 @@ export function runChild(workers: Worker[], marker: string): void {
       stopIntent.restarting = message.reload || message.restart === true;
       stop(worker, message.graceful, message.reload);
     }
-    else if (message.t === 'ask') send({ t: 'answer', req: message.req, data: message.what === 'stats' ? stats(worker) : connections() });
+    else if (message.t === 'ask') send({ t: 'answer', req: message.req, data: message.what === 'stats' ? statusOf(worker) : connections() });
   });
 }
 
@@ -45,7 +45,7 @@ function send(message: FromChild, then?: () => void): void {
   else then?.();
 }
 
-function start(worker: Worker, handle: ListenHandle | undefined): void {
+function start(worker: ServedWorker, handle: ListenHandle | undefined): void {
   try {
     worker.listen(handle);
   } catch (error) {
@@ -63,7 +63,7 @@ function start(worker: Worker, handle: ListenHandle | undefined): void {
   send({ t: 'ready' });
 }
 
-function stop(worker: Worker, graceful: boolean, reload: boolean): void {
+function stop(worker: ServedWorker, graceful: boolean, reload: boolean): void {
   if (reload) safeCall('onWorkerReload', worker.onWorkerReload, worker);
   const listening = [...listeningWorkers];
   for (const each of listening) each.unlisten();
@@ -82,7 +82,7 @@ function stop(worker: Worker, graceful: boolean, reload: boolean): void {
   }, 50);
 }
 
-function stats(worker: Worker): ProcessStatus {
+function statusOf(worker: ServedWorker): ProcessStatus {
   const listen = [...listeningWorkers].map((each) => each.getSocketName());
   return {
     pid: process.pid,

@@ -2,13 +2,13 @@ import { log } from '../log.ts';
 import { bindHandle, type ListenHandle } from '../listen-handle.ts';
 import { settings } from '../settings.ts';
 import { parseSocketName } from '../socket-name.ts';
-import type { Worker } from '../worker.ts';
+import type { ServedWorker } from './served-worker.ts';
 import { ChildRef, type ChildExit } from './child-ref.ts';
 import type { ConnectionInfo, ProcessStatus, StatusReport } from './ipc.ts';
 
 interface Slot {
   index: number;
-  worker: Worker;
+  worker: ServedWorker;
   id: number;
   child: ChildRef | null;
   quickExits: number;
@@ -26,11 +26,11 @@ export class Master {
   readonly startedAt = Date.now();
   state: 'starting' | 'running' | 'reloading' | 'stopping' = 'starting';
   readonly #startFile: string;
-  readonly #workers: Worker[];
+  readonly #workers: ServedWorker[];
   readonly #slots: Slot[] = [];
   readonly #handles = new Map<number, ListenHandle>();
 
-  constructor(workers: Worker[], startFile: string) {
+  constructor(workers: ServedWorker[], startFile: string) {
     this.#workers = workers;
     this.#startFile = startFile;
   }

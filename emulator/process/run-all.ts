@@ -1,13 +1,13 @@
 import { runCli } from '../cli/commands.ts';
 import { describeError } from '../log.ts';
-import type { Worker } from '../worker.ts';
+import type { ServedWorker } from './served-worker.ts';
 import { unsupportedNode } from '../node-version.ts';
 import { listeningWorkers } from '../worker-list.ts';
 import { runChild } from './child.ts';
 import { CHILD_ENV, roleHooks } from './ipc.ts';
 
 /** Worker.runAll(): a forked child serves its slot; any other process reads the command line. */
-export function runAll(workers: Worker[]): void {
+export function runAll(workers: ServedWorker[]): void {
   const unsupported = unsupportedNode();
   if (unsupported) {
     console.error(`pushport: ${unsupported}`);

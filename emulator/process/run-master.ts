@@ -4,13 +4,13 @@ import { dirname } from 'node:path';
 import { describeError, log } from '../log.ts';
 import { ensureDir, type RunPaths } from '../run-paths.ts';
 import { settings } from '../settings.ts';
-import type { Worker } from '../worker.ts';
+import type { ServedWorker } from './served-worker.ts';
 import { serveControl } from './control-server.ts';
 import { roleHooks } from './ipc.ts';
 import { Master } from './master.ts';
 
 /** Runs this process as the master: pid file, control socket, children, signals; exits when stopped. */
-export async function runMaster(workers: Worker[], paths: RunPaths, daemon: boolean): Promise<void> {
+export async function runMaster(workers: ServedWorker[], paths: RunPaths, daemon: boolean): Promise<void> {
   settings.managed = true;
   settings.daemonize = daemon;
   process.title = `pushport: master ${paths.startFile}`;

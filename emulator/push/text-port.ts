@@ -1,5 +1,6 @@
-import type { PushTarget } from '../../src/http/push-target.ts';
-import { TextPushSession } from '../../src/wire/text-push-session.ts';
+import { Coalescer } from '../../src/coalesce.ts';
+import type { PushTarget } from '../../src/hub/push-target.ts';
+import { TextPushSession } from '../../src/text/text-push-session.ts';
 import type { TcpConnection } from '../tcp-connection.ts';
 import type { Worker } from '../worker.ts';
 
@@ -44,9 +45,10 @@ const FLUSHED = Buffer.alloc(0);
 class TextPortConnection {
   private readonly connection: TcpConnection;
   private readonly session: TextPushSession;
-  private pending = '';
-  private pendingLines = 0;
-  private scheduled = false;
+  // One write for every reply of this tick: a pipelined burst costs one syscall, not one per line.
+  private readonly replies = new Coalescer<string>((lines) => this.write(lines), (run) => process.nextTick(run));
+  // Characters of the replies not yet handed to the connection, for the backlog bound.
+  private pendingChars = 0;
   // When the first line answered by the next write arrived (one clock read per write, not per line).
   private since = -1;
   private readonly observe: TextPortOptions['observe'];
@@ -79,27 +81,22 @@ class TextPortConnection {
   }
 
   private owedBytes(): number {
-    return this.connection.getSendBufferQueueSize() + this.pending.length;
+    return this.connection.getSendBufferQueueSize() + this.pendingChars;
   }
 
   private reply(text: string): void {
-    this.pending += `${text}\n`;
-    this.pendingLines++;
-    if (this.scheduled) return;
-    this.scheduled = true;
-    // One write for every reply of this tick: a pipelined burst costs one syscall, not one per line.
-    process.nextTick(() => {
-      this.scheduled = false;
-      const [replies, lines] = [this.pending, this.pendingLines];
-      this.pending = '';
-      this.pendingLines = 0;
-      this.connection.send(replies, true);
-      if (this.observe && this.since >= 0) {
-        this.observe((performance.now() - this.since) / 1000, lines);
-        this.since = -1;
-      }
-      // Reading stopped for this backlog: look again once the socket has handed it all to the kernel.
-      if (this.connection.paused) this.connection.socket.write(FLUSHED, () => this.maybeResume());
-    });
+    this.pendingChars += text.length + 1;
+    this.replies.add(text);
+  }
+
+  private write(lines: string[]): void {
+    this.pendingChars = 0;
+    this.connection.send(`${lines.join('\n')}\n`, true);
+    if (this.observe && this.since >= 0) {
+      this.observe((performance.now() - this.since) / 1000, lines.length);
+      this.since = -1;
+    }
+    // Reading stopped for this backlog: look again once the socket has handed it all to the kernel.
+    if (this.connection.paused) this.connection.socket.write(FLUSHED, () => this.maybeResume());
   }
 }

@@ -1,6 +1,6 @@
 import type { HubStats } from '../hub/hub.ts';
-import type { Push } from '../wire/push-message.ts';
-import type { PushTarget } from './push-target.ts';
+import { Coalescer } from '../coalesce.ts';
+import type { Push, PushTarget } from '../hub/push-target.ts';
 
 /** Where a remote pushport is and how to reach it. */
 export interface HttpTargetOptions {
@@ -25,6 +25,11 @@ export class HttpTarget implements PushTarget {
   private readonly options: HttpTargetOptions;
   private queue: Waiting[] = [];
   private sending = false;
+  // The pushes of one tick (the lines of one read) join the queue together, so they go in one batch.
+  private readonly incoming = new Coalescer<Waiting>((pushes) => {
+    this.queue = this.queue.length === 0 ? pushes : this.queue.concat(pushes);
+    void this.drain();
+  });
 
   constructor(options: HttpTargetOptions) {
     this.options = options;
@@ -32,11 +37,7 @@ export class HttpTarget implements PushTarget {
   }
 
   push(uid: string, message: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ push: { uid, message }, resolve, reject });
-      // A microtask later, so the lines of one read arrive in one batch.
-      if (!this.sending) queueMicrotask(() => void this.drain());
-    });
+    return new Promise((resolve, reject) => this.incoming.add({ push: { uid, message }, resolve, reject }));
   }
 
   async pushMany(pushes: Push[]): Promise<number[]> {

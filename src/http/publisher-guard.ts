@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { checkBearer } from '../auth/publisher-token.ts';
-import { jsonReply } from './json-reply.ts';
+import { jsonReply } from '../json-reply.ts';
 
 /** The JSON error every route answers with: `{ "error": reason }` and a real status code. */
 export function jsonError(c: Context, status: 400 | 401 | 404 | 405 | 413 | 500 | 503, error: string, headers?: Record<string, string>): Response {

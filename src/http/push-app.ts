@@ -3,11 +3,11 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { ConfigError, type Limits } from '../limits.ts';
 import { mountOps, type OpsOptions } from '../ops/ops-routes.ts';
 import { parseBatch } from '../wire/push-batch.ts';
-import { parsePush, type Push } from '../wire/push-message.ts';
+import { parsePush } from '../wire/push-message.ts';
 import { byteLength, checkUid } from '../wire/uid.ts';
-import { jsonReply } from './json-reply.ts';
+import { jsonReply } from '../json-reply.ts';
 import { jsonError, limitBody, requirePublisher } from './publisher-guard.ts';
-import type { PushTarget } from './push-target.ts';
+import type { Push, PushTarget } from '../hub/push-target.ts';
 
 /** Per-request settings; a runtime reads them from its environment. */
 export interface PushAppSettings {

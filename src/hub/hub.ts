@@ -1,5 +1,5 @@
 import type { Limits } from '../limits.ts';
-import type { Push } from '../wire/push-message.ts';
+import type { Push } from './push-target.ts';
 import { byteLength } from '../wire/uid.ts';
 import { CloseCode, type PushSocket } from './push-socket.ts';
 import { PushTally, zeroCounters } from './push-tally.ts';

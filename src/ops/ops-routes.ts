@@ -1,5 +1,5 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
-import { jsonReply } from '../http/json-reply.ts';
+import { jsonReply } from '../json-reply.ts';
 import { ConfigError } from '../limits.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { expositionContentType } from './exposition-writer.ts';

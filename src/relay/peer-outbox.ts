@@ -1,3 +1,4 @@
+import { oncePerTick } from '../coalesce.ts';
 import { encodeFrames, frame, FrameType, type FrameKind, type RelayFrame } from './relay-frame.ts';
 
 /** How one process reaches its peers; the runtime supplies it (unix sockets, or memory in tests). */
@@ -30,7 +31,8 @@ export class PeerOutbox {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private age = 0;
-  private scheduled = false;
+  // Every queue of this tick goes out together when the tick ends.
+  private readonly schedule = oncePerTick(() => this.flush());
 
   constructor(links: RelayLinks) {
     this.links = links;
@@ -107,7 +109,6 @@ export class PeerOutbox {
 
   /** Sends what this tick queued, one buffer per peer. */
   flush(): void {
-    this.scheduled = false;
     for (let peer = 0; peer < this.links.count; peer++) {
       const replies = this.replies[peer]!;
       if (replies.length > 0) {
@@ -125,11 +126,5 @@ export class PeerOutbox {
       queued.length = 0;
       if (!this.links.send(peer, encodeFrames(out))) this.failPeer(peer);
     }
-  }
-
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    queueMicrotask(() => this.flush());
   }
 }

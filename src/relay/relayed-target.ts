@@ -1,8 +1,7 @@
 import type { HubStats } from '../hub/hub.ts';
 import type { PushSocket } from '../hub/push-socket.ts';
 import { sumStats, type StatsShare } from '../hub/sum-stats.ts';
-import type { PushTarget } from '../http/push-target.ts';
-import type { Push } from '../wire/push-message.ts';
+import type { Push, PushTarget } from '../hub/push-target.ts';
 import { homeOf } from './home-of.ts';
 import { FrameType, messageText } from './relay-frame.ts';
 import type { RelayNode } from './relay-node.ts';

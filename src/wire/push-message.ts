@@ -1,13 +1,7 @@
 import { checkUid } from './uid.ts';
 
-/** A push that can be delivered: the uid it names and the exact text to deliver. */
-export interface Push {
-  uid: string;
-  message: string;
-}
-
-/** A parsed push, or the reason it cannot be delivered. */
-export type PushParse = ({ ok: true } & Push) | { ok: false; error: string };
+/** A parsed push (the uid it names and the exact text to deliver), or the reason it cannot be delivered. */
+export type PushParse = { ok: true; uid: string; message: string } | { ok: false; error: string };
 
 /**
  * Reads one push: a JSON object with a string or integer `uid`. The message delivered is the text exactly

@@ -1,6 +1,6 @@
 import { secretsEqual } from '../auth/publisher-token.ts';
-import type { PushTarget } from '../http/push-target.ts';
-import { parsePush } from './push-message.ts';
+import type { PushTarget } from '../hub/push-target.ts';
+import { parsePush } from '../wire/push-message.ts';
 
 /** How a text-port connection is wired to the runtime. */
 export interface TextPushSessionOptions {

@@ -1,5 +1,10 @@
-import type { HubStats } from '../hub/hub.ts';
-import type { Push } from '../wire/push-message.ts';
+import type { HubStats } from './hub.ts';
+
+/** A push that can be delivered: the uid it names and the exact text to deliver. */
+export interface Push {
+  uid: string;
+  message: string;
+}
 
 /**
  * What the HTTP API pushes into. In the emulator it is the local hub (through the process relay);
