@@ -68,15 +68,7 @@ export function listenSockets(port: number): number {
     .filter((fields) => fields[1] === `0100007F:${hexPort}` && fields[3] === '0A').length;
 }
 
-/** Whether a pid is alive. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { alive } from '../../../scripts/pid-alive.ts';
 
 /** The master pid from a run dir's pid file. */
 export function masterPid(dir: string, script: string): number {
