@@ -96,12 +96,13 @@ export class PushportClient implements PushTarget {
 
   /** Live connections of each uid, in one request per MAX_BATCH uids. */
   async onlineMany(uids: string[]): Promise<Record<string, number>> {
-    const answer: Record<string, number> = {};
+    // Entries, not Object.assign: a uid such as `__proto__` must stay an ordinary key.
+    const entries: Array<[string, number]> = [];
     for (let at = 0; at < uids.length; at += this.maxBatch) {
       const list = uids.slice(at, at + this.maxBatch).map(encodeURIComponent).join(',');
-      Object.assign(answer, await this.call('GET', `/online?uids=${list}`));
+      entries.push(...Object.entries((await this.call('GET', `/online?uids=${list}`)) as Record<string, number>));
     }
-    return answer;
+    return Object.fromEntries(entries);
   }
 
   /** Closes every connection of a uid (the reason reaches the clients' close event); answers how many. */
