@@ -68,7 +68,7 @@ describe('PushportClient', () => {
     await expect(client.stats()).rejects.toMatchObject({ name: 'PushportError', status: 401, reason: 'invalid publisher token' });
     const err = await client.push('x', {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PushportError);
-    expect(err).toMatchObject({ status: 400, reason: 'missing uid', message: 'upstream 400: uids is empty: list at least one uid' });
+    expect(err).toMatchObject({ status: 400, reason: 'missing uid', message: 'upstream 400: missing uid' });
   });
 
   it('throws with status 0 when unreachable, and says when the answer is not JSON', async () => {
