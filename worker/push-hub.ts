@@ -106,6 +106,11 @@ export class PushHub extends DurableObject<Env> {
     return this.hub.online(uid);
   }
 
+  /** Live connections of each uid held here, in list order. */
+  onlineMany(uids: string[]): number[] {
+    return uids.map((uid) => this.hub.online(uid));
+  }
+
   /** Closes every connection of a uid held here. */
   kick(uid: string, reason?: string): number {
     return this.hub.kick(uid, reason);

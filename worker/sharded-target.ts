@@ -1,4 +1,4 @@
-import { sumStats, type HubStats, type Push, type PushTarget } from '../src/index.ts';
+import { countsByUid, sumStats, type HubStats, type Push, type PushTarget } from '../src/index.ts';
 import type { PushHub } from './push-hub.ts';
 
 /** The shard a uid lives on: FNV-1a of its UTF-8 bytes, so every Worker instance agrees without state. */
@@ -38,17 +38,22 @@ export class ShardedTarget implements PushTarget {
 
   async pushMany(pushes: Push[]): Promise<number[]> {
     // One RPC per shard, then the answers go back into request order.
-    const groups = new Map<number, number[]>();
-    pushes.forEach((p, i) => {
-      const shard = shardOf(p.uid, this.shards);
-      groups.set(shard, [...(groups.get(shard) ?? []), i]);
-    });
     const counts = new Array<number>(pushes.length).fill(0);
-    await Promise.all([...groups].map(async ([shard, indexes]) => {
+    await Promise.all([...this.byShard(pushes.map((p) => p.uid))].map(async ([shard, indexes]) => {
       const answered = await this.stub(shard).pushMany(indexes.map((i) => pushes[i]!));
       indexes.forEach((i, k) => (counts[i] = answered[k] ?? 0));
     }));
     return counts;
+  }
+
+  /** One RPC per shard that holds any of the uids, not one per uid. */
+  async onlineMany(uids: string[]): Promise<Record<string, number>> {
+    const counts = new Array<number>(uids.length).fill(0);
+    await Promise.all([...this.byShard(uids)].map(async ([shard, indexes]) => {
+      const answered = await this.stub(shard).onlineMany(indexes.map((i) => uids[i]!));
+      indexes.forEach((i, k) => (counts[i] = answered[k] ?? 0));
+    }));
+    return countsByUid(uids, counts);
   }
 
   async broadcast(message: string): Promise<number> {
@@ -71,6 +76,18 @@ export class ShardedTarget implements PushTarget {
   /** Each shard's own figures, in shard order. */
   statsByShard(): Promise<HubStats[]> {
     return this.everyShard((stub) => stub.stats());
+  }
+
+  /** The positions of the uids each shard holds, in list order. */
+  byShard(uids: readonly string[]): Map<number, number[]> {
+    const groups = new Map<number, number[]>();
+    uids.forEach((uid, i) => {
+      const shard = shardOf(uid, this.shards);
+      const group = groups.get(shard);
+      if (group) group.push(i);
+      else groups.set(shard, [i]);
+    });
+    return groups;
   }
 
   /** Asks every shard the same thing, in shard order. */

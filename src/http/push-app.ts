@@ -5,6 +5,7 @@ import { mountOps, type OpsOptions } from '../ops/ops-routes.ts';
 import { parseBatch } from '../wire/push-batch.ts';
 import { parsePush } from '../wire/push-message.ts';
 import { byteLength, checkUid } from '../wire/uid.ts';
+import { parseUidList } from '../wire/uid-list.ts';
 import { jsonReply } from '../json-reply.ts';
 import { jsonError, limitBody, requirePublisher } from './publisher-guard.ts';
 import type { Push, PushTarget } from '../hub/push-target.ts';
@@ -33,7 +34,7 @@ export interface PushAppOptions {
 const maxCloseReasonBytes = 123;
 
 /**
- * The HTTP push API, the same on every runtime: push, batch, broadcast, online, kick, stats, and the
+ * The HTTP push API, the same on every runtime: push, batch, broadcast, online (one uid or many), kick, stats, and the
  * answers of the client entry (`/`, `/ws`) to requests that are not WebSocket upgrades.
  */
 export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
@@ -92,6 +93,13 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
     if ('error' in uid) return jsonError(c, 400, uid.error);
     const connections = await options.target(c).online(uid.uid);
     return jsonReply(c, { uid: uid.uid, online: connections > 0, connections });
+  });
+
+  app.get('/online', guard, async (c) => {
+    const { limits } = settings(c);
+    const parsed = parseUidList(new URL(c.req.url).search, limits.maxBatch, limits.maxUidBytes);
+    if ('error' in parsed) return jsonError(c, 400, parsed.error);
+    return jsonReply(c, await options.target(c).onlineMany(parsed.uids));
   });
 
   app.delete('/online/:uid', guard, async (c) => {

@@ -19,8 +19,18 @@ export interface PushTarget {
   broadcast(message: string): Promise<number>;
   /** Live connections of one uid. */
   online(uid: string): Promise<number>;
+  /** Live connections of each uid, keyed by uid, asked in one go (one relay frame per peer, one call per shard). */
+  onlineMany(uids: string[]): Promise<Record<string, number>>;
   /** Closes every connection of one uid. */
   kick(uid: string, reason?: string): Promise<number>;
   /** Whole-server figures. */
   stats(): Promise<HubStats>;
+}
+
+/**
+ * The answer of onlineMany from counts in list order. Built with fromEntries so that a uid such as
+ * `__proto__` is an ordinary key, not the object's prototype.
+ */
+export function countsByUid(uids: readonly string[], counts: readonly number[]): Record<string, number> {
+  return Object.fromEntries(uids.map((uid, i) => [uid, counts[i] ?? 0]));
 }

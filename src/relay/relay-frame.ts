@@ -20,8 +20,10 @@ export const FrameType = {
   kick: 9,
   /** Answer your share of the stats (as JSON in `message`). */
   stats: 10,
-  /** The answer to request `id`: a count in `value`, or a JSON share in `message`. */
+  /** The answer to request `id`: a count in `value`, or JSON in `message` (a stats share, a list of counts). */
   answer: 11,
+  /** Answer how many sockets you hold of each uid listed in `message` (see encodeUidList), in list order. */
+  onlineMany: 12,
 } as const;
 
 /** One frame's type. */
@@ -94,4 +96,36 @@ export function decodeUid(bytes: Uint8Array): string {
   let uid = '';
   for (let i = 0; i + 1 < bytes.length; i += 2) uid += String.fromCharCode(bytes[i]! | (bytes[i + 1]! << 8));
   return uid;
+}
+
+/**
+ * A list of uids as one frame message: JSON, which keeps any JavaScript string (a lone surrogate is escaped)
+ * and costs one parse for the whole list, however long.
+ */
+export function encodeUidList(uids: readonly string[]): string {
+  return JSON.stringify(uids);
+}
+
+/** Reads a list written by encodeUidList; anything else reads as no uids, so a bad frame costs an empty answer. */
+export function decodeUidList(message: string | Uint8Array): string[] {
+  try {
+    const list: unknown = JSON.parse(messageText(message));
+    return Array.isArray(list) ? list.filter((u): u is string => typeof u === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Reads the counts a peer answered to `onlineMany`, one per uid asked; a malformed answer counts 0 each. */
+export function decodeCounts(message: string | Uint8Array | undefined, length: number): number[] {
+  let list: unknown;
+  try {
+    list = message === undefined ? undefined : JSON.parse(messageText(message));
+  } catch {
+    list = undefined;
+  }
+  return Array.from({ length }, (_, i) => {
+    const n = Array.isArray(list) ? list[i] : 0;
+    return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : 0;
+  });
 }

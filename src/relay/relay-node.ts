@@ -4,7 +4,7 @@ import { PushTally } from '../hub/push-tally.ts';
 import type { StatsShare } from '../hub/sum-stats.ts';
 import { homeOf } from './home-of.ts';
 import { PeerOutbox, type RelayLinks } from './peer-outbox.ts';
-import { frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
+import { decodeUidList, frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
 import { UidDirectory } from './uid-directory.ts';
 
 /*
@@ -131,6 +131,10 @@ export class RelayNode<S extends PushSocket = PushSocket> {
         return this.answer(from, f.id, this.hub.online(f.uid));
       case FrameType.kick:
         return this.answer(from, f.id, this.hub.kick(f.uid, messageText(f.message) || undefined));
+      case FrameType.onlineMany: {
+        const counts = decodeUidList(f.message).map((uid) => this.hub.online(uid));
+        return this.outbox.reply(from, frame(FrameType.answer, f.id, 0, '', JSON.stringify(counts)));
+      }
       case FrameType.stats:
         return this.outbox.reply(from, frame(FrameType.answer, f.id, 0, '', JSON.stringify(this.share())));
       case FrameType.answer:

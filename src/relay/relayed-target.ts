@@ -1,9 +1,9 @@
 import type { HubStats } from '../hub/hub.ts';
 import type { PushSocket } from '../hub/push-socket.ts';
 import { sumStats, type StatsShare } from '../hub/sum-stats.ts';
-import type { Push, PushTarget } from '../hub/push-target.ts';
+import { countsByUid, type Push, type PushTarget } from '../hub/push-target.ts';
 import { homeOf } from './home-of.ts';
-import { FrameType, messageText } from './relay-frame.ts';
+import { decodeCounts, encodeUidList, FrameType, messageText } from './relay-frame.ts';
 import type { RelayNode } from './relay-node.ts';
 
 function parseShare(json: string): StatsShare {
@@ -65,6 +65,25 @@ export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTar
   online(uid: string): Promise<number> {
     const local = this.node.hub.online(uid);
     return this.all(FrameType.online, uid, '', (remote) => local + remote);
+  }
+
+  /** Live connections of each uid: this process's own, plus one request per peer for the whole list. */
+  onlineMany(uids: string[]): Promise<Record<string, number>> {
+    const counts = uids.map((uid) => this.node.hub.online(uid));
+    const answer = () => countsByUid(uids, counts);
+    const peers = this.node.peers;
+    if (peers.length === 0 || uids.length === 0) return Promise.resolve(answer());
+    const list = encodeUidList(uids);
+    let left = peers.length;
+    return new Promise((resolve) => {
+      for (const peer of peers) {
+        // A peer that is down answers nothing and counts 0, as for online().
+        this.node.outbox.request(peer, FrameType.onlineMany, 0, '', list, (_value, message) => {
+          decodeCounts(message, uids.length).forEach((n, i) => (counts[i]! += n));
+          if (--left === 0) resolve(answer());
+        });
+      }
+    });
   }
 
   kick(uid: string, reason?: string): Promise<number> {

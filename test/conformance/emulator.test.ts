@@ -1,15 +1,18 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PushportClient } from '../../src/index.ts';
 import { cleanup } from '../emulator/helpers/processes.ts';
-import { startPushServer } from '../support/push-server-process.ts';
+import { startPushServer, type PushServerProcess } from '../support/push-server-process.ts';
+import { wsClient, type WsClient } from './clients.ts';
 import { httpCases } from './http-cases.ts';
 import type { ConformanceTarget } from './target.ts';
 import { textCases } from './text-cases.ts';
 
 // The local push server, started from the real CLI with two processes, so every case also crosses the relay.
 describe('conformance: emulator push server (count 2)', () => {
+  let server: PushServerProcess;
   let target: ConformanceTarget;
   beforeAll(async () => {
-    const server = await startPushServer(['--count', '2'], { PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096' });
+    server = await startPushServer(['--count', '2'], { PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096' });
     target = {
       httpUrl: server.httpUrl, wsUrl: server.wsUrl, token: 'conf-token',
       textPort: { host: '127.0.0.1', port: server.textPort },
@@ -23,4 +26,28 @@ describe('conformance: emulator push server (count 2)', () => {
 
   httpCases(() => target, 'emulator');
   textCases(() => target, 'emulator');
+
+  it('counts a uid held in both processes once per connection, through the SDK', async () => {
+    const sdk = new PushportClient({ url: target.httpUrl, token: target.token });
+    const tabs: WsClient[] = [];
+    // The kernel spreads connections over the two processes: open tabs until both hold the uid (bounded).
+    for (let round = 0; round < 6 && (await holderPids(server, tabs)).size < 2; round++) {
+      for (let i = 0; i < 4; i++) tabs.push(await wsClient(target, 'emulator-split'));
+    }
+    const holders = await holderPids(server, tabs);
+    expect(holders.has(0)).toBe(false);
+    expect(holders.size).toBe(2);
+    expect(await sdk.onlineMany(['emulator-split', 'emulator-split-none'])).toEqual({ 'emulator-split': tabs.length, 'emulator-split-none': 0 });
+    expect(await sdk.online('emulator-split')).toBe(tabs.length);
+    for (const t of tabs) t.ws.close();
+    await expect.poll(() => sdk.onlineMany(['emulator-split'])).toEqual({ 'emulator-split': 0 });
+  }, 30_000);
 });
+
+/** The pids of the processes holding the given clients, matched by each client's port in `pushport connections`. */
+async function holderPids(server: PushServerProcess, clients: WsClient[]): Promise<Set<number>> {
+  if (clients.length === 0) return new Set();
+  const { output } = await server.command('connections');
+  const pidOfPort = new Map([...output.matchAll(/^(\d+)\s+pushport\s+\d+\s+websocket\s+\S+\s+127\.0\.0\.1:(\d+)/gm)].map((m) => [Number(m[2]), Number(m[1])]));
+  return new Set(clients.map((c) => pidOfPort.get((c.ws as unknown as { _socket: { localPort: number } })._socket.localPort) ?? 0));
+}

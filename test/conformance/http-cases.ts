@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PushportClient } from '../../src/index.ts';
 import { http, online, wsClient } from './clients.ts';
 import type { ConformanceTarget } from './target.ts';
 
@@ -91,6 +92,56 @@ export function httpCases(target: () => ConformanceTarget, prefix: string): void
         delivered: 1,
       });
       c.ws.close();
+    });
+  });
+
+  describe('presence of many uids in one call', () => {
+    const query = (uids: string[]) => `/online?uids=${uids.map(encodeURIComponent).join(',')}`;
+
+    it('answers every uid listed, keyed by uid in list order, one count per connection', async () => {
+      const a1 = await wsClient(target(), uid('many-a'));
+      const a2 = await wsClient(target(), uid('many-a'));
+      const b = await wsClient(target(), uid('many b,c'));
+      const uids = [uid('many-a'), uid('many b,c'), uid('many-none')];
+      const reply = await http(target(), 'GET', query(uids));
+      expect(reply).toMatchObject({ status: 200, json: { [uids[0]!]: 2, [uids[1]!]: 1, [uids[2]!]: 0 } });
+      expect(Object.keys(reply.json)).toEqual(uids);
+      for (const c of [a1, a2, b]) c.ws.close();
+      await expect.poll(async () => (await http(target(), 'GET', query(uids))).json[uids[0]!]).toBe(0);
+    });
+
+    it.each([
+      ['an empty list', '/online?uids=', 'uids is empty: list at least one uid'],
+      ['no list', '/online', 'missing ?uids=: list the uids, comma-separated and URL-encoded'],
+      ['an empty uid', '/online?uids=a,,b', 'uid 2 of uids: uid is empty'],
+      ['bad encoding', '/online?uids=%E2%9C', 'uid 1 of uids is not valid URL encoding'],
+      ['1001 uids', `/online?uids=${Array.from({ length: 1001 }, (_, i) => i).join(',')}`, expect.stringMatching(/^uids lists 1001 uids; at most \d+ \(MAX_BATCH\)$/)],
+    ])('answers 400 with the reason for %s', async (_name, path, error) => {
+      expect(await http(target(), 'GET', path)).toMatchObject({ status: 400, json: { error } });
+    });
+
+    it('refuses a missing or wrong token with 401', async () => {
+      expect((await http(target(), 'GET', '/online?uids=a', undefined, '')).status).toBe(401);
+      expect(await http(target(), 'GET', '/online?uids=a', undefined, 'wrong')).toMatchObject({ status: 401, json: { error: 'invalid publisher token' } });
+    });
+  });
+
+  describe('the server SDK (PushportClient)', () => {
+    it('pushes (batched in one tick), asks presence, broadcasts, kicks and reads stats', async () => {
+      const t = target();
+      const sdk = new PushportClient({ url: t.httpUrl, token: t.token, batch: true });
+      const c = await wsClient(t, uid('sdk'));
+      expect(await Promise.all([sdk.push(uid('sdk'), { n: 1 }), sdk.push(uid('sdk-none'), { n: 2 }), sdk.push(uid('sdk'), { n: 3 })])).toEqual([1, 0, 1]);
+      expect(await sdk.pushMany([{ uid: uid('sdk'), message: { n: 4 } }, { uid: uid('sdk-none'), message: {} }])).toEqual([1, 0]);
+      await expect.poll(() => c.messages).toEqual([1, 3, 4].map((n) => JSON.stringify({ uid: uid('sdk'), n })));
+      expect(await sdk.online(uid('sdk'))).toBe(1);
+      expect(await sdk.onlineMany([uid('sdk'), uid('sdk-none')])).toEqual({ [uid('sdk')]: 1, [uid('sdk-none')]: 0 });
+      expect(await sdk.broadcast('to all from the sdk')).toBeGreaterThanOrEqual(1);
+      expect((await sdk.stats()).identified).toBeGreaterThanOrEqual(1);
+      expect(await sdk.kick(uid('sdk'), 'bye')).toBe(1);
+      expect(await c.closed).toEqual({ code: 1000, reason: 'bye' });
+      const wrong = new PushportClient({ url: t.httpUrl, token: 'wrong' });
+      await expect(wrong.push(uid('sdk'), {})).rejects.toMatchObject({ name: 'PushportError', status: 401, reason: 'invalid publisher token' });
     });
   });
 

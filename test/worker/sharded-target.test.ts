@@ -38,4 +38,23 @@ describe('sharding by uid', () => {
     expect(await target.kick('s-c')).toBe(1);
     expect(await target.online('s-c')).toBe(0);
   });
+
+  it('answers the presence of many uids with one call per shard that holds any of them', async () => {
+    const target = new ShardedTarget(env.PUSH_HUB, 4);
+    const uids = Array.from({ length: 12 }, (_, i) => `m-${i}`);
+    await socketOn(target, uids[0]!, 4);
+    await socketOn(target, uids[0]!, 4);
+    await socketOn(target, uids[5]!, 4);
+    const asked: number[] = [];
+    const stub = target.stub.bind(target);
+    target.stub = (shard) => {
+      asked.push(shard);
+      return stub(shard);
+    };
+    const answer = await target.onlineMany(uids);
+    expect(answer).toEqual(Object.fromEntries(uids.map((u, i) => [u, i === 0 ? 2 : i === 5 ? 1 : 0])));
+    expect(Object.keys(answer)).toEqual(uids);
+    expect(asked.sort()).toEqual([...new Set(uids.map((u) => shardOf(u, 4)))].sort());
+    expect(asked.length).toBeLessThan(uids.length);
+  });
 });

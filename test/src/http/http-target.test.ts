@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { Hub, HttpTarget, MemoryRegistry, createPushApp, defaultLimits, type PushTarget } from '../../../src/index.ts';
 import { FakeSocket } from '../fake-socket.ts';
+import { hubTarget } from '../hub-target.ts';
 
 /** An HttpTarget whose fetch goes straight into a local push app, recording each request body. */
 function wired(token = 'tok') {
   const hub = new Hub<FakeSocket>(new MemoryRegistry(), defaultLimits);
-  const local: PushTarget = {
-    push: async (u, m) => hub.push(u, m), pushMany: async (p) => hub.pushMany(p), broadcast: async (m) => hub.broadcast(m),
-    online: async (u) => hub.online(u), kick: async (u, r) => hub.kick(u, r), stats: async () => hub.stats(),
-  };
+  const local: PushTarget = hubTarget(hub);
   const app = createPushApp({ settings: () => ({ token: 'tok', limits: defaultLimits }), target: () => local });
   const requests: string[] = [];
   const fetchInto = (async (url: string, init: RequestInit) => {
@@ -39,7 +37,7 @@ describe('HttpTarget', () => {
     const { target } = wired();
     const results = await Promise.allSettled([target.push('a', '{"uid":"a"}'), target.push('?', 'not json')]);
     expect(results[0]).toEqual({ status: 'fulfilled', value: 0 });
-    expect(results[1]).toMatchObject({ status: 'rejected', reason: new Error('invalid JSON') });
+    expect(results[1]).toMatchObject({ status: 'rejected', reason: { status: 400, reason: 'invalid JSON', message: 'invalid JSON' } });
   });
 
   it('rejects with the upstream status when the token is wrong', async () => {

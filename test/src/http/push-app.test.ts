@@ -24,6 +24,24 @@ describe('createPushApp over a local hub', () => {
     expect(await (await app.request('/online/u%201', { headers: auth })).json()).toEqual({ uid: 'u 1', online: true, connections: 1 });
   });
 
+  it('answers the presence of many uids in one request, keyed by uid, and refuses a bad list with 400', async () => {
+    const hub = new Hub<FakeSocket>(new MemoryRegistry(), defaultLimits);
+    for (const uid of ['a', 'a', 'b,c']) {
+      const s = new FakeSocket();
+      hub.connect(s);
+      hub.receive(s, uid);
+    }
+    const app = appOver(hub);
+    const res = await app.request('/online?uids=a,b%2Cc,nobody', { headers: auth });
+    expect(await res.text()).toBe('{"a":2,"b,c":1,"nobody":0}\n');
+    const bad = await app.request('/online?uids=', { headers: auth });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'uids is empty: list at least one uid' });
+    expect((await app.request(`/online?uids=${'x,'.repeat(1000)}x`, { headers: auth })).status).toBe(400);
+    expect((await app.request('/online?uids=a')).status).toBe(401);
+    expect(await (await app.request('/online/a', { headers: auth })).json()).toEqual({ uid: 'a', online: true, connections: 2 });
+  });
+
   it('ends every JSON reply, errors included, with a newline (curl output does not run into the prompt)', async () => {
     const app = appOver(new Hub(new MemoryRegistry(), defaultLimits));
     const replies = [

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeFrames, FrameReader, FrameType, messageText, type RelayFrame } from '../../../src/index.ts';
+import { decodeCounts, decodeUidList, encodeFrames, encodeUidList, FrameReader, FrameType, messageText, type RelayFrame } from '../../../src/index.ts';
 
 // Any JavaScript string as a uid: arbitrary UTF-16 code units, lone surrogates included (JSON can make them).
 const anyUid = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 40 });
@@ -57,5 +57,21 @@ describe('relay frame encoding', () => {
     const bytes = encodeFrames([{ type: FrameType.push, id: 1, value: 0, uid: 'u', message: 'm' }]);
     new DataView(bytes.buffer, bytes.byteOffset).setUint32(9, 0xfffffff0, true);
     expect(() => new FrameReader().read(bytes)).toThrow(/corrupt/);
+  });
+
+  it('carries a list of any uids through an onlineMany frame, and its counts back', () => {
+    fc.assert(fc.property(fc.array(anyUid, { maxLength: 20 }), fc.array(fc.nat({ max: 1e6 }), { maxLength: 20 }), (uids, counts) => {
+      const [asked] = new FrameReader().read(encodeFrames([{ type: FrameType.onlineMany, id: 7, value: 0, uid: '', message: encodeUidList(uids) }]));
+      expect(decodeUidList(asked!.message)).toEqual(uids);
+      const [answer] = new FrameReader().read(encodeFrames([{ type: FrameType.answer, id: 7, value: 0, uid: '', message: JSON.stringify(counts) }]));
+      expect(decodeCounts(answer!.message, counts.length)).toEqual(counts);
+    }));
+  });
+
+  it('reads a malformed list as empty and malformed counts as zeros', () => {
+    expect(decodeUidList('not json')).toEqual([]);
+    expect(decodeUidList('{"a":1}')).toEqual([]);
+    expect(decodeCounts('[1,"x",-2]', 4)).toEqual([1, 0, 0, 0]);
+    expect(decodeCounts(undefined, 2)).toEqual([0, 0]);
   });
 });

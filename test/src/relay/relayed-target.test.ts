@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FrameType } from '../../../src/index.ts';
 import { processes, settle, uidHomedAt } from './relay-helpers.ts';
 
 describe('RelayedTarget', () => {
@@ -87,5 +88,52 @@ describe('RelayedTarget', () => {
     expect(await targets[0]!.push('x', 'm')).toBe(1);
     expect(await targets[0]!.push('y', 'm')).toBe(0);
     expect(s.sent).toEqual(['m']);
+  });
+});
+
+describe('RelayedTarget.onlineMany', () => {
+  it('counts every uid across the processes with one request frame per peer for the whole list', async () => {
+    const { relay, targets, join } = await processes(3);
+    const uids = ['a', 'b', 'c', 'd', 'e', uidHomedAt(1, 3), uidHomedAt(2, 3, 'v'), '__proto__'];
+    join(0, 'a');
+    join(1, 'a');
+    join(2, 'a');
+    join(2, 'b');
+    join(2, 'b');
+    join(1, uids[5]!);
+    join(0, '__proto__');
+    await settle();
+    const asked: Array<{ to: number; type: number }> = [];
+    relay.nodes.forEach((node, to) => {
+      const receive = node.receive.bind(node);
+      node.receive = (from, f) => {
+        if (f.type !== FrameType.answer) asked.push({ to, type: f.type });
+        receive(from, f);
+      };
+    });
+    const answer = await targets[0]!.onlineMany(uids);
+    expect(answer).toEqual(Object.fromEntries([['a', 3], ['b', 2], ['c', 0], ['d', 0], ['e', 0], [uids[5]!, 1], [uids[6]!, 0], ['__proto__', 1]]));
+    expect(Object.keys(answer)).toEqual(uids);
+    expect(asked).toEqual([{ to: 1, type: FrameType.onlineMany }, { to: 2, type: FrameType.onlineMany }]);
+  });
+
+  it('counts a peer that is down as 0 and still answers', async () => {
+    const { relay, targets, join } = await processes(3);
+    join(0, 'a');
+    join(1, 'a');
+    join(2, 'a');
+    await settle();
+    relay.kill(2);
+    expect(await targets[0]!.onlineMany(['a', 'b'])).toEqual({ a: 2, b: 0 });
+  });
+
+  it('answers alone and for an empty list without crossing', async () => {
+    const alone = await processes(1);
+    alone.join(0, 'x');
+    expect(await alone.targets[0]!.onlineMany(['x', 'y'])).toEqual({ x: 1, y: 0 });
+    const { relay, targets } = await processes(2);
+    relay.sent = 0;
+    expect(await targets[0]!.onlineMany([])).toEqual({});
+    expect(relay.sent).toBe(0);
   });
 });

@@ -1,0 +1,170 @@
+import type { HubStats } from '../hub/hub.ts';
+import { Coalescer } from '../coalesce.ts';
+import type { PushTarget } from '../hub/push-target.ts';
+import { PushportError } from './pushport-error.ts';
+
+/** Where a pushport server is and how to call it. */
+export interface PushportClientOptions {
+  /** Base URL of the server or deployment, e.g. https://pushport.example.workers.dev */
+  url: string;
+  /** The publisher token (PUSH_TOKEN). */
+  token: string;
+  /** Sends the pushes made in one tick as one `POST /push/batch` instead of one `POST /push` each. */
+  batch?: boolean;
+  /** Most pushes or uids per request (the server's MAX_BATCH, 1000 by default). */
+  maxBatch?: number;
+  /** Stands in for the global fetch (a test, a runtime's own). */
+  fetch?: typeof fetch;
+}
+
+/** A push's message: the exact JSON text the clients receive (it names its uid), or an object to send with `uid` added. */
+export type PushMessage = string | Record<string, unknown>;
+
+/** One push for pushMany. */
+export interface ClientPush {
+  uid: string;
+  message: PushMessage;
+}
+
+type Waiting = { body: string; resolve: (n: number) => void; reject: (e: Error) => void };
+type BatchResult = { ok: boolean; delivered?: number; error?: string };
+
+/** The body of a push: a string as-is, an object as JSON with its uid (refused if it names another one). */
+function pushBody(uid: string, message: PushMessage): string {
+  if (typeof message === 'string') return message;
+  if ('uid' in message && String(message.uid) !== uid) {
+    throw new TypeError(`push to "${uid}" carries uid "${String(message.uid)}": leave uid out of the object or make them agree`);
+  }
+  return JSON.stringify({ uid, ...message });
+}
+
+/**
+ * The pushport HTTP API for a backend, on any runtime with WHATWG fetch: each call answers the number of
+ * connections reached, and every refusal throws a PushportError with the status and the server's reason.
+ * With `batch`, pushes made together are sent as one `/push/batch`, one request at a time, in order.
+ */
+export class PushportClient implements PushTarget {
+  private readonly base: string;
+  private readonly options: PushportClientOptions;
+  private queue: Waiting[] = [];
+  private sending = false;
+  // The pushes of one tick join the queue together, so they go in one batch.
+  private readonly incoming = new Coalescer<Waiting>((pushes) => {
+    this.queue = this.queue.length === 0 ? pushes : this.queue.concat(pushes);
+    void this.drain();
+  });
+
+  constructor(options: PushportClientOptions) {
+    this.options = options;
+    this.base = options.url.replace(/\/+$/, '');
+  }
+
+  /** Pushes to every connection of a uid; answers how many were reached (0: nobody online). */
+  async push(uid: string, message: PushMessage): Promise<number> {
+    const body = pushBody(uid, message);
+    if (this.options.batch) return new Promise((resolve, reject) => this.incoming.add({ body, resolve, reject }));
+    return ((await this.call('POST', '/push', body)) as { delivered: number }).delivered;
+  }
+
+  /**
+   * Pushes many, in one request per MAX_BATCH; answers each count in order. A push the server refuses (a
+   * string that is not a JSON push) throws its reason, after the others of its request were made.
+   */
+  async pushMany(pushes: ClientPush[]): Promise<number[]> {
+    const bodies = pushes.map((p) => pushBody(p.uid, p.message));
+    const counts: number[] = [];
+    for (let at = 0; at < bodies.length; at += this.maxBatch) {
+      const results = await this.sendBatch(bodies.slice(at, at + this.maxBatch));
+      results.forEach((r, i) => {
+        if (r === undefined || r.error !== undefined) throw new PushportError(400, `push ${at + i + 1}: ${r?.error ?? 'no answer'}`);
+        counts.push(r.delivered ?? 0);
+      });
+    }
+    return counts;
+  }
+
+  /** Sends to every identified connection; answers how many were reached. */
+  async broadcast(message: PushMessage): Promise<number> {
+    const body = typeof message === 'string' ? message : JSON.stringify(message);
+    return ((await this.call('POST', '/broadcast', body)) as { delivered: number }).delivered;
+  }
+
+  /** Live connections of a uid. */
+  async online(uid: string): Promise<number> {
+    return ((await this.call('GET', `/online/${encodeURIComponent(uid)}`)) as { connections: number }).connections;
+  }
+
+  /** Live connections of each uid, in one request per MAX_BATCH uids. */
+  async onlineMany(uids: string[]): Promise<Record<string, number>> {
+    // Entries, not Object.assign: a uid such as `__proto__` must stay an ordinary key.
+    const entries: Array<[string, number]> = [];
+    for (let at = 0; at < uids.length; at += this.maxBatch) {
+      const list = uids.slice(at, at + this.maxBatch).map(encodeURIComponent).join(',');
+      entries.push(...Object.entries((await this.call('GET', `/online?uids=${list}`)) as Record<string, number>));
+    }
+    return Object.fromEntries(entries);
+  }
+
+  /** Closes every connection of a uid (the reason reaches the clients' close event); answers how many. */
+  async kick(uid: string, reason?: string): Promise<number> {
+    const query = reason === undefined ? '' : `?reason=${encodeURIComponent(reason)}`;
+    return ((await this.call('DELETE', `/online/${encodeURIComponent(uid)}${query}`)) as { closed: number }).closed;
+  }
+
+  /** Whole-server figures. */
+  async stats(): Promise<HubStats> {
+    return (await this.call('GET', '/stats')) as HubStats;
+  }
+
+  private get maxBatch(): number {
+    return this.options.maxBatch ?? 1000;
+  }
+
+  private async drain(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      try {
+        const results = await this.sendBatch(batch.map((w) => w.body));
+        batch.forEach((w, i) => {
+          const r = results[i];
+          if (r === undefined || r.error !== undefined) {
+            const reason = r?.error ?? 'no answer for this push';
+            w.reject(new PushportError(400, reason, reason));
+          } else w.resolve(r.delivered ?? 0);
+        });
+      } catch (err) {
+        for (const w of batch) w.reject(err as Error);
+      }
+    }
+    this.sending = false;
+  }
+
+  private async sendBatch(bodies: string[]): Promise<BatchResult[]> {
+    return ((await this.call('POST', '/push/batch', bodies.join('\n'))) as { results: BatchResult[] }).results;
+  }
+
+  private async call(method: string, path: string, body?: string): Promise<unknown> {
+    const doFetch = this.options.fetch ?? fetch;
+    let res: Response;
+    try {
+      res = await doFetch(`${this.base}${path}`, {
+        method,
+        body,
+        headers: { authorization: `Bearer ${this.options.token}`, 'content-type': 'text/plain; charset=utf-8' },
+      });
+    } catch (err) {
+      throw new PushportError(0, (err as Error).message);
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new PushportError(res.status, `answered without JSON: ${text.slice(0, 200)}`);
+    }
+    if (!res.ok) throw new PushportError(res.status, (json as { error?: string }).error ?? text);
+    return json;
+  }
+}
