@@ -1,22 +1,13 @@
 import type { Socket } from 'node:net';
 
 const corked: Socket[] = [];
-const afterwards: (() => void)[] = [];
 let scheduled = false;
 
-function endOfTurn(): void {
+function uncorkAll(): void {
   scheduled = false;
+  // A socket may have been corked more than once if it was uncorked by Node meanwhile; uncork as often.
   for (let i = 0; i < corked.length; i++) corked[i]!.uncork();
   corked.length = 0;
-  // Run what waits for this turn's frames (replies), once they are all handed over; new work goes to the next turn.
-  const waiting = afterwards.splice(0);
-  for (const run of waiting) run();
-}
-
-function schedule(): void {
-  if (scheduled) return;
-  scheduled = true;
-  setImmediate(endOfTurn);
 }
 
 /**
@@ -29,11 +20,8 @@ export function corkForTick(socket: Socket): void {
   if (socket.writableCorked > 0) return;
   socket.cork();
   corked.push(socket);
-  schedule();
-}
-
-/** Runs `run` at the end of this turn, after the frames corked in it are written (the text port's replies). */
-export function afterTurnWrites(run: () => void): void {
-  afterwards.push(run);
-  schedule();
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(uncorkAll);
+  }
 }

@@ -2,7 +2,6 @@ import { Coalescer } from '../../src/coalesce.ts';
 import type { PushTarget } from '../../src/hub/push-target.ts';
 import { TextPushSession } from '../../src/text/text-push-session.ts';
 import type { TcpConnection } from '../tcp-connection.ts';
-import { afterTurnWrites } from '../tick-cork.ts';
 import type { Worker } from '../worker.ts';
 
 /** How a text push port is served: where pushes go, the token, and the line limits. */
@@ -46,10 +45,8 @@ const FLUSHED = Buffer.alloc(0);
 class TextPortConnection {
   private readonly connection: TcpConnection;
   private readonly session: TextPushSession;
-  // One write for the replies of this event-loop turn, after the frames of the same turn: a pipelined burst
-  // costs one syscall, not one per line, and `ok` is written only once its push's frames are handed to the
-  // kernel. A backend that waits for replies then never has more pushes in flight than it has answers for.
-  private readonly replies = new Coalescer<string>((lines) => this.write(lines), afterTurnWrites);
+  // One write for every reply of this tick: a pipelined burst costs one syscall, not one per line.
+  private readonly replies = new Coalescer<string>((lines) => this.write(lines), (run) => process.nextTick(run));
   // Characters of the replies not yet handed to the connection, for the backlog bound.
   private pendingChars = 0;
   // When the first line answered by the next write arrived (one clock read per write, not per line).
