@@ -37,7 +37,7 @@ export function framedTransport(socket: Socket, protocol: Protocol | null): (con
   };
 }
 
-/** Bytes of a message: Buffers as they are, anything else as UTF-8 text. */
-export function toBytes(data: unknown): Buffer {
+// Bytes of a message: Buffers as they are, anything else as UTF-8 text.
+function toBytes(data: unknown): Buffer {
   return Buffer.isBuffer(data) ? data : Buffer.from(typeof data === 'string' ? data : String(data), 'utf8');
 }

@@ -1,4 +1,4 @@
-import type { HubStats } from '../hub/hub.ts';
+import { emptyStats, type HubStats } from '../hub/hub.ts';
 import type { PushSocket } from '../hub/push-socket.ts';
 import { sumStats, type StatsShare } from '../hub/sum-stats.ts';
 import { countsByUid, type Push, type PushTarget } from '../hub/push-target.ts';
@@ -10,7 +10,8 @@ function parseShare(json: string): StatsShare {
   try {
     return JSON.parse(json) as StatsShare;
   } catch {
-    return { connections: 0, identified: 0, uids: 0, pushes: 0, delivered: 0, failed: 0, broadcasts: 0 };
+    // A garbled share counts as an empty process rather than spoiling the whole figures.
+    return emptyStats();
   }
 }
 
