@@ -27,3 +27,4 @@ export * from './http/http-target.ts';
 export * from './auth/client-token.ts';
 export * from './auth/connect-identity.ts';
 export * from './ops/index.ts';
+export * from './mailbox/index.ts';

@@ -12,9 +12,26 @@ export interface Limits {
   maxBatchBytes: number;
   /** Seconds a WebSocket may stay connected without a uid before it is closed with 1008; 0 = never (IDENTIFY_TIMEOUT_SECONDS). */
   identifyTimeoutSeconds: number;
+  /** Longest `ttl` a push may ask for, in seconds (MAX_TTL_SECONDS). */
+  maxTtlSeconds: number;
+  /** Seconds every stored push is kept for resume with `since`, at least (RETAIN_SECONDS). */
+  retainSeconds: number;
+  /** Stored pushes kept per uid for resume; the oldest that is not queued goes first (MAX_RETAINED_PER_UID). */
+  maxRetainedPerUid: number;
+  /** Pushes waiting for one offline uid (MAX_QUEUED_PER_UID). */
+  maxQueuedPerUid: number;
+  /** Pushes waiting for all offline uids together (MAX_QUEUED_TOTAL). */
+  maxQueuedTotal: number;
+  /** Seconds a push `id` is remembered, so a retry is answered like the first and not delivered again (IDEMPOTENCY_SECONDS). */
+  idempotencySeconds: number;
+  /** Seconds a uid keeps its pushes stored after a `pushport.v1` client of it last identified (MARK_SECONDS). */
+  markSeconds: number;
 }
 
-/** Defaults that suit a browser push server: 1 MiB messages, 32 tabs per uid, 1,000-push batches, 10 s to identify. */
+/**
+ * Defaults that suit a browser push server: 1 MiB messages, 32 tabs per uid, 1,000-push batches, 10 s to identify,
+ * and stored pushes kept two minutes for resume (100 per uid), queues of 100 per uid, ids remembered five minutes.
+ */
 export const defaultLimits: Readonly<Limits> = Object.freeze({
   maxMessageBytes: 1024 * 1024,
   maxUidBytes: 256,
@@ -22,6 +39,13 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   maxBatch: 1000,
   maxBatchBytes: 8 * 1024 * 1024,
   identifyTimeoutSeconds: 10,
+  maxTtlSeconds: 86_400,
+  retainSeconds: 120,
+  maxRetainedPerUid: 100,
+  maxQueuedPerUid: 100,
+  maxQueuedTotal: 100_000,
+  idempotencySeconds: 300,
+  markSeconds: 86_400,
 });
 
 const settingNames: Record<keyof Limits, string> = {
@@ -31,6 +55,13 @@ const settingNames: Record<keyof Limits, string> = {
   maxBatch: 'MAX_BATCH',
   maxBatchBytes: 'MAX_BATCH_BYTES',
   identifyTimeoutSeconds: 'IDENTIFY_TIMEOUT_SECONDS',
+  maxTtlSeconds: 'MAX_TTL_SECONDS',
+  retainSeconds: 'RETAIN_SECONDS',
+  maxRetainedPerUid: 'MAX_RETAINED_PER_UID',
+  maxQueuedPerUid: 'MAX_QUEUED_PER_UID',
+  maxQueuedTotal: 'MAX_QUEUED_TOTAL',
+  idempotencySeconds: 'IDEMPOTENCY_SECONDS',
+  markSeconds: 'MARK_SECONDS',
 };
 
 // Every limit is a positive whole number, except the ones for which 0 means "off".

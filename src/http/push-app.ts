@@ -8,7 +8,7 @@ import { byteLength, checkUid } from '../wire/uid.ts';
 import { parseUidList } from '../wire/uid-list.ts';
 import { jsonReply } from '../json-reply.ts';
 import { jsonError, limitBody, requirePublisher } from './publisher-guard.ts';
-import type { Push, PushTarget } from '../hub/push-target.ts';
+import { PushRefused, QUEUED, type Push, type PushTarget } from '../hub/push-target.ts';
 
 /** Per-request settings; a runtime reads them from its environment. */
 export interface PushAppSettings {
@@ -28,6 +28,11 @@ export interface PushAppOptions {
   connect?(c: AnyContext): Promise<Response>;
   /** The operator's routes (/metrics, /stats/parts, /dashboard) and push timing, where the runtime has figures for them. */
   ops?: OpsOptions;
+}
+
+/** One push's answer as JSON: reached some, queued for an offline uid (it had a ttl), or reached nobody. */
+function deliveryOf(n: number) {
+  return n === QUEUED ? { ok: true, delivered: 0, queued: true } : { ok: n > 0, delivered: n };
 }
 
 // A WebSocket close reason must fit in a 125-byte control frame along with its 2-byte code.
@@ -60,10 +65,16 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
   if (options.ops) mountOps(app, guard, options.ops);
 
   app.post('/push', guard, messageLimit, async (c) => {
-    const parsed = parsePush(await c.req.text(), settings(c).limits.maxUidBytes);
+    const { limits } = settings(c);
+    const parsed = parsePush(await c.req.text(), limits.maxUidBytes, limits.maxTtlSeconds);
     if (!parsed.ok) return jsonError(c, 400, parsed.error);
-    const delivered = await options.target(c).push(parsed.uid, parsed.message);
-    return jsonReply(c, { ok: delivered > 0, delivered });
+    try {
+      return jsonReply(c, deliveryOf(await options.target(c).push(parsed.uid, parsed.message, parsed)));
+    } catch (err) {
+      // Nothing was taken: the backend may retry later, with the same id if it has one.
+      if (err instanceof PushRefused) return jsonError(c, 429, err.message);
+      throw err;
+    }
   });
 
   app.post('/push/batch', guard, batchLimit, async (c) => {
@@ -72,14 +83,17 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
     if (parsed.length === 0) return jsonError(c, 400, 'empty batch: send one JSON push per line');
     if (parsed.length > limits.maxBatch) return jsonError(c, 413, `batch has ${parsed.length} pushes; at most ${limits.maxBatch}`);
     const valid = parsed.filter((p): p is Push & { ok: true } => p.ok);
-    const counts = await options.target(c).pushMany(valid.map(({ uid, message }) => ({ uid, message })));
+    const answers = await options.target(c).pushMany(valid.map(({ ok: _, ...push }) => push));
     let next = 0;
+    let total = 0;
     const results = parsed.map((p) => {
       if (!p.ok) return { ok: false, error: p.error };
-      const delivered = counts[next++] ?? 0;
-      return { ok: delivered > 0, delivered };
+      const answer = answers[next++] ?? 0;
+      if (typeof answer === 'string') return { ok: false, error: answer };
+      if (answer > 0) total += answer;
+      return deliveryOf(answer);
     });
-    return jsonReply(c, { results, delivered: counts.reduce((a, b) => a + b, 0) });
+    return jsonReply(c, { results, delivered: total });
   });
 
   app.post('/broadcast', guard, messageLimit, async (c) => {

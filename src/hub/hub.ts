@@ -13,6 +13,8 @@ export interface HubCounters {
   delivered: number;
   /** Pushes that reached nobody. */
   failed: number;
+  /** Pushes that reached nobody and wait for their uid (they had a ttl). */
+  queued: number;
   /** Broadcasts sent. */
   broadcasts: number;
 }
@@ -106,22 +108,48 @@ export class Hub<S extends PushSocket = PushSocket> {
     return this.tally.broadcast(this.deliverAll(message));
   }
 
-  /** Sends to a uid's connections without counting: for a push whose total another layer counts. */
+  /**
+   * Sends to a uid's connections without counting: for a push whose total another layer counts. A push that
+   * is not stored reaches v1 clients with seq 0.
+   */
   deliver(uid: string, message: string): number {
     let delivered = 0;
     for (const socket of this.registry.socketsOf(uid)) {
-      if (socket.send(message)) delivered++;
+      if (socket.send(socket.v1 ? `0 ${message}` : message)) delivered++;
     }
     return delivered;
+  }
+
+  /** Sends a stored push: `<seq> <message>` to v1 clients, once each, and the message to the others. */
+  deliverSeq(uid: string, message: string, seq: number): number {
+    let delivered = 0;
+    for (const socket of this.registry.socketsOf(uid)) {
+      if (this.sendStored(socket, seq, message)) delivered++;
+    }
+    return delivered;
+  }
+
+  /** Sends a client what was stored for it (its backlog), in seq order, before anything live. */
+  sendBacklog(socket: S, pushes: readonly { seq: number; message: string }[]): void {
+    for (const push of pushes) this.sendStored(socket, push.seq, push.message);
   }
 
   /** Sends to every identified connection without counting a broadcast. */
   deliverAll(message: string): number {
     let delivered = 0;
     for (const socket of this.registry.identified()) {
-      if (socket.send(message)) delivered++;
+      if (socket.send(socket.v1 ? `0 ${message}` : message)) delivered++;
     }
     return delivered;
+  }
+
+  private sendStored(socket: S, seq: number, message: string): boolean {
+    if (!socket.v1) return socket.send(message);
+    // It has this one already (from its backlog, or through another process): it counts as reached.
+    if ((socket.lastSeq ?? 0) >= seq) return true;
+    if (!socket.send(`${seq} ${message}`)) return false;
+    socket.lastSeq = seq;
+    return true;
   }
 
   /** Closes every connection of a uid; returns how many were closed. */

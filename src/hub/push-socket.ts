@@ -6,7 +6,14 @@ export interface PushSocket {
   send(message: string): boolean;
   /** Closes the connection with a WebSocket close code and a reason a person can read. */
   close(code: number, reason: string): void;
+  /** Set when the client asked for `pushport.v1`: each push goes out as `<seq> <message>`. */
+  v1?: boolean;
+  /** The highest seq this v1 socket was sent, so that a push that reaches it twice goes out once. */
+  lastSeq?: number;
 }
+
+/** The WebSocket subprotocol of clients that want seqs and resume. */
+export const V1_PROTOCOL = 'pushport.v1';
 
 /** WebSocket close codes the hub uses, so every runtime closes for the same reasons with the same codes. */
 export const CloseCode = {

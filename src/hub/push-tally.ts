@@ -1,8 +1,9 @@
 import type { HubCounters } from './hub.ts';
+import { QUEUED } from './push-target.ts';
 
 /** A fresh set of counters, all zero. */
 export function zeroCounters(): HubCounters {
-  return { pushes: 0, delivered: 0, failed: 0, broadcasts: 0 };
+  return { pushes: 0, delivered: 0, failed: 0, queued: 0, broadcasts: 0 };
 }
 
 /**
@@ -17,12 +18,13 @@ export class PushTally {
     this.counters = counters;
   }
 
-  /** Counts one push that reached `delivered` connections; returns `delivered`. */
-  push(delivered: number): number {
+  /** Counts one push by its answer: the connections it reached, or QUEUED; returns the answer. */
+  push(answer: number): number {
     this.counters.pushes++;
-    this.counters.delivered += delivered;
-    if (delivered === 0) this.counters.failed++;
-    return delivered;
+    if (answer > 0) this.counters.delivered += answer;
+    else if (answer === QUEUED) this.counters.queued++;
+    else this.counters.failed++;
+    return answer;
   }
 
   /**

@@ -1,9 +1,18 @@
 import type { HubStats } from './hub.ts';
+import type { PushOptions } from '../wire/push-message.ts';
 
-/** A push that can be delivered: the uid it names and the exact text to deliver. */
-export interface Push {
+/** A push that can be delivered: the uid it names, the exact text to deliver, and its ttl and id if any. */
+export interface Push extends PushOptions {
   uid: string;
   message: string;
+}
+
+/** A push's answer when nobody was online and it waits for its uid, because it has a ttl. */
+export const QUEUED = -1;
+
+/** Thrown for a push the server will not take (its uid's queue is full); the message says why. */
+export class PushRefused extends Error {
+  override name = 'PushRefused';
 }
 
 /**
@@ -11,10 +20,13 @@ export interface Push {
  * on the edge it is the Durable Object stubs. Each count is of connections reached.
  */
 export interface PushTarget {
-  /** Delivers to every connection of one uid; a local hub answers at once, without a promise. */
-  push(uid: string, message: string): number | Promise<number>;
-  /** Delivers many pushes, answering each in order. */
-  pushMany(pushes: Push[]): Promise<number[]>;
+  /**
+   * Delivers to every connection of one uid: the count reached, or QUEUED; throws PushRefused. A local hub
+   * answers at once, without a promise.
+   */
+  push(uid: string, message: string, options?: PushOptions): number | Promise<number>;
+  /** Delivers many pushes, answering each in order: a count, QUEUED, or the reason it was refused. */
+  pushMany(pushes: Push[]): Promise<(number | string)[]>;
   /** Delivers to every identified connection. */
   broadcast(message: string): Promise<number>;
   /** Live connections of one uid. */

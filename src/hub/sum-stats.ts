@@ -20,6 +20,8 @@ export function sumStats(shares: readonly StatsShare[]): HubStats {
     total.pushes += share.pushes;
     total.delivered += share.delivered;
     total.failed += share.failed;
+    // Shares from a process still on an older version have no queued count.
+    total.queued += share.queued ?? 0;
     total.broadcasts = Math.max(total.broadcasts, share.broadcasts);
     if (share.uidList) {
       listed ??= new Set();

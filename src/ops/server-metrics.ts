@@ -15,6 +15,7 @@ export function serverMetrics(report: Pick<OpsReport, 'total' | 'latency'>): str
     .counter('pushport_pushes_total', 'Pushes to a uid, delivered or not.', total.pushes)
     .counter('pushport_delivered_total', 'Messages written to a connection (one push to two tabs counts two).', total.delivered)
     .counter('pushport_failed_total', 'Pushes that reached no connection.', total.failed)
+    .counter('pushport_queued_total', 'Pushes that reached no connection and wait for their uid (they had a ttl).', total.queued)
     .counter('pushport_broadcasts_total', 'Broadcasts sent.', total.broadcasts)
     .histogram(latencyMetric, 'Time from a push request or line arriving to its frames being written, in seconds.', latencyBounds, latency)
     .text();

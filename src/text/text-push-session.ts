@@ -1,11 +1,13 @@
 import { secretsEqual } from '../auth/publisher-token.ts';
-import type { PushTarget } from '../hub/push-target.ts';
+import { QUEUED, type PushTarget } from '../hub/push-target.ts';
 import { parsePush } from '../wire/push-message.ts';
 
 /** How a text-port connection is wired to the runtime. */
 export interface TextPushSessionOptions {
   target: PushTarget;
   maxUidBytes: number;
+  /** Longest ttl a push may ask for (MAX_TTL_SECONDS). */
+  maxTtlSeconds?: number;
   /** When set, the connection's first line must be this token (answered `ok`, or `error` and closed). */
   token?: string;
   /** Writes one reply; the protocol adds the newline. */
@@ -24,6 +26,8 @@ export interface LineAnswer {
 
 const answerOk: LineAnswer = { reply: 'ok' };
 const answerFail: LineAnswer = { reply: 'fail' };
+const answerQueued: LineAnswer = { reply: 'queued' };
+const answerOf = (n: number): LineAnswer => (n > 0 ? answerOk : n === QUEUED ? answerQueued : answerFail);
 const badToken: LineAnswer = { reply: 'error invalid token', close: true };
 
 function reasonOf(err: unknown): string {
@@ -32,7 +36,7 @@ function reasonOf(err: unknown): string {
 
 /**
  * One connection of the text push port: each line is a push answered `ok` (delivered), `fail` (nobody
- * online) or `error <reason>`, in line order. When the target answers at once (a local hub), so does the
+ * online), `queued` (nobody online, kept for its ttl) or `error <reason>`, in line order. When the target answers at once (a local hub), so does the
  * session: no promise per line. Answers that wait (another process, the edge, the token check) hold the
  * replies after them until they arrive.
  */
@@ -90,16 +94,17 @@ export class TextPushSession {
   }
 
   private push(text: string): LineAnswer | Promise<LineAnswer> {
-    const parsed = parsePush(text, this.options.maxUidBytes);
+    const parsed = parsePush(text, this.options.maxUidBytes, this.options.maxTtlSeconds);
     if (!parsed.ok) return { reply: `error ${parsed.error}` };
     let delivered: number | Promise<number>;
     try {
-      delivered = this.options.target.push(parsed.uid, parsed.message);
+      // The parse result carries ttl and id when the line had them.
+      delivered = this.options.target.push(parsed.uid, parsed.message, parsed);
     } catch (err) {
       return { reply: `error ${reasonOf(err)}` };
     }
-    if (typeof delivered === 'number') return delivered > 0 ? answerOk : answerFail;
-    return delivered.then((n) => (n > 0 ? answerOk : answerFail), (err: unknown) => ({ reply: `error ${reasonOf(err)}` }));
+    if (typeof delivered === 'number') return answerOf(delivered);
+    return delivered.then(answerOf, (err: unknown) => ({ reply: `error ${reasonOf(err)}` }));
   }
 
   private flush(): void {

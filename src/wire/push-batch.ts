@@ -18,13 +18,13 @@ const isBlank = (line: string) => line.trim() === '';
  * Parses a batch, one push per line; a bad line gets its own error and spoils nothing else. Blank lines are
  * skipped: they get no result and do not count toward MAX_BATCH.
  */
-export function parseBatch(text: string, limits: { maxUidBytes: number; maxMessageBytes: number }): PushParse[] {
+export function parseBatch(text: string, limits: { maxUidBytes: number; maxMessageBytes: number; maxTtlSeconds?: number }): PushParse[] {
   const parsed: PushParse[] = [];
   for (const line of splitLines(text)) {
     if (isBlank(line)) continue;
     parsed.push(byteLength(line) > limits.maxMessageBytes
       ? { ok: false, error: `push is larger than ${limits.maxMessageBytes} bytes` }
-      : parsePush(line, limits.maxUidBytes));
+      : parsePush(line, limits.maxUidBytes, limits.maxTtlSeconds));
   }
   return parsed;
 }

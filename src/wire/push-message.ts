@@ -1,13 +1,23 @@
-import { checkUid } from './uid.ts';
+import { byteLength, checkUid } from './uid.ts';
 
-/** A parsed push (the uid it names and the exact text to deliver), or the reason it cannot be delivered. */
-export type PushParse = { ok: true; uid: string; message: string } | { ok: false; error: string };
+/** What a push may ask for besides its uid: to wait `ttl` seconds for an offline uid, and an idempotency `id`. */
+export interface PushOptions {
+  ttl?: number;
+  id?: string;
+}
+
+/** A parsed push (the uid it names, the exact text to deliver, its options), or the reason it cannot be delivered. */
+export type PushParse = ({ ok: true; uid: string; message: string } & PushOptions) | { ok: false; error: string };
+
+/** Longest push `id`, in bytes: enough for a UUID or a hash with a prefix, small enough to remember many. */
+export const MAX_ID_BYTES = 128;
 
 /**
- * Reads one push: a JSON object with a string or integer `uid`. The message delivered is the text exactly
- * as received, not a re-serialisation, so clients see the bytes the backend sent.
+ * Reads one push: a JSON object with a string or integer `uid`, and optionally `ttl` (whole seconds, at most
+ * `maxTtlSeconds`) and `id` (a string). The message delivered is the text exactly as received, not a
+ * re-serialisation, so clients see the bytes the backend sent.
  */
-export function parsePush(text: string, maxUidBytes: number): PushParse {
+export function parsePush(text: string, maxUidBytes: number, maxTtlSeconds = 86_400): PushParse {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -17,7 +27,24 @@ export function parsePush(text: string, maxUidBytes: number): PushParse {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, error: 'push must be a JSON object with a uid' };
   }
-  const checked = checkUid((value as Record<string, unknown>).uid, maxUidBytes);
+  const fields = value as Record<string, unknown>;
+  const checked = checkUid(fields.uid, maxUidBytes);
   if ('error' in checked) return { ok: false, error: checked.error };
-  return { ok: true, uid: checked.uid, message: text };
+  // Most pushes carry neither option: two property reads and no new object beyond the answer.
+  const { ttl, id } = fields;
+  if (ttl === undefined && id === undefined) return { ok: true, uid: checked.uid, message: text };
+  const parsed: PushParse = { ok: true, uid: checked.uid, message: text };
+  if (ttl !== undefined) {
+    if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > maxTtlSeconds) {
+      return { ok: false, error: `ttl must be a whole number of seconds from 1 to ${maxTtlSeconds}` };
+    }
+    parsed.ttl = ttl;
+  }
+  if (id !== undefined) {
+    if (typeof id !== 'string' || id.length === 0 || byteLength(id) > MAX_ID_BYTES) {
+      return { ok: false, error: `id must be a non-empty string of at most ${MAX_ID_BYTES} bytes` };
+    }
+    parsed.id = id;
+  }
+  return parsed;
 }

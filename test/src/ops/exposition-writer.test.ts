@@ -68,12 +68,12 @@ describe('the Prometheus text exposition', () => {
   });
 
   it('names the server\'s figures as the issue asks, gauges and counters', () => {
-    const total = { connections: 4, identified: 3, uids: 2, pushes: 10, delivered: 12, failed: 1, broadcasts: 2 };
+    const total = { connections: 4, identified: 3, uids: 2, pushes: 10, delivered: 12, failed: 1, queued: 3, broadcasts: 2 };
     const text = serverMetrics({ total, latency: emptyLatency() });
     const samples = parse(text);
     expect(Object.fromEntries([...samples].filter(([k]) => !k.startsWith('pushport_push_latency')))).toEqual({
       pushport_connections: 4, pushport_identified_connections: 3, pushport_uids: 2,
-      pushport_pushes_total: 10, pushport_delivered_total: 12, pushport_failed_total: 1, pushport_broadcasts_total: 2,
+      pushport_pushes_total: 10, pushport_delivered_total: 12, pushport_failed_total: 1, pushport_queued_total: 3, pushport_broadcasts_total: 2,
     });
     for (const gauge of ['pushport_connections', 'pushport_identified_connections', 'pushport_uids']) expect(text).toContain(`# TYPE ${gauge} gauge\n`);
     for (const counter of ['pushes', 'delivered', 'failed', 'broadcasts']) expect(text).toContain(`# TYPE pushport_${counter}_total counter\n`);
