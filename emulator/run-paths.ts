@@ -51,6 +51,11 @@ export function pidFileFor(port: number): string {
   return join(runDir(), `pushport-${port}.pid`);
 }
 
+/** The push store (SQLite) of the push server on a port: queued and retained pushes, shared by its processes. */
+export function storeFileFor(port: number): string {
+  return join(runDir(), `pushport-${port}.db`);
+}
+
 /** The relay socket of one process of the push server on a port. */
 export function relaySocketFor(port: number, index: number): string {
   return socketPath(join(runDir(), `pushport-${port}.relay-${index}.sock`));

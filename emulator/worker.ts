@@ -25,7 +25,8 @@ export interface WorkerCallbacks {
   onWebSocketConnect?(connection: TcpConnection, request: HttpRequest): void;
   /**
    * `websocket://`, a pushport extension: decides a handshake before it completes. Return an HttpResponse to
-   * refuse it (no socket is opened); an object's fields are set on the new connection.
+   * refuse it (no socket is opened); an object's fields are set on the new connection. A `websocketProtocol`
+   * field, one of the subprotocols the client offered, is sent back as the one chosen.
    */
   onWebSocketUpgrade?(request: HttpRequest): HttpResponse | Record<string, unknown> | void | Promise<HttpResponse | Record<string, unknown> | void>;
   /** `websocket://`, a pushport extension: a fetch-style handler for plain HTTP requests on the same port. */

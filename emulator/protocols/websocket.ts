@@ -51,7 +51,9 @@ export function createWebSocketAcceptor(worker: Worker): Acceptor {
 function open(worker: Worker, request: IncomingMessage, socket: Socket, head: Buffer, verdict: UpgradeVerdict, heartbeat: WebSocketHeartbeat): void {
   if (socket.destroyed) return;
   if ('refuse' in verdict) return refuseUpgrade(socket, verdict.refuse);
-  socket.write(acceptResponse(request));
+  // The hook picks a subprotocol by setting `websocketProtocol`; it must be one the client offered.
+  const chosen = verdict.accept.websocketProtocol;
+  socket.write(acceptResponse(request, typeof chosen === 'string' ? chosen : undefined));
   const connection = new TcpConnection(worker, socket, WebSocketTransport.over(socket, head, heartbeat));
   Object.assign(connection, verdict.accept);
   if (worker.onWebSocketConnect) safeCall('onWebSocketConnect', worker.onWebSocketConnect, connection, new HttpRequest(request, ''));

@@ -10,6 +10,10 @@ const HUB_SOCKET = Symbol('pushport.hubSocket');
  */
 export class ConnectionSocket implements PushSocket {
   readonly id: string;
+  /** The client asked for pushport.v1 (set once, at the handshake). */
+  v1 = false;
+  /** The highest seq sent to this v1 client. */
+  lastSeq = 0;
   private readonly connection: TcpConnection;
 
   private constructor(connection: TcpConnection) {

@@ -1,7 +1,10 @@
 // Module by module, not the src/ barrel: the HTTP API (Hono) is loaded only when a first HTTP request comes.
 import { decideConnect } from '../../src/auth/connect-identity.ts';
 import { Hub } from '../../src/hub/hub.ts';
-import { CloseCode } from '../../src/hub/push-socket.ts';
+import { CloseCode, V1_PROTOCOL } from '../../src/hub/push-socket.ts';
+import { DurablePushes } from '../../src/mailbox/durable-pushes.ts';
+import { Mailbox } from '../../src/mailbox/mailbox.ts';
+import { welcomeStored } from '../../src/relay/stored-relay.ts';
 import { MemoryRegistry } from '../../src/hub/registry.ts';
 import { RelayedOps } from '../../src/ops/relayed-ops.ts';
 import { RelayNode } from '../../src/relay/relay-node.ts';
@@ -11,13 +14,19 @@ import { HttpResponse } from '../protocols/http.ts';
 import { formatSocketName } from '../socket-name.ts';
 import { stopIntent } from '../process/stop-intent.ts';
 import { settings } from '../settings.ts';
-import { pidFileFor, relaySocketFor } from '../run-paths.ts';
+import { pidFileFor, relaySocketFor, storeFileFor } from '../run-paths.ts';
+import { offeredSubprotocols } from '../websocket/handshake.ts';
+import type { TcpConnection } from '../tcp-connection.ts';
 import { Worker } from '../worker.ts';
 import { textPortNeedsToken, type PushServerConfig } from './config.ts';
 import { ConnectionSocket } from './connection-socket.ts';
 import { IdentifyDeadline } from './identify-deadline.ts';
 import { SocketRelay } from './socket-relay.ts';
+import { SqliteDb } from './sqlite-db.ts';
 import { serveTextPort } from './text-port.ts';
+
+// How often each process drops expired pushes and ids from the store.
+const STORE_SWEEP_MS = 1000;
 
 /**
  * The ready push server on the emulator: `count` processes share the WebSocket + HTTP port and the text
@@ -47,6 +56,11 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   const links = new SocketRelay({ self: main.id, count: config.count, pathOf: (i) => relaySocketFor(config.port, i) });
   const node = new RelayNode(hub, links);
   registry.onUidChange = node.uidChanged;
+  // Every process opens the one store: a client reads what waits for it wherever it lands.
+  const store = new SqliteDb(storeFileFor(config.port));
+  node.durable = new DurablePushes(new Mailbox(store, config.limits));
+  const sweep = setInterval(() => node.durable!.mailbox.sweep(), STORE_SWEEP_MS);
+  sweep.unref();
   if (config.count > 1) {
     // Until it listens, peers count this process as absent, as they do while it restarts.
     links.listen(node).catch((error: unknown) => log(`relay socket failed, pushes from other processes will miss this one: ${describeError(error)}`));
@@ -76,14 +90,18 @@ function startProcess(main: Worker, config: PushServerConfig): void {
       return new HttpResponse(503, { 'Content-Type': 'application/json', 'Retry-After': '5' }, `${JSON.stringify({ error })}\n`);
     }
     const decision = await decideConnect(
-      { uid: request.query.get('uid') ?? undefined, token: request.query.get('token') ?? undefined },
+      { uid: request.query.get('uid') ?? undefined, token: request.query.get('token') ?? undefined, since: request.query.get('since') ?? undefined },
       { clientSecret: config.clientSecret, maxUidBytes: config.limits.maxUidBytes },
     );
     if ('error' in decision) {
       return new HttpResponse(decision.status, { 'Content-Type': 'application/json' }, `${JSON.stringify({ error: decision.error })}\n`);
     }
-    return { pushUid: decision.uid };
+    // A client that asks for pushport.v1 gets seqs and may resume with ?since=.
+    const v1 = offeredSubprotocols(request.header('sec-websocket-protocol')).includes(V1_PROTOCOL);
+    return v1 ? { pushUid: decision.uid, pushSince: decision.since, pushV1: true, websocketProtocol: V1_PROTOCOL } : { pushUid: decision.uid };
   };
+  const identified = (connection: TcpConnection, uid: string) =>
+    welcomeStored(node, socketOf(connection), uid, typeof connection.pushSince === 'number' ? connection.pushSince : undefined);
   main.onConnect = (connection) => {
     // What a client may send (its uid, or ping) and how far behind its reading may fall before it is cut off.
     connection.maxPackageSize = config.limits.maxMessageBytes;
@@ -93,12 +111,15 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     deadline.watch(socketOf(connection));
   };
   main.onWebSocketConnect = (connection) => {
-    if (typeof connection.pushUid === 'string') hub.identify(socketOf(connection), connection.pushUid);
+    if (connection.pushV1 === true) socketOf(connection).v1 = true;
+    const uid = connection.pushUid;
+    if (typeof uid === 'string' && hub.identify(socketOf(connection), uid)) identified(connection, uid);
   };
   main.onMessage = (connection, data) => {
     // The edge answers ping at any time without treating it as a uid; so do we.
     if (data === 'ping') return void connection.send('pong');
-    hub.receive(socketOf(connection), typeof data === 'string' ? data : new Uint8Array(data as Buffer));
+    const uid = hub.receive(socketOf(connection), typeof data === 'string' ? data : new Uint8Array(data as Buffer));
+    if (uid !== undefined) identified(connection, uid);
   };
   main.onClose = (connection) => {
     hub.disconnect(socketOf(connection));
@@ -109,6 +130,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     for (const socket of hub.registry.identified()) socket.close(CloseCode.goingAway, reason);
     deadline.stop();
     links.close();
+    clearInterval(sweep);
   };
 
   const text = new Worker(formatSocketName('text', config.textHost, config.textPort));
@@ -116,7 +138,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   text.reusePort = true;
   serveTextPort(text, {
     target, token: textPortNeedsToken(config) ? config.token : undefined,
-    maxLineBytes: config.limits.maxMessageBytes, maxUidBytes: config.limits.maxUidBytes,
+    maxLineBytes: config.limits.maxMessageBytes, maxUidBytes: config.limits.maxUidBytes, maxTtlSeconds: config.limits.maxTtlSeconds,
     observe: (seconds, lines) => ops.observe(seconds, lines),
   });
   text.listen();

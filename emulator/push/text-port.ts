@@ -13,6 +13,8 @@ export interface TextPortOptions {
   /** Longest line, without its `\n` or `\r\n`; a longer one closes that connection. */
   maxLineBytes: number;
   maxUidBytes: number;
+  /** Longest ttl a push may ask for (MAX_TTL_SECONDS). */
+  maxTtlSeconds?: number;
   /** Told, once per write of replies, how long those lines took from arrival to answer (the latency histogram). */
   observe?(seconds: number, lines: number): void;
 }
@@ -60,6 +62,7 @@ class TextPortConnection {
       target: typeof options.target === 'function' ? options.target() : options.target,
       token: options.token,
       maxUidBytes: options.maxUidBytes,
+      maxTtlSeconds: options.maxTtlSeconds,
       reply: (text) => this.reply(text),
       // After the replies already queued for this tick.
       close: () => process.nextTick(() => connection.close()),

@@ -21,9 +21,15 @@ export function checkHandshake(request: IncomingMessage): HandshakeRefusal | und
   return undefined;
 }
 
-/** The 101 response that opens the WebSocket; no extensions, so every frame is plain. */
-export function acceptResponse(request: IncomingMessage): string {
+/** The 101 response that opens the WebSocket, with the subprotocol chosen if any; no extensions, so every frame is plain. */
+export function acceptResponse(request: IncomingMessage, subprotocol?: string): string {
   const key = String(request.headers['sec-websocket-key']).trim();
   const accept = createHash('sha1').update(key + GUID).digest('base64');
-  return `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`;
+  const chosen = subprotocol ? `Sec-WebSocket-Protocol: ${subprotocol}\r\n` : '';
+  return `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${chosen}\r\n`;
+}
+
+/** The subprotocols a client offered (Sec-WebSocket-Protocol, comma-separated). */
+export function offeredSubprotocols(header: string | undefined): string[] {
+  return header ? header.split(',').map((p) => p.trim()).filter((p) => p !== '') : [];
 }

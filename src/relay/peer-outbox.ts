@@ -62,12 +62,12 @@ export class PeerOutbox {
   }
 
   /** Asks several peers the same thing; `done` gets the sum of their counts (a lost peer counts 0). */
-  requestAll(peers: readonly number[], type: FrameKind, uid: string, message: string | Uint8Array, done: (sum: number) => void): void {
+  requestAll(peers: readonly number[], type: FrameKind, uid: string, message: string | Uint8Array, done: (sum: number) => void, value = 0): void {
     let left = peers.length;
     let sum = 0;
     if (left === 0) return done(0);
     for (const peer of peers) {
-      this.request(peer, type, 0, uid, message, (n) => {
+      this.request(peer, type, value, uid, message, (n) => {
         sum += n ?? 0;
         if (--left === 0) done(sum);
       });

@@ -24,6 +24,15 @@ export const FrameType = {
   answer: 11,
   /** Answer how many sockets you hold of each uid listed in `message` (see encodeUidList), in list order. */
   onlineMany: 12,
+  /**
+   * A stored push for the receiver to store and route as `uid`'s home; `message` is the whole push line, ttl
+   * and id included. Answered with the count in `value`, and `message` `q` (queued) or `e<reason>` (refused).
+   */
+  durable: 13,
+  /** Deliver a stored push to your sockets of `uid`; `value` is its seq. Answer the count. */
+  deliverSeq: 14,
+  /** Store every push to `uid` until `value` (seconds since the epoch): a pushport.v1 client of it is here. */
+  mark: 15,
 } as const;
 
 /** One frame's type. */

@@ -6,6 +6,8 @@ import { homeOf } from './home-of.ts';
 import { PeerOutbox, type RelayLinks } from './peer-outbox.ts';
 import { decodeUidList, frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
 import { UidDirectory } from './uid-directory.ts';
+import type { DurablePushes } from '../mailbox/durable-pushes.ts';
+import { receiveStored } from './stored-relay.ts';
 
 /*
  * Routing a push between the processes of one server.
@@ -60,6 +62,8 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   readonly count: number;
   /** What goes out to the peers this tick, and the requests waiting for answers. */
   readonly outbox: PeerOutbox;
+  /** The store of this server's stored pushes (ttl, id, resume), where it has one. */
+  durable: DurablePushes | undefined;
   private readonly directory = new UidDirectory();
   private readonly synced: boolean[];
   private syncedPeers = 0;
@@ -123,7 +127,7 @@ export class RelayNode<S extends PushSocket = PushSocket> {
         });
       }
       case FrameType.deliver:
-        return this.answer(from, f.id, this.deliverHere(f.uid, f.message));
+        return this.answer(from, f.id, this.deliverHere(f.uid, f.message, 0));
       case FrameType.broadcast:
         this.tally.broadcast(0);
         return this.answer(from, f.id, this.hub.deliverAll(messageText(f.message)));
@@ -139,25 +143,34 @@ export class RelayNode<S extends PushSocket = PushSocket> {
         return this.outbox.reply(from, frame(FrameType.answer, f.id, 0, '', JSON.stringify(this.share())));
       case FrameType.answer:
         return this.outbox.answered(from, f.id, f.value, f.message);
+      case FrameType.deliverSeq:
+        return this.answer(from, f.id, this.hub.online(f.uid) === 0 ? 0 : this.hub.deliverSeq(f.uid, messageText(f.message), f.value));
+      case FrameType.durable:
+      case FrameType.mark: {
+        const epoch = this.epochs[from];
+        return receiveStored(this, from, f, () => this.epochs[from] === epoch);
+      }
     }
   }
 
   /**
    * Routes a push as u's home: delivers here (unless the origin is here: it already did), forwards to the
-   * holders, and asks everyone else before `done(0)` when `originMissed` (see the comment above).
+   * holders, and asks everyone else before `done(0)` when `originMissed` (see the comment above). A stored
+   * push has its `seq` (and no origin has delivered it: `origin` is -1); `everyone` skips the directory.
    */
-  route(uid: string, message: string | Uint8Array, origin: number, originMissed: boolean, done: (n: number) => void): void {
-    const local = origin === this.self ? 0 : this.deliverHere(uid, message);
-    const sure = this.directoryComplete;
+  route(uid: string, message: string | Uint8Array, origin: number, originMissed: boolean, done: (n: number) => void, seq = 0, everyone = false): void {
+    const local = origin === this.self ? 0 : this.deliverHere(uid, message, seq);
+    const sure = this.directoryComplete && !everyone;
     const holders = sure ? this.directory.holdersOf(uid) : this.allPeers;
     if (holders.length === 0 && (local > 0 || !originMissed)) return done(local);
     const asked = holders.filter((p) => p !== origin && p !== this.self);
-    this.outbox.requestAll(asked, FrameType.deliver, uid, message, (forwarded) => {
+    const type = seq > 0 ? FrameType.deliverSeq : FrameType.deliver;
+    this.outbox.requestAll(asked, type, uid, message, (forwarded) => {
       const total = local + forwarded;
       if (total > 0 || !originMissed || !sure) return done(total);
       const rest = this.allPeers.filter((p) => p !== origin && !asked.includes(p));
-      this.outbox.requestAll(rest, FrameType.deliver, uid, message, done);
-    });
+      this.outbox.requestAll(rest, type, uid, message, (more) => done(local + more), seq);
+    }, seq);
   }
 
   /** Whether every peer has announced its uids here since it (re)connected: until then pushes go to all. */
@@ -178,10 +191,11 @@ export class RelayNode<S extends PushSocket = PushSocket> {
     return { ...this.hub.registry.counts(), ...this.tally.counters, uidList: [...this.hub.registry.uids()], ...this.shareExtra?.() };
   }
 
-  private deliverHere(uid: string, message: string | Uint8Array): number {
+  private deliverHere(uid: string, message: string | Uint8Array, seq: number): number {
     // Decode the bytes only when a socket here will send them.
     if (typeof message !== 'string' && this.hub.online(uid) === 0) return 0;
-    return this.hub.deliver(uid, typeof message === 'string' ? message : messageText(message));
+    const text = typeof message === 'string' ? message : messageText(message);
+    return seq > 0 ? this.hub.deliverSeq(uid, text, seq) : this.hub.deliver(uid, text);
   }
 
   private answer(to: number, id: number, value: number): void {

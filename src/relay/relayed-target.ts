@@ -1,10 +1,12 @@
 import { emptyStats, type HubStats } from '../hub/hub.ts';
 import type { PushSocket } from '../hub/push-socket.ts';
 import { sumStats, type StatsShare } from '../hub/sum-stats.ts';
-import { countsByUid, type Push, type PushTarget } from '../hub/push-target.ts';
+import { countsByUid, PushRefused, type Push, type PushTarget } from '../hub/push-target.ts';
 import { homeOf } from './home-of.ts';
 import { decodeCounts, encodeUidList, FrameType, messageText } from './relay-frame.ts';
 import type { RelayNode } from './relay-node.ts';
+import { pushStored } from './stored-relay.ts';
+import type { PushOptions } from '../wire/push-message.ts';
 
 function parseShare(json: string): StatsShare {
   try {
@@ -26,8 +28,11 @@ export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTar
     this.node = node;
   }
 
-  push(uid: string, message: string): number | Promise<number> {
+  push(uid: string, message: string, options?: PushOptions): number | Promise<number> {
     const { node } = this;
+    const ttl = options?.ttl;
+    const id = options?.id;
+    if (node.durable?.needed(uid, ttl, id)) return pushStored(node, uid, message, ttl, id);
     // Delivered here at once, so pushes to local sockets keep their order whatever the peers do.
     const local = node.hub.deliver(uid, message);
     if (node.count === 1) return node.tally.push(local);
@@ -54,8 +59,16 @@ export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTar
     return new Promise((r) => (resolve = r));
   }
 
-  async pushMany(pushes: Push[]): Promise<number[]> {
-    return Promise.all(pushes.map((p) => this.push(p.uid, p.message)));
+  async pushMany(pushes: Push[]): Promise<(number | string)[]> {
+    return Promise.all(pushes.map(async (p) => {
+      try {
+        return await this.push(p.uid, p.message, p);
+      } catch (error) {
+        // One refused push (its uid's queue is full) spoils nothing else in the batch.
+        if (error instanceof PushRefused) return error.message;
+        throw error;
+      }
+    }));
   }
 
   broadcast(message: string): Promise<number> {

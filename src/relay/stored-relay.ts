@@ -1,0 +1,89 @@
+import type { PushSocket } from '../hub/push-socket.ts';
+import { PushRefused, QUEUED } from '../hub/push-target.ts';
+import { parsePush } from '../wire/push-message.ts';
+import { homeOf } from './home-of.ts';
+import { frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
+import type { RelayNode } from './relay-node.ts';
+
+/*
+ * Stored pushes between the processes of one server (a ttl, an id, or a uid with pushport.v1 clients).
+ * The uid's home stores each one (its seq comes from the shared store, in one transaction) before it is
+ * delivered, then routes it as any push, with its seq, so that every process sends it to v1 clients as
+ * `<seq> <message>` and a socket that has it already is not sent it twice. One process storing and sending
+ * in order keeps a uid's seqs in order on every link. If the home cannot be reached (it is restarting),
+ * the process the push landed in stores it itself and asks every process: the store hands out seqs
+ * atomically, so nothing is lost, though that push may overtake one still on its way through the old home.
+ * A client whose socket identifies reads what waits for it from the store directly (welcomeStored).
+ */
+
+/** Pushes a stored push from the process it landed in; answers a count or QUEUED, throws PushRefused. */
+export function pushStored<S extends PushSocket>(node: RelayNode<S>, uid: string, message: string,
+  ttl: number | undefined, id: string | undefined): number | Promise<number> {
+  const home = homeOf(uid, node.count);
+  if (home === node.self) return settled(node, storeAndRoute(node, uid, message, ttl, id, false));
+  return new Promise<number>((resolve, reject) => {
+    node.outbox.request(home, FrameType.durable, 0, uid, message, (value, reply) => {
+      if (value === undefined) {
+        // The home is down or restarting: store it here and ask every process.
+        try {
+          return resolve(settled(node, storeAndRoute(node, uid, message, ttl, id, true)));
+        } catch (error) {
+          return reject(error);
+        }
+      }
+      const text = reply === undefined ? '' : messageText(reply);
+      if (text.startsWith('e')) return reject(new PushRefused(text.slice(1)));
+      resolve(node.tally.push(text === 'q' ? QUEUED : value));
+    });
+  });
+}
+
+/** Handles the stored-push frames a peer sends: a push to store as the uid's home, or a uid's mark. */
+export function receiveStored<S extends PushSocket>(node: RelayNode<S>, from: number, f: RelayFrame, current: () => boolean): void {
+  const durable = node.durable;
+  if (f.type === FrameType.mark) return durable?.mailbox.learnMark(f.uid, f.value * 1000);
+  const answer = (value: number, text = '') => {
+    if (current()) node.outbox.reply(from, frame(FrameType.answer, f.id, value, '', text));
+  };
+  const line = messageText(f.message);
+  const parsed = parsePush(line, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  if (!durable || !parsed.ok) return answer(0, 'ethis process cannot store pushes');
+  const send = (n: number) => (n === QUEUED ? answer(0, 'q') : answer(n));
+  const refuse = (error: unknown) => answer(0, `e${error instanceof Error ? error.message : String(error)}`);
+  try {
+    const result = storeAndRoute(node, f.uid, line, parsed.ttl, parsed.id, false);
+    if (typeof result === 'number') send(result);
+    else result.then(send, refuse);
+  } catch (error) {
+    refuse(error);
+  }
+}
+
+/**
+ * A socket of `uid` just identified here: marks the uid for a v1 client (and tells the peers), then sends
+ * what the store holds for it (its queue, or everything after `since`) before anything live.
+ */
+export function welcomeStored<S extends PushSocket>(node: RelayNode<S>, socket: S, uid: string, since: number | undefined): void {
+  const mailbox = node.durable?.mailbox;
+  if (!mailbox) return;
+  if (socket.v1 && mailbox.mark(uid)) {
+    const until = Math.ceil(mailbox.markedUntil(uid) / 1000);
+    for (const peer of node.peers) node.outbox.post(peer, frame(FrameType.mark, 0, until, uid));
+  }
+  node.hub.sendBacklog(socket, mailbox.backlog(uid, socket.v1 ? since : undefined));
+}
+
+// Stores the push (or finds the answer of its id) and routes it with its seq; no process has delivered it yet.
+function storeAndRoute<S extends PushSocket>(node: RelayNode<S>, uid: string, message: string,
+  ttl: number | undefined, id: string | undefined, everyone: boolean): number | Promise<number> {
+  return node.durable!.push(uid, message, ttl, id, (seq) => {
+    let answered = -1;
+    let resolve: ((n: number) => void) | undefined;
+    node.route(uid, message, -1, true, (n) => (resolve ? resolve(n) : (answered = n)), seq, everyone);
+    return answered >= 0 ? answered : new Promise<number>((r) => (resolve = r));
+  });
+}
+
+function settled<S extends PushSocket>(node: RelayNode<S>, answer: number | Promise<number>): number | Promise<number> {
+  return typeof answer === 'number' ? node.tally.push(answer) : answer.then((n) => node.tally.push(n));
+}
