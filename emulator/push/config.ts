@@ -32,7 +32,8 @@ export interface PushServerConfig {
 // Setting names, as on the edge; each flag is the name in kebab case (PUSH_TOKEN → --push-token).
 const names = ['HOST', 'PORT', 'TEXT_HOST', 'TEXT_PORT', 'COUNT', 'PUSH_TOKEN', 'CLIENT_SECRET', 'HEARTBEAT_SECONDS',
   'MAX_SEND_BUFFER_BYTES', 'MAX_CONNECTIONS', 'IDENTIFY_TIMEOUT_SECONDS', 'MAX_MESSAGE_BYTES', 'MAX_UID_BYTES', 'MAX_CONNECTIONS_PER_UID',
-  'MAX_BATCH', 'MAX_BATCH_BYTES', 'DASHBOARD'] as const;
+  'MAX_BATCH', 'MAX_BATCH_BYTES', 'MAX_TTL_SECONDS', 'RETAIN_SECONDS', 'MAX_RETAINED_PER_UID', 'MAX_QUEUED_PER_UID',
+  'MAX_QUEUED_TOTAL', 'IDEMPOTENCY_SECONDS', 'MARK_SECONDS', 'DASHBOARD'] as const;
 type Name = (typeof names)[number];
 const aliases: Record<string, Name> = { '--token': 'PUSH_TOKEN' };
 
@@ -154,6 +155,13 @@ const docs: Record<Name, string> = {
   MAX_CONNECTIONS_PER_UID: 'tabs per uid before the oldest is closed (32)',
   MAX_BATCH: 'pushes per /push/batch request (1000)',
   MAX_BATCH_BYTES: 'largest /push/batch body (8388608)',
+  MAX_TTL_SECONDS: 'longest ttl a push may ask for (86400)',
+  RETAIN_SECONDS: 'seconds a stored push is kept for resume with ?since= (120)',
+  MAX_RETAINED_PER_UID: 'stored pushes kept per uid for resume (100)',
+  MAX_QUEUED_PER_UID: 'ttl pushes waiting for one offline uid; more answer "queue full" (100)',
+  MAX_QUEUED_TOTAL: 'ttl pushes waiting for all offline uids together (100000)',
+  IDEMPOTENCY_SECONDS: 'seconds a push id is remembered, so a retry is not delivered twice (300)',
+  MARK_SECONDS: 'seconds every push to a uid is stored after its last pushport.v1 client identified (86400)',
   DASHBOARD: 'the live page at GET /dashboard (on; off answers 404)',
 };
 

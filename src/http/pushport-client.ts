@@ -1,6 +1,7 @@
 import type { HubStats } from '../hub/hub.ts';
 import { Coalescer } from '../coalesce.ts';
-import type { PushTarget } from '../hub/push-target.ts';
+import { QUEUED, type PushTarget } from '../hub/push-target.ts';
+import type { PushOptions } from '../wire/push-message.ts';
 import { PushportError } from './pushport-error.ts';
 
 /** Where a pushport server is and how to call it. */
@@ -20,23 +21,32 @@ export interface PushportClientOptions {
 /** A push's message: the exact JSON text the clients receive (it names its uid), or an object to send with `uid` added. */
 export type PushMessage = string | Record<string, unknown>;
 
-/** One push for pushMany. */
-export interface ClientPush {
+/** One push for pushMany: an object message gets its `ttl` and `id` here; a string carries its own. */
+export interface ClientPush extends PushOptions {
   uid: string;
   message: PushMessage;
 }
 
 type Waiting = { body: string; resolve: (n: number) => void; reject: (e: Error) => void };
-type BatchResult = { ok: boolean; delivered?: number; error?: string };
+type BatchResult = { ok: boolean; delivered?: number; queued?: boolean; error?: string };
 
-/** The body of a push: a string as-is, an object as JSON with its uid (refused if it names another one). */
-function pushBody(uid: string, message: PushMessage): string {
+/**
+ * The body of a push: a string as-is (exactly what clients receive, so it carries its own ttl and id), an
+ * object as JSON with its uid (refused if it names another one) and the options.
+ */
+function pushBody(uid: string, message: PushMessage, options?: PushOptions): string {
   if (typeof message === 'string') return message;
   if ('uid' in message && String(message.uid) !== uid) {
     throw new TypeError(`push to "${uid}" carries uid "${String(message.uid)}": leave uid out of the object or make them agree`);
   }
-  return JSON.stringify({ uid, ...message });
+  const extra: PushOptions = {};
+  if (options?.ttl !== undefined) extra.ttl = options.ttl;
+  if (options?.id !== undefined) extra.id = options.id;
+  return JSON.stringify({ uid, ...message, ...extra });
 }
+
+// QUEUED for a push kept for its offline uid, else the connections reached.
+const answerOf = (r: { delivered?: number; queued?: boolean }) => (r.queued ? QUEUED : r.delivered ?? 0);
 
 /**
  * The pushport HTTP API for a backend, on any runtime with WHATWG fetch: each call answers the number of
@@ -59,25 +69,28 @@ export class PushportClient implements PushTarget {
     this.base = options.url.replace(/\/+$/, '');
   }
 
-  /** Pushes to every connection of a uid; answers how many were reached (0: nobody online). */
-  async push(uid: string, message: PushMessage): Promise<number> {
-    const body = pushBody(uid, message);
+  /**
+   * Pushes to every connection of a uid; answers how many were reached (0: nobody online), or QUEUED (-1)
+   * when nobody was and the push waits for its ttl. A full queue throws a PushportError with status 429.
+   */
+  async push(uid: string, message: PushMessage, options?: PushOptions): Promise<number> {
+    const body = pushBody(uid, message, options);
     if (this.options.batch) return new Promise((resolve, reject) => this.incoming.add({ body, resolve, reject }));
-    return ((await this.call('POST', '/push', body)) as { delivered: number }).delivered;
+    return answerOf((await this.call('POST', '/push', body)) as { delivered: number; queued?: boolean });
   }
 
   /**
-   * Pushes many, in one request per MAX_BATCH; answers each count in order. A push the server refuses (a
+   * Pushes many, in one request per MAX_BATCH; answers each count (or QUEUED) in order. A push the server refuses (a
    * string that is not a JSON push) throws its reason, after the others of its request were made.
    */
   async pushMany(pushes: ClientPush[]): Promise<number[]> {
-    const bodies = pushes.map((p) => pushBody(p.uid, p.message));
+    const bodies = pushes.map((p) => pushBody(p.uid, p.message, p));
     const counts: number[] = [];
     for (let at = 0; at < bodies.length; at += this.maxBatch) {
       const results = await this.sendBatch(bodies.slice(at, at + this.maxBatch));
       results.forEach((r, i) => {
         if (r === undefined || r.error !== undefined) throw new PushportError(400, `push ${at + i + 1}: ${r?.error ?? 'no answer'}`);
-        counts.push(r.delivered ?? 0);
+        counts.push(answerOf(r));
       });
     }
     return counts;
@@ -132,7 +145,7 @@ export class PushportClient implements PushTarget {
           if (r === undefined || r.error !== undefined) {
             const reason = r?.error ?? 'no answer for this push';
             w.reject(new PushportError(400, reason, reason));
-          } else w.resolve(r.delivered ?? 0);
+          } else w.resolve(answerOf(r));
         });
       } catch (err) {
         for (const w of batch) w.reject(err as Error);

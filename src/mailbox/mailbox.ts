@@ -105,7 +105,7 @@ export class Mailbox {
     let answer = delivered;
     let refused: string | undefined;
     if (ttl !== undefined && delivered === 0) {
-      refused = this.queueFull(uid, now);
+      refused = this.queueFull(uid, seq, now);
       if (refused === undefined) {
         answer = QUEUED;
         this.queuedTotal++;
@@ -160,13 +160,13 @@ export class Mailbox {
     return { queued: this.queuedTotal, expired: this.expiredTotal };
   }
 
-  private queueFull(uid: string, now: number): string | undefined {
+  private queueFull(uid: string, seq: number, now: number): string | undefined {
     if (this.queuedTotal >= this.limits.maxQueuedTotal) {
       return `queue full: ${this.limits.maxQueuedTotal} pushes wait already (MAX_QUEUED_TOTAL)`;
     }
-    const [row] = this.db.all('SELECT count(*) AS n FROM pushport_messages WHERE uid = ? AND queued_until > ?', uid, now);
-    // This push is stored already, with its own ttl: it is one of the counted.
-    if ((row!.n as number) > this.limits.maxQueuedPerUid) {
+    // Only the pushes before this one count: later ones may be stored already, still on their way.
+    const [row] = this.db.all('SELECT count(*) AS n FROM pushport_messages WHERE uid = ? AND seq < ? AND queued_until > ?', uid, seq, now);
+    if ((row!.n as number) >= this.limits.maxQueuedPerUid) {
       return `queue full: ${this.limits.maxQueuedPerUid} pushes wait for this uid already (MAX_QUEUED_PER_UID)`;
     }
     return undefined;

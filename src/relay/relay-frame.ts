@@ -25,8 +25,9 @@ export const FrameType = {
   /** Answer how many sockets you hold of each uid listed in `message` (see encodeUidList), in list order. */
   onlineMany: 12,
   /**
-   * A stored push for the receiver to store and route as `uid`'s home; `message` is the whole push line, ttl
-   * and id included. Answered with the count in `value`, and `message` `q` (queued) or `e<reason>` (refused).
+   * A stored push for the receiver to store and route as `uid`'s home; `value` is its ttl (0: none), and
+   * `message` its id and text (see stored-relay.ts). Answered with the count in `value`, and `message` `q`
+   * (queued) or `e<reason>` (refused).
    */
   durable: 13,
   /** Deliver a stored push to your sockets of `uid`; `value` is its seq. Answer the count. */

@@ -1,6 +1,5 @@
 import type { PushSocket } from '../hub/push-socket.ts';
 import { PushRefused, QUEUED } from '../hub/push-target.ts';
-import { parsePush } from '../wire/push-message.ts';
 import { homeOf } from './home-of.ts';
 import { frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
 import type { RelayNode } from './relay-node.ts';
@@ -22,7 +21,7 @@ export function pushStored<S extends PushSocket>(node: RelayNode<S>, uid: string
   const home = homeOf(uid, node.count);
   if (home === node.self) return settled(node, storeAndRoute(node, uid, message, ttl, id, false));
   return new Promise<number>((resolve, reject) => {
-    node.outbox.request(home, FrameType.durable, 0, uid, message, (value, reply) => {
+    node.outbox.request(home, FrameType.durable, ttl ?? 0, uid, withId(id, message), (value, reply) => {
       if (value === undefined) {
         // The home is down or restarting: store it here and ask every process.
         try {
@@ -45,13 +44,12 @@ export function receiveStored<S extends PushSocket>(node: RelayNode<S>, from: nu
   const answer = (value: number, text = '') => {
     if (current()) node.outbox.reply(from, frame(FrameType.answer, f.id, value, '', text));
   };
-  const line = messageText(f.message);
-  const parsed = parsePush(line, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  if (!durable || !parsed.ok) return answer(0, 'ethis process cannot store pushes');
+  if (!durable) return answer(0, 'ethis process cannot store pushes');
+  const { id, message } = splitId(messageText(f.message));
   const send = (n: number) => (n === QUEUED ? answer(0, 'q') : answer(n));
   const refuse = (error: unknown) => answer(0, `e${error instanceof Error ? error.message : String(error)}`);
   try {
-    const result = storeAndRoute(node, f.uid, line, parsed.ttl, parsed.id, false);
+    const result = storeAndRoute(node, f.uid, message, f.value || undefined, id, false);
     if (typeof result === 'number') send(result);
     else result.then(send, refuse);
   } catch (error) {
@@ -82,6 +80,18 @@ function storeAndRoute<S extends PushSocket>(node: RelayNode<S>, uid: string, me
     node.route(uid, message, -1, true, (n) => (resolve ? resolve(n) : (answered = n)), seq, everyone);
     return answered >= 0 ? answered : new Promise<number>((r) => (resolve = r));
   });
+}
+
+// A stored push's id travels in front of its message, `<length>:<id>`, or `-` when it has none.
+function withId(id: string | undefined, message: string): string {
+  return id === undefined ? `-${message}` : `${id.length}:${id}${message}`;
+}
+
+function splitId(text: string): { id: string | undefined; message: string } {
+  if (text.startsWith('-')) return { id: undefined, message: text.slice(1) };
+  const colon = text.indexOf(':');
+  const end = colon + 1 + Number(text.slice(0, colon));
+  return { id: text.slice(colon + 1, end), message: text.slice(end) };
 }
 
 function settled<S extends PushSocket>(node: RelayNode<S>, answer: number | Promise<number>): number | Promise<number> {

@@ -14,7 +14,7 @@ export const MAX_ID_BYTES = 128;
 
 /**
  * Reads one push: a JSON object with a string or integer `uid`, and optionally `ttl` (whole seconds, at most
- * `maxTtlSeconds`) and `id` (a string). The message delivered is the text exactly as received, not a
+ * `maxTtlSeconds`) and `id` (a string; an `id` of another type is the backend's own data and is left alone). The message delivered is the text exactly as received, not a
  * re-serialisation, so clients see the bytes the backend sent.
  */
 export function parsePush(text: string, maxUidBytes: number, maxTtlSeconds = 86_400): PushParse {
@@ -32,7 +32,7 @@ export function parsePush(text: string, maxUidBytes: number, maxTtlSeconds = 86_
   if ('error' in checked) return { ok: false, error: checked.error };
   // Most pushes carry neither option: two property reads and no new object beyond the answer.
   const { ttl, id } = fields;
-  if (ttl === undefined && id === undefined) return { ok: true, uid: checked.uid, message: text };
+  if (ttl === undefined && typeof id !== 'string') return { ok: true, uid: checked.uid, message: text };
   const parsed: PushParse = { ok: true, uid: checked.uid, message: text };
   if (ttl !== undefined) {
     if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > maxTtlSeconds) {
@@ -40,8 +40,9 @@ export function parsePush(text: string, maxUidBytes: number, maxTtlSeconds = 86_
     }
     parsed.ttl = ttl;
   }
-  if (id !== undefined) {
-    if (typeof id !== 'string' || id.length === 0 || byteLength(id) > MAX_ID_BYTES) {
+  // Only a string is an idempotency key: a backend's own numeric `id` field stays plain message data.
+  if (typeof id === 'string') {
+    if (id.length === 0 || byteLength(id) > MAX_ID_BYTES) {
       return { ok: false, error: `id must be a non-empty string of at most ${MAX_ID_BYTES} bytes` };
     }
     parsed.id = id;

@@ -6,13 +6,14 @@ import { wsClient, type WsClient } from './clients.ts';
 import { httpCases } from './http-cases.ts';
 import type { ConformanceTarget } from './target.ts';
 import { textCases } from './text-cases.ts';
+import { storedCases } from './stored-cases.ts';
 
 // The local push server, started from the real CLI with two processes, so every case also crosses the relay.
 describe('conformance: emulator push server (count 2)', () => {
   let server: PushServerProcess;
   let target: ConformanceTarget;
   beforeAll(async () => {
-    server = await startPushServer(['--count', '2'], { PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096' });
+    server = await startPushServer(['--count', '2'], { PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096', MAX_QUEUED_PER_UID: '3' });
     target = {
       httpUrl: server.httpUrl, wsUrl: server.wsUrl, token: 'conf-token',
       textPort: { host: '127.0.0.1', port: server.textPort },
@@ -26,6 +27,7 @@ describe('conformance: emulator push server (count 2)', () => {
 
   httpCases(() => target, 'emulator');
   textCases(() => target, 'emulator');
+  storedCases(() => target, 'emulator', true);
 
   it('counts a uid held in both processes once per connection, through the SDK', async () => {
     const sdk = new PushportClient({ url: target.httpUrl, token: target.token });

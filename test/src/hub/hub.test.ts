@@ -31,7 +31,7 @@ describe('Hub', () => {
     expect(b.sent).toEqual(['hi']);
     expect(other.sent).toEqual([]);
     expect(hub.push('nobody', 'x')).toBe(0);
-    expect(hub.counters).toEqual({ pushes: 2, delivered: 2, failed: 1, broadcasts: 0 });
+    expect(hub.counters).toEqual({ pushes: 2, delivered: 2, failed: 1, queued: 0, broadcasts: 0 });
   });
 
   it('does not count a socket that refuses the message (closing, or over its buffer)', () => {

@@ -43,10 +43,10 @@ describe('RelayedTarget', () => {
     await targets[2]!.push('w', '3');
     await targets[1]!.broadcast('b');
     await targets[2]!.broadcast('c');
-    const expected = { connections: 3, identified: 3, uids: 2, pushes: 3, delivered: 3 + 6, failed: 1, broadcasts: 2 };
+    const expected = { connections: 3, identified: 3, uids: 2, pushes: 3, delivered: 3 + 6, failed: 1, queued: 0, broadcasts: 2 };
     for (const target of targets) expect(await target.stats()).toEqual(expected);
     // The hubs only hold sockets: the counting is the relay's, once, where each push landed.
-    for (let i = 0; i < 3; i++) expect(hubOf(i).counters).toEqual({ pushes: 0, delivered: 0, failed: 0, broadcasts: 0 });
+    for (let i = 0; i < 3; i++) expect(hubOf(i).counters).toEqual({ pushes: 0, delivered: 0, failed: 0, queued: 0, broadcasts: 0 });
   });
 
   it('crosses only to the home: a push to a uid held elsewhere costs one buffer there and one back at count 2', async () => {

@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteDb } from '../../../emulator/push/sqlite-db.ts';
+import { welcomeStored } from '../../../src/relay/stored-relay.ts';
+import { DurablePushes, Mailbox, PushRefused, QUEUED, defaultLimits, type RelayNode } from '../../../src/index.ts';
+import { FakeSocket } from '../../src/fake-socket.ts';
+import { processes, settle, uidHomedAt } from '../../src/relay/relay-helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'pushport-stored-relay-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let stores = 0;
+
+/** `count` relayed processes that share one store file, as the processes of one server do. */
+async function storedProcesses(count: number, limits = {}) {
+  const file = join(dir, `store-${++stores}.db`);
+  const p = await processes(count);
+  for (const node of p.relay.nodes) node.durable = new DurablePushes(new Mailbox(new SqliteDb(file), { ...defaultLimits, ...limits }));
+  /** A client of `uid` in process `at`, v1 or plain, welcomed as the server does (backlog, mark). */
+  const client = (at: number, uid: string, v1: boolean, since?: number) => {
+    const socket = new FakeSocket();
+    socket.v1 = v1;
+    const node = p.relay.nodes[at] as RelayNode<FakeSocket>;
+    node.hub.connect(socket);
+    node.hub.identify(socket, uid);
+    welcomeStored(node, socket, uid, since);
+    return socket;
+  };
+  return { ...p, client };
+}
+
+describe('stored pushes across processes', () => {
+  it('numbers a v1 uid\'s pushes in one sequence wherever they land, and plain tabs get the raw message', async () => {
+    const { targets, client } = await storedProcesses(3);
+    const uid = uidHomedAt(0, 3);
+    const v1 = client(2, uid, true);
+    const plain = client(1, uid, false);
+    await settle();
+    const answers = await Promise.all([0, 1, 2, 1, 0].map((at, n) => targets[at]!.push(uid, `m${n}`)));
+    expect(answers).toEqual([2, 2, 2, 2, 2]);
+    // Seqs follow the order pushes reach the home (one landed there directly), with no gap and no repeat.
+    expect(v1.sent.map((m) => Number(m.split(' ')[0]))).toEqual([1, 2, 3, 4, 5]);
+    expect(v1.sent.map((m) => m.split(' ')[1]).sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
+    expect(plain.sent).toEqual(v1.sent.map((m) => m.split(' ')[1]));
+  });
+
+  it('queues a ttl push wherever it lands and hands it to the client in whichever process it identifies', async () => {
+    const { targets, client } = await storedProcesses(2);
+    const uid = uidHomedAt(1, 2);
+    expect(await targets[0]!.push(uid, 'a', { ttl: 60 })).toBe(QUEUED);
+    expect(await targets[1]!.push(uid, 'b', { ttl: 60 })).toBe(QUEUED);
+    expect(await targets[0]!.push(uid, 'c')).toBe(0);
+    const socket = client(0, uid, false);
+    expect(socket.sent).toEqual(['a', 'b']);
+    await settle();
+    expect(await targets[1]!.push(uid, 'd', { ttl: 60 })).toBe(1);
+    expect(socket.sent).toEqual(['a', 'b', 'd']);
+    expect((await targets[0]!.stats()).queued).toBe(2);
+  });
+
+  it('answers a repeated id like the first, from any process, and delivers it once', async () => {
+    const { targets, client } = await storedProcesses(2);
+    const uid = uidHomedAt(0, 2);
+    const socket = client(1, uid, false);
+    await settle();
+    expect(await targets[1]!.push(uid, 'x', { id: 'k' })).toBe(1);
+    expect(await targets[0]!.push(uid, 'x', { id: 'k' })).toBe(1);
+    expect(socket.sent).toEqual(['x']);
+  });
+
+  it('refuses past the queue bound through the relay with the reason', async () => {
+    const { targets } = await storedProcesses(2, { maxQueuedPerUid: 1 });
+    const uid = uidHomedAt(1, 2);
+    expect(await targets[0]!.push(uid, 'a', { ttl: 60 })).toBe(QUEUED);
+    await expect(targets[0]!.push(uid, 'b', { ttl: 60 })).rejects.toEqual(new PushRefused('queue full: 1 pushes wait for this uid already (MAX_QUEUED_PER_UID)'));
+    expect(await targets[0]!.pushMany([{ uid, message: 'c', ttl: 60 }])).toEqual([expect.stringMatching(/^queue full/)]);
+  });
+
+  it('resumes a v1 client after since, sends a push that reaches it twice only once, and marks the uid in every process', async () => {
+    const { relay, targets, client } = await storedProcesses(2);
+    const uid = uidHomedAt(0, 2);
+    const first = client(1, uid, true);
+    await settle();
+    expect(relay.nodes[0]!.durable!.needed(uid, undefined, undefined)).toBe(true);
+    await targets[0]!.push(uid, 'a');
+    first.closed = { code: 1006, reason: '' };
+    relay.nodes[1]!.hub.disconnect(first);
+    await settle();
+    // Offline: answered fail, but kept because the uid is marked.
+    expect(await targets[1]!.push(uid, 'b')).toBe(0);
+    const back = client(0, uid, true, 1);
+    expect(back.sent).toEqual(['2 b']);
+    // The same seq again (the store's backlog raced a live delivery): sent once.
+    relay.nodes[0]!.hub.deliverSeq(uid, 'b', 2);
+    expect(back.sent).toEqual(['2 b']);
+  });
+
+  it('stores and asks everyone itself when the uid\'s home is down', async () => {
+    const { relay, targets, client } = await storedProcesses(3);
+    const uid = uidHomedAt(2, 3);
+    const socket = client(1, uid, true);
+    await settle();
+    relay.kill(2);
+    expect(await targets[0]!.push(uid, 'x', { ttl: 60 })).toBe(1);
+    expect(socket.sent).toEqual(['1 x']);
+  });
+});
