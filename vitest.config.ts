@@ -28,7 +28,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           expect: expectations,
-          include: ['test/src/**/*.test.ts', 'test/node/**/*.test.ts', 'test/emulator/**/*.test.ts', 'test/conformance/**/*.test.ts'],
+          include: ['test/src/**/*.test.ts', 'test/client/**/*.test.ts', 'test/node/**/*.test.ts', 'test/emulator/**/*.test.ts', 'test/conformance/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
