@@ -18,9 +18,13 @@ export class AlarmSchedule {
     return this.set(due);
   }
 
-  /** The alarm went off: nothing is pending until the next `atMost`. */
-  fired(): void {
-    this.pending = undefined;
+  /**
+   * The alarm went off and its handler found `next` (undefined: nothing left to watch). Set directly: the alarm
+   * that is running must not pass for a pending one.
+   */
+  async fired(next: number | undefined): Promise<void> {
+    this.pending = next;
+    if (next !== undefined) await this.storage.setAlarm(next);
   }
 
   private async set(due: number): Promise<void> {

@@ -73,7 +73,6 @@ export class PushHub extends DurableObject<Env> {
    * and drops stored pushes whose ttl or retention has passed.
    */
   override async alarm(): Promise<void> {
-    this.schedule.fired();
     const now = Date.now();
     const seconds = this.timeouts.identifyMs / 1000;
     const sockets = sweepSockets(this.ctx, now, this.timeouts, (ws, why) => {
@@ -83,7 +82,7 @@ export class PushHub extends DurableObject<Env> {
     });
     const pushes = this.mailbox.sweep(now);
     const next = Math.min(sockets ?? Infinity, pushes ?? Infinity);
-    if (next !== Infinity) await this.schedule.atMost(next);
+    await this.schedule.fired(next === Infinity ? undefined : next);
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {

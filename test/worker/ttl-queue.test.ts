@@ -1,8 +1,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import worker from '../../worker/index.ts';
 import { ShardedTarget, shardOf } from '../../worker/sharded-target.ts';
-import { api, client, open, post } from './helpers.ts';
+import { api, client, open, post, token } from './helpers.ts';
 
 const shard0 = () => env.PUSH_HUB.get(env.PUSH_HUB.idFromName('shard-0'));
 const queued = { ok: true, delivered: 0, queued: true };
@@ -78,6 +79,8 @@ describe('ttl: pushes wait for an offline uid', () => {
     // Only the clock moves: everything queued before in this file has a ttl of a minute.
     vi.setSystemTime(Date.now() + 6000);
     expect(await runDurableObjectAlarm(shard0())).toBe(true);
+    // The store still holds the earlier pushes of this file, so the sweep set its next alarm.
+    expect(await runInDurableObject(shard0(), (_, state) => state.storage.getAlarm())).not.toBeNull();
     expect(await metric('pushport_queue_expired_total')).toBe(expiredBefore + 1);
     expect(await metric('pushport_queue_waiting')).toBe(waitingBefore);
     const c = await open('/ws?uid=q-expire');
@@ -150,5 +153,24 @@ describe('sharded ttl pushes', () => {
     ws.accept();
     await expect.poll(() => got).toEqual([`{"uid":"${uid}","ttl":60}`]);
     expect((await home.queueFigures()).queued).toBe(before.queued);
+  });
+
+  it('go through the Worker with SHARDS=4: queued on the shard of the uid, delivered when it connects with ?uid=', async () => {
+    const sharded = { ...env, SHARDS: '4' };
+    const uid = ['sw-a', 'sw-b', 'sw-c', 'sw-d'].find((u) => shardOf(u, 4) !== 0)!;
+    const line = `{"uid":"${uid}","ttl":60,"id":"sw-1"}`;
+    const push = () => worker.request('/push', { method: 'POST', body: line, headers: { authorization: `Bearer ${token}` } }, sharded);
+    expect(await (await push()).json()).toEqual(queued);
+    expect(await (await push()).json()).toEqual(queued);
+    expect((await new ShardedTarget(env.PUSH_HUB, 4).stub(shardOf(uid, 4)).queueFigures()).queued).toBeGreaterThan(0);
+    const res = await worker.request(`/ws?uid=${uid}&since=0`, { headers: { Upgrade: 'websocket', 'Sec-WebSocket-Protocol': 'pushport.v1' } }, sharded);
+    expect(res.headers.get('sec-websocket-protocol')).toBe('pushport.v1');
+    const ws = res.webSocket!;
+    const got: string[] = [];
+    ws.addEventListener('message', (e) => {
+      got.push(String(e.data));
+    });
+    ws.accept();
+    await expect.poll(() => got).toEqual([`1 ${line}`]);
   });
 });
