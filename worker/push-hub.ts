@@ -8,7 +8,7 @@ import { asksForV1, type EdgeSocket } from './edge-socket.ts';
 import { edgeSetup } from './edge-setup.ts';
 import { idleTimeoutMs, type Env } from './env.ts';
 import { HibernatingRegistry } from './hibernating-registry.ts';
-import { ShardMailbox } from './shard-mailbox.ts';
+import { ShardMailbox, type Answer } from './shard-mailbox.ts';
 import { sweepSockets, type SweepTimeouts } from './socket-sweep.ts';
 
 const countersKey = 'counters';
@@ -109,7 +109,7 @@ export class PushHub extends DurableObject<Env> {
    * Delivers to every connection of a uid held here: a count, QUEUED, or (a ttl push whose queue is full) the
    * reason it was refused, returned rather than thrown so that it reaches the Worker as itself.
    */
-  push(uid: string, message: string, options?: PushOptions): number | string {
+  push(uid: string, message: string, options?: PushOptions): Answer | Promise<Answer> {
     const ttl = options?.ttl;
     const id = options?.id;
     // Most pushes are not stored: they take the hub's path, with no storage touched.
@@ -118,8 +118,9 @@ export class PushHub extends DurableObject<Env> {
   }
 
   /** Delivers many pushes, in order, answering each as `push` does. */
-  pushMany(pushes: Push[]): (number | string)[] {
-    return this.saved(pushes.map((p) => this.push(p.uid, p.message, p)));
+  pushMany(pushes: Push[]): Answer[] | Promise<Answer[]> {
+    const answers = pushes.map((p) => this.push(p.uid, p.message, p));
+    return this.saved(answers.some((a) => typeof a === 'object') ? Promise.all(answers) : answers as Answer[]);
   }
 
   /** Delivers to every identified connection held here. */

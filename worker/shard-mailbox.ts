@@ -7,6 +7,9 @@ import { DurableObjectSqlDb } from './sql-db.ts';
 
 const expiredKey = 'queue-expired';
 
+/** A durable push's answer: a count, QUEUED, or the reason it was refused. */
+export type Answer = number | string;
+
 /**
  * A shard's durable pushes, in its own SQLite: the uids it holds get their seqs, retention, queue and
  * remembered ids here. Expiry runs from the object's alarm, set no later than the first thing to expire.
@@ -38,21 +41,20 @@ export class ShardMailbox {
     return this.durable.needed(uid, ttl, id);
   }
 
-  /** Stores, delivers and counts one durable push. Answers a count, QUEUED, or the reason it was refused. */
-  push(uid: string, message: string, ttl: number | undefined, id: string | undefined): number | string {
-    const now = Date.now();
+  /**
+   * Stores, delivers and counts one durable push. Answers a count, QUEUED, or the reason it was refused; after
+   * the expiry alarm is set, when this push needs it earlier than the pending one (rarely: a promise then).
+   */
+  push(uid: string, message: string, ttl: number | undefined, id: string | undefined): Answer | Promise<Answer> {
+    const answer = this.store(uid, message, ttl, id);
     // The earliest this push's rows can expire: its ttl, its retention, its id.
     const seconds = Math.min(ttl ?? this.limits.retainSeconds, id === undefined ? Infinity : this.limits.idempotencySeconds);
-    this.alarm.atMost(now + seconds * 1000)?.catch(logAlarmError);
-    let answer: number;
-    try {
-      // Delivery answers at once here, so the answer is a number, never a promise.
-      answer = this.durable.push(uid, message, ttl, id, (seq) => this.hub.deliverSeq(uid, message, seq)) as number;
-    } catch (err) {
-      if (err instanceof PushRefused) return err.message;
-      throw err;
-    }
-    return this.hub.tally.push(answer);
+    const scheduling = this.alarm.atMost(Date.now() + seconds * 1000);
+    return scheduling === undefined ? answer : scheduling.then(() => answer, (error: unknown) => {
+      // The push is stored and answered all the same; the next alarm that runs sweeps it.
+      console.error('pushport: could not schedule the expiry alarm', error);
+      return answer;
+    });
   }
 
   /**
@@ -82,8 +84,17 @@ export class ShardMailbox {
   figures(): MailboxFigures {
     return { queued: this.mailbox.figures().queued, expired: this.expired };
   }
+
+  private store(uid: string, message: string, ttl: number | undefined, id: string | undefined): Answer {
+    let answer: number;
+    try {
+      // Delivery answers at once here, so the answer is a number, never a promise.
+      answer = this.durable.push(uid, message, ttl, id, (seq) => this.hub.deliverSeq(uid, message, seq)) as number;
+    } catch (err) {
+      if (err instanceof PushRefused) return err.message;
+      throw err;
+    }
+    return this.hub.tally.push(answer);
+  }
 }
 
-function logAlarmError(error: unknown): void {
-  console.error('pushport: could not schedule the expiry alarm', error);
-}

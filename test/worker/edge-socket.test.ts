@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EdgeSocket } from '../../worker/edge-socket.ts';
+import { asksForV1, EdgeSocket } from '../../worker/edge-socket.ts';
 
 function fakeWs(readyState: number, throws = false) {
   const sent: string[] = [];
@@ -21,5 +21,12 @@ describe('EdgeSocket', () => {
 
   it('reports a send that throws as not delivered', () => {
     expect(new EdgeSocket(fakeWs(1, true).ws, { id: 'c', since: 0 }).send('m')).toBe(false);
+  });
+
+  it('hears pushport.v1 only as one of the offered subprotocols, exactly', () => {
+    expect(asksForV1('pushport.v1')).toBe(true);
+    expect(asksForV1('chat,  pushport.v1 ,x')).toBe(true);
+    expect(asksForV1(null)).toBe(false);
+    expect(asksForV1('pushport.v10, Pushport.v1')).toBe(false);
   });
 });
