@@ -10,7 +10,7 @@ import type { Env } from './env.ts';
 export async function connect(c: Context<{ Bindings: Env }>): Promise<Response> {
   const { settings: { limits }, shards, target } = edgeSetup(c.env);
   const decision = await decideConnect(
-    { uid: c.req.query('uid'), token: c.req.query('token') },
+    { uid: c.req.query('uid'), token: c.req.query('token'), since: c.req.query('since') },
     { clientSecret: c.env.CLIENT_SECRET, maxUidBytes: limits.maxUidBytes },
   );
   if ('error' in decision) return jsonReply(c, { error: decision.error }, decision.status);
@@ -18,8 +18,11 @@ export async function connect(c: Context<{ Bindings: Env }>): Promise<Response> 
     // The uid picks the shard, so a sharded deployment must learn it before the socket exists.
     return jsonReply(c, { error: `this deployment is sharded (SHARDS=${shards}): connect with ?uid=<uid> or ?token=` }, 400);
   }
-  // The object trusts ?uid= on the URL it is given, so that URL carries only what was decided here.
+  // The object trusts ?uid= and ?since= on the URL it is given, so that URL carries only what was decided here.
   const url = new URL(c.req.url);
-  url.search = decision.uid === undefined ? '' : `?uid=${encodeURIComponent(decision.uid)}`;
+  const search = new URLSearchParams();
+  if (decision.uid !== undefined) search.set('uid', decision.uid);
+  if (decision.since !== undefined) search.set('since', String(decision.since));
+  url.search = search.toString();
   return target.stubFor(decision.uid ?? '').fetch(new Request(url, c.req.raw));
 }

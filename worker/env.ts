@@ -19,6 +19,18 @@ export interface Env {
   MAX_CONNECTIONS_PER_UID?: string;
   MAX_BATCH?: string;
   MAX_BATCH_BYTES?: string;
+  /** Longest `ttl` a push may ask for, in seconds (default 86400). */
+  MAX_TTL_SECONDS?: string;
+  /** Seconds every stored push is kept for `?since=` resume (default 120). */
+  RETAIN_SECONDS?: string;
+  MAX_RETAINED_PER_UID?: string;
+  MAX_QUEUED_PER_UID?: string;
+  /** Queued pushes per shard: each Durable Object bounds its own SQLite (default 100000). */
+  MAX_QUEUED_TOTAL?: string;
+  /** Seconds a push `id` is remembered (default 300). */
+  IDEMPOTENCY_SECONDS?: string;
+  /** Seconds a uid's pushes stay stored after a pushport.v1 client of it last identified (default 86400). */
+  MARK_SECONDS?: string;
   /** The live page at GET /dashboard: on (default) or off (404). */
   DASHBOARD?: string;
 }

@@ -2,8 +2,8 @@ import { MemoryRegistry, type RegistryCounts } from '../src/index.ts';
 import { EdgeSocket, type SocketAttachment } from './edge-socket.ts';
 
 /**
- * The uid registry of a hibernating Durable Object: kept in memory while awake, with each socket's id and
- * uid in its attachment. After a wake-up the maps are rebuilt from `getWebSockets()` only when an operation
+ * The uid registry of a hibernating Durable Object: kept in memory while awake, with each socket's id, uid
+ * and protocol in its attachment. After a wake-up the maps are rebuilt from `getWebSockets()` only when an operation
  * needs them (a push, an identify, the counts): a wake for one socket's message or close reads that socket's
  * attachment alone.
  */
@@ -20,10 +20,15 @@ export class HibernatingRegistry extends MemoryRegistry<EdgeSocket> {
     this.asleepIn = ctx;
   }
 
-  /** A socket just accepted: give it an id that outlives hibernation. */
-  accept(ws: WebSocket): EdgeSocket {
-    const socket = new EdgeSocket(ws, crypto.randomUUID());
-    socket.remember({ id: socket.id, since: Date.now() });
+  /**
+   * A socket just accepted: give it an id that outlives hibernation, and keep whether it speaks pushport.v1
+   * and where it resumes.
+   */
+  accept(ws: WebSocket, v1 = false, resumeAfter?: number): EdgeSocket {
+    const attachment: SocketAttachment = { id: crypto.randomUUID(), since: Date.now(), v1 };
+    if (resumeAfter !== undefined) attachment.resumeAfter = resumeAfter;
+    const socket = new EdgeSocket(ws, attachment);
+    socket.remember();
     this.wrappers.set(ws, socket);
     return socket;
   }
@@ -41,8 +46,7 @@ export class HibernatingRegistry extends MemoryRegistry<EdgeSocket> {
   override bind(socket: EdgeSocket, uid: string): void {
     this.rebuild();
     super.bind(socket, uid);
-    const since = attachmentOf(socket.ws)?.since ?? Date.now();
-    socket.remember({ id: socket.id, uid, since });
+    socket.remember(uid);
   }
 
   override remove(socket: EdgeSocket): string | undefined {
@@ -78,7 +82,7 @@ export class HibernatingRegistry extends MemoryRegistry<EdgeSocket> {
   }
 
   private wrap(ws: WebSocket, attachment: SocketAttachment | null): EdgeSocket {
-    const socket = attachment ? new EdgeSocket(ws, attachment.id) : this.accept(ws);
+    const socket = attachment ? new EdgeSocket(ws, attachment) : this.accept(ws);
     this.wrappers.set(ws, socket);
     return socket;
   }

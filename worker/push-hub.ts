@@ -1,12 +1,14 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
-  CloseCode, Hub, addLatency, emptyLatency, identifyTimeoutReason, zeroCounters, type HubCounters, type HubStats,
-  type LatencyCounts, type Push,
+  CloseCode, Hub, V1_PROTOCOL, addLatency, emptyLatency, identifyTimeoutReason, zeroCounters, type HubCounters,
+  type HubStats, type LatencyCounts, type MailboxFigures, type Push, type PushOptions,
 } from '../src/index.ts';
-import type { EdgeSocket } from './edge-socket.ts';
+import { AlarmSchedule } from './alarm-schedule.ts';
+import { asksForV1, type EdgeSocket } from './edge-socket.ts';
 import { edgeSetup } from './edge-setup.ts';
 import { idleTimeoutMs, type Env } from './env.ts';
 import { HibernatingRegistry } from './hibernating-registry.ts';
+import { ShardMailbox, type Answer } from './shard-mailbox.ts';
 import { sweepSockets, type SweepTimeouts } from './socket-sweep.ts';
 
 const countersKey = 'counters';
@@ -21,6 +23,8 @@ export class PushHub extends DurableObject<Env> {
   private readonly hub: Hub<EdgeSocket>;
   private readonly timeouts: SweepTimeouts;
   private readonly latency: LatencyCounts;
+  private readonly schedule: AlarmSchedule;
+  private readonly mailbox: ShardMailbox;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -34,42 +38,57 @@ export class PushHub extends DurableObject<Env> {
     this.hub = new Hub(this.registry, limits, counters);
     this.timeouts = { idleMs: idleTimeoutMs(env), identifyMs: limits.identifyTimeoutSeconds * 1000 };
     this.latency = addLatency(emptyLatency(), ctx.storage.kv.get<LatencyCounts>(latencyKey));
+    this.schedule = new AlarmSchedule(ctx.storage);
+    // Creates its tables if they are missing and reads the marked uids: no write on an ordinary wake-up.
+    this.mailbox = new ShardMailbox(ctx.storage, limits, this.hub, this.schedule);
   }
 
-  /** Accepts a WebSocket the Worker routed here; `?uid=` identifies it at once. */
+  /**
+   * Accepts a WebSocket the Worker routed here; `?uid=` identifies it at once and `?since=` is where a
+   * pushport.v1 client resumes.
+   */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
       return Response.json({ error: 'expected a WebSocket upgrade' }, { status: 426 });
     }
+    const params = new URL(request.url).searchParams;
+    const v1 = asksForV1(request.headers.get('sec-websocket-protocol'));
+    // The Worker checked ?since= already; here it only travels.
+    const since = params.get('since');
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server);
-    const socket = this.registry.accept(server);
+    const socket = this.registry.accept(server, v1, since === null ? undefined : Number(since));
     this.hub.connect(socket);
-    const uid = new URL(request.url).searchParams.get('uid');
-    if (uid !== null) this.hub.identify(socket, uid);
+    const uid = params.get('uid');
+    if (uid !== null && this.hub.identify(socket, uid)) this.mailbox.welcome(socket, uid);
     // An alarm, not a timer per socket: it survives hibernation, and one serves every deadline.
     const waits = [this.timeouts.idleMs, uid === null ? this.timeouts.identifyMs : 0].filter((ms) => ms > 0);
-    if (waits.length > 0) {
-      const due = Date.now() + Math.min(...waits);
-      const alarm = await this.ctx.storage.getAlarm();
-      if (alarm === null || alarm > due) await this.ctx.storage.setAlarm(due);
-    }
-    return new Response(null, { status: 101, webSocket: client });
+    if (waits.length > 0) await this.schedule.atMost(Date.now() + Math.min(...waits));
+    const headers = v1 ? { 'Sec-WebSocket-Protocol': V1_PROTOCOL } : undefined;
+    return new Response(null, { status: 101, webSocket: client, headers });
   }
 
-  /** The sweep: closes sockets idle past IDLE_TIMEOUT_SECONDS or without a uid past IDENTIFY_TIMEOUT_SECONDS. */
+  /**
+   * The sweep: closes sockets idle past IDLE_TIMEOUT_SECONDS or without a uid past IDENTIFY_TIMEOUT_SECONDS,
+   * and drops stored pushes whose ttl or retention has passed.
+   */
   override async alarm(): Promise<void> {
+    const now = Date.now();
     const seconds = this.timeouts.identifyMs / 1000;
-    const next = sweepSockets(this.ctx, Date.now(), this.timeouts, (ws, why) => {
+    const sockets = sweepSockets(this.ctx, now, this.timeouts, (ws, why) => {
       this.hub.disconnect(this.registry.socketOf(ws));
       if (why === 'unidentified') ws.close(CloseCode.policy, identifyTimeoutReason(seconds));
       else ws.close(CloseCode.goingAway, 'idle timeout: send "ping" to stay connected');
     });
-    if (next !== undefined) await this.ctx.storage.setAlarm(next);
+    const pushes = this.mailbox.sweep(now);
+    const next = Math.min(sockets ?? Infinity, pushes ?? Infinity);
+    await this.schedule.fired(next === Infinity ? undefined : next);
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    this.hub.receive(this.registry.socketOf(ws), message);
+    const socket = this.registry.socketOf(ws);
+    const uid = this.hub.receive(socket, message);
+    if (uid !== undefined) this.mailbox.welcome(socket, uid);
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
@@ -86,14 +105,22 @@ export class PushHub extends DurableObject<Env> {
     this.hub.disconnect(this.registry.socketOf(ws));
   }
 
-  /** Delivers to every connection of a uid held here. */
-  push(uid: string, message: string): number {
-    return this.saved(this.hub.push(uid, message));
+  /**
+   * Delivers to every connection of a uid held here: a count, QUEUED, or (a ttl push whose queue is full) the
+   * reason it was refused, returned rather than thrown so that it reaches the Worker as itself.
+   */
+  push(uid: string, message: string, options?: PushOptions): Answer | Promise<Answer> {
+    const ttl = options?.ttl;
+    const id = options?.id;
+    // Most pushes are not stored: they take the hub's path, with no storage touched.
+    if (!this.mailbox.needed(uid, ttl, id)) return this.saved(this.hub.push(uid, message));
+    return this.saved(this.mailbox.push(uid, message, ttl, id));
   }
 
-  /** Delivers many pushes, in order. */
-  pushMany(pushes: Push[]): number[] {
-    return this.saved(this.hub.pushMany(pushes));
+  /** Delivers many pushes, in order, answering each as `push` does. */
+  pushMany(pushes: Push[]): Answer[] | Promise<Answer[]> {
+    const answers = pushes.map((p) => this.push(p.uid, p.message, p));
+    return this.saved(answers.some((a) => typeof a === 'object') ? Promise.all(answers) : answers as Answer[]);
   }
 
   /** Delivers to every identified connection held here. */
@@ -119,6 +146,11 @@ export class PushHub extends DurableObject<Env> {
   /** This shard's connection counts and counters. */
   stats(): HubStats {
     return this.hub.stats();
+  }
+
+  /** Pushes waiting for their uid here now, and the queued ones that expired unseen. */
+  queueFigures(): MailboxFigures {
+    return this.mailbox.figures();
   }
 
   /** Adds push latency that Worker instances measured (they hand it over at most once a second). */

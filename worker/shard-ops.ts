@@ -26,13 +26,14 @@ export class ShardOps implements OpsSource {
   async report(): Promise<OpsReport> {
     // This instance's latest figures first, so a scrape right after a push sees it.
     await this.handOver();
-    const [shards, latencies] = await Promise.all([
+    const [shards, latencies, queue] = await Promise.all([
       this.target.statsByShard(),
       this.target.everyShard((stub) => stub.latencyCounts()),
+      this.target.queueFigures(),
     ]);
     const latency = emptyLatency();
     for (const share of latencies) addLatency(latency, share);
-    return { unit: 'shard', parts: shards.map((s, id) => ({ id, ...s })), total: sumStats(shards), latency };
+    return { unit: 'shard', parts: shards.map((s, id) => ({ id, ...s })), total: sumStats(shards), latency, queue };
   }
 
   private async handOver(): Promise<void> {

@@ -1,4 +1,6 @@
-import { countsByUid, sumStats, type HubStats, type Push, type PushTarget } from '../src/index.ts';
+import {
+  countsByUid, PushRefused, sumStats, type HubStats, type MailboxFigures, type Push, type PushOptions, type PushTarget,
+} from '../src/index.ts';
 import type { PushHub } from './push-hub.ts';
 
 /** The shard a uid lives on: FNV-1a of its UTF-8 bytes, so every Worker instance agrees without state. */
@@ -10,6 +12,12 @@ export function shardOf(uid: string, shards: number): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash % shards;
+}
+
+// A shard returns a refusal as its reason, since an error thrown over RPC loses its class.
+function countOrRefused(answer: number | string): number {
+  if (typeof answer === 'string') throw new PushRefused(answer);
+  return answer;
 }
 
 /** Pushes into the Durable Object shards: a uid goes to its own shard, a broadcast to all of them. */
@@ -32,13 +40,19 @@ export class ShardedTarget implements PushTarget {
     return this.stub(shardOf(uid, this.shards));
   }
 
-  push(uid: string, message: string): Promise<number> {
-    return this.stubFor(uid).push(uid, message);
+  push(uid: string, message: string, options?: PushOptions): Promise<number> {
+    const stub = this.stubFor(uid);
+    // Only a ttl push can be refused (its uid's queue is full): the others' answers are counts, passed on as they are.
+    if (options?.ttl === undefined) {
+      // Only the options travel, not the whole parsed push: the message must not cross twice.
+      return (options?.id === undefined ? stub.push(uid, message) : stub.push(uid, message, { id: options.id })) as Promise<number>;
+    }
+    return stub.push(uid, message, { ttl: options.ttl, id: options.id }).then(countOrRefused);
   }
 
-  async pushMany(pushes: Push[]): Promise<number[]> {
+  async pushMany(pushes: Push[]): Promise<(number | string)[]> {
     // One RPC per shard, then the answers go back into request order.
-    const counts = new Array<number>(pushes.length).fill(0);
+    const counts = new Array<number | string>(pushes.length).fill(0);
     await Promise.all([...this.byShard(pushes.map((p) => p.uid))].map(async ([shard, indexes]) => {
       const answered = await this.stub(shard).pushMany(indexes.map((i) => pushes[i]!));
       indexes.forEach((i, k) => (counts[i] = answered[k] ?? 0));
@@ -71,6 +85,12 @@ export class ShardedTarget implements PushTarget {
 
   async stats(): Promise<HubStats> {
     return sumStats(await this.statsByShard());
+  }
+
+  /** Every shard's queue figures, added up. */
+  async queueFigures(): Promise<MailboxFigures> {
+    const shares = await this.everyShard((stub) => stub.queueFigures());
+    return shares.reduce((sum, share) => ({ queued: sum.queued + share.queued, expired: sum.expired + share.expired }));
   }
 
   /** Each shard's own figures, in shard order. */

@@ -1,4 +1,5 @@
 import type { HubStats } from '../hub/hub.ts';
+import type { MailboxFigures } from '../mailbox/mailbox.ts';
 import type { LatencyCounts } from './latency-histogram.ts';
 
 /** One part of the server: a process locally, a Durable Object shard on the edge. */
@@ -16,6 +17,8 @@ export interface OpsReport {
   total: HubStats;
   /** Push latency over the whole server. */
   latency: LatencyCounts;
+  /** The ttl queue over the whole server, where the runtime reports it. */
+  queue?: MailboxFigures;
 }
 
 /** Where a runtime's figures come from, and where the HTTP push routes report their latency. */

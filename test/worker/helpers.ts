@@ -9,15 +9,19 @@ const origin = 'http://pushport.test';
 /** A client WebSocket with what it has received, as a test sees it. */
 export interface TestClient {
   ws: WebSocket;
+  /** The subprotocol the server chose (empty when none). */
+  protocol: string;
   messages: string[];
   closed: Promise<{ code: number; reason: string }>;
   /** Waits for the n-th message (1-based) this client receives. */
   nth(n: number): Promise<string>;
 }
 
-/** Opens a WebSocket to the Worker (`path` may carry ?uid=) without identifying. */
-export async function open(path = '/ws'): Promise<TestClient> {
-  const res = await exports.default.fetch(`${origin}${path}`, { headers: { Upgrade: 'websocket' } });
+/** Opens a WebSocket to the Worker (`path` may carry ?uid=) without identifying; `protocols` as a client offers them. */
+export async function open(path = '/ws', protocols?: string): Promise<TestClient> {
+  const headers: Record<string, string> = { Upgrade: 'websocket' };
+  if (protocols !== undefined) headers['Sec-WebSocket-Protocol'] = protocols;
+  const res = await exports.default.fetch(`${origin}${path}`, { headers });
   expect(res.status).toBe(101);
   const ws = res.webSocket!;
   ws.accept();
@@ -28,7 +32,7 @@ export async function open(path = '/ws'): Promise<TestClient> {
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.addEventListener('close', (e) => resolve({ code: e.code, reason: e.reason })));
   const nth = (n: number) => waitFor(() => messages.length >= n, `message #${n}`).then(() => messages[n - 1]!);
-  return { ws, messages, closed, nth };
+  return { ws, protocol: res.headers.get('sec-websocket-protocol') ?? '', messages, closed, nth };
 }
 
 /** Opens a WebSocket and identifies it the reference's way (first message = uid), then waits until it counts. */

@@ -1,0 +1,100 @@
+import {
+  DurablePushes, Mailbox, nextExpiry, PushRefused, type Hub, type MailboxFigures, type MailboxLimits,
+} from '../src/index.ts';
+import type { AlarmSchedule } from './alarm-schedule.ts';
+import type { EdgeSocket } from './edge-socket.ts';
+import { DurableObjectSqlDb } from './sql-db.ts';
+
+const expiredKey = 'queue-expired';
+
+/** A durable push's answer: a count, QUEUED, or the reason it was refused. */
+export type Answer = number | string;
+
+/**
+ * A shard's durable pushes, in its own SQLite: the uids it holds get their seqs, retention, queue and
+ * remembered ids here. Expiry runs from the object's alarm, set no later than the first thing to expire.
+ */
+export class ShardMailbox {
+  private readonly db: DurableObjectSqlDb;
+  private readonly storage: DurableObjectStorage;
+  private readonly mailbox: Mailbox;
+  private readonly durable: DurablePushes;
+  private readonly hub: Hub<EdgeSocket>;
+  private readonly limits: MailboxLimits;
+  private readonly alarm: AlarmSchedule;
+  // Queued pushes that expired unseen, over the shard's life: a counter must not restart with an eviction.
+  private expired: number;
+
+  constructor(storage: DurableObjectStorage, limits: MailboxLimits, hub: Hub<EdgeSocket>, alarm: AlarmSchedule) {
+    this.storage = storage;
+    this.db = new DurableObjectSqlDb(storage);
+    this.mailbox = new Mailbox(this.db, limits);
+    this.durable = new DurablePushes(this.mailbox);
+    this.hub = hub;
+    this.limits = limits;
+    this.alarm = alarm;
+    this.expired = storage.kv.get<number>(expiredKey) ?? 0;
+  }
+
+  /** Whether a push goes through the store (it has a ttl or an id, or its uid has v1 clients). */
+  needed(uid: string, ttl: number | undefined, id: string | undefined): boolean {
+    return this.durable.needed(uid, ttl, id);
+  }
+
+  /**
+   * Stores, delivers and counts one durable push. Answers a count, QUEUED, or the reason it was refused; after
+   * the expiry alarm is set, when this push needs it earlier than the pending one (rarely: a promise then).
+   */
+  push(uid: string, message: string, ttl: number | undefined, id: string | undefined): Answer | Promise<Answer> {
+    const answer = this.store(uid, message, ttl, id);
+    // The earliest this push's rows can expire: its ttl, its retention, its id.
+    const seconds = Math.min(ttl ?? this.limits.retainSeconds, id === undefined ? Infinity : this.limits.idempotencySeconds);
+    const scheduling = this.alarm.atMost(Date.now() + seconds * 1000);
+    return scheduling === undefined ? answer : scheduling.then(() => answer, (error: unknown) => {
+      // The push is stored and answered all the same; the next alarm that runs sweeps it.
+      console.error('pushport: could not schedule the expiry alarm', error);
+      return answer;
+    });
+  }
+
+  /**
+   * A socket identified as `uid`: a v1 client marks the uid (its pushes are stored from now on) and gets what
+   * it missed after its `?since=`; any client gets the pushes queued for the uid. Called in the identify's own
+   * turn, so no live push can overtake them.
+   */
+  welcome(socket: EdgeSocket, uid: string): void {
+    if (socket.v1) this.mailbox.mark(uid);
+    const since = socket.v1 ? socket.resumeAfter : undefined;
+    // A plain client with nothing queued anywhere costs no storage read.
+    if (since === undefined && this.mailbox.figures().queued === 0) return;
+    this.hub.sendBacklog(socket, this.mailbox.backlog(uid, since));
+  }
+
+  /** Drops what has expired by `now`; returns when the next thing expires (undefined: nothing is stored). */
+  sweep(now = Date.now()): number | undefined {
+    const expired = this.mailbox.sweep(now);
+    if (expired > 0) {
+      this.expired += expired;
+      this.storage.kv.put(expiredKey, this.expired);
+    }
+    return nextExpiry(this.db);
+  }
+
+  /** Pushes waiting for their uid now, and queued pushes that expired unseen so far. */
+  figures(): MailboxFigures {
+    return { queued: this.mailbox.figures().queued, expired: this.expired };
+  }
+
+  private store(uid: string, message: string, ttl: number | undefined, id: string | undefined): Answer {
+    let answer: number;
+    try {
+      // Delivery answers at once here, so the answer is a number, never a promise.
+      answer = this.durable.push(uid, message, ttl, id, (seq) => this.hub.deliverSeq(uid, message, seq)) as number;
+    } catch (err) {
+      if (err instanceof PushRefused) return err.message;
+      throw err;
+    }
+    return this.hub.tally.push(answer);
+  }
+}
+
