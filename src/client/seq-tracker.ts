@@ -12,6 +12,7 @@ export class SeqTracker {
   /** The last seq delivered (0: none yet). */
   lastSeq: number;
   private resumed = false;
+  private refetching = false;
 
   /** `since` that is not a positive integer (a missing or garbled stored value) counts as none. */
   constructor(since = 0) {
@@ -19,11 +20,13 @@ export class SeqTracker {
   }
 
   /**
-   * A connection opened. One that asked for `since` gets every retained push first, so a gap at its start means
-   * the server no longer holds the missing ones: that gap is accepted rather than fetched again.
+   * A connection opened. One opened to fetch a gap gets every retained push first, so the same gap at its start
+   * means the server no longer holds the missing ones: it is accepted rather than fetched again. Any other
+   * reconnect refetches a gap once: the missing pushes may have been stored while this client was identifying.
    */
   connected(): void {
-    this.resumed = this.lastSeq > 0;
+    this.resumed = this.refetching && this.lastSeq > 0;
+    this.refetching = false;
   }
 
   /** Judges a stored frame's seq (> 0); seq 0 is never tracked. */
@@ -36,7 +39,10 @@ export class SeqTracker {
       this.lastSeq = seq;
       return 'deliver';
     }
-    if (!resumed) return 'refetch';
+    if (!resumed) {
+      this.refetching = true;
+      return 'refetch';
+    }
     this.lastSeq = seq;
     return { from: last + 1, to: seq - 1 };
   }

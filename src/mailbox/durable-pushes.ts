@@ -32,6 +32,7 @@ export class DurablePushes {
     }
     const accepted = this.mailbox.accept(uid, message, ttl, id);
     if ('repeat' in accepted) return accepted.repeat;
+    // `again`: stored before, never answered; sent again with its seq, which v1 clients drop if they have it.
     const { seq } = accepted;
     const delivered = deliver(seq);
     if (typeof delivered === 'number') return this.mailbox.settle(uid, seq, delivered, ttl, id);

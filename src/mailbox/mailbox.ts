@@ -13,8 +13,11 @@ export interface StoredPush {
   message: string;
 }
 
-/** What storing a push came to: its new seq, or the answer of an earlier push with the same id. */
-export type Accepted = { seq: number } | { repeat: number };
+/**
+ * What storing a push came to: its new seq; or the answer of an earlier push with the same id; or, when that
+ * earlier push was stored but never answered (its process died on the way), its seq, to be delivered again.
+ */
+export type Accepted = { seq: number; again?: true } | { repeat: number };
 
 /** Mailbox figures for /stats and /metrics. */
 export interface MailboxFigures {
@@ -78,9 +81,8 @@ export class Mailbox {
   accept(uid: string, message: string, ttl: number | undefined, id: string | undefined, now = Date.now()): Accepted {
     return this.db.transaction(() => {
       if (id !== undefined) {
-        const [seen] = this.db.all('SELECT answer FROM pushport_ids WHERE uid = ? AND id = ? AND keep_until > ?', uid, id, now);
-        // No answer on record: the first was stored but its process died before answering. It is kept, so say so.
-        if (seen) return { repeat: (seen.answer as number | null) ?? QUEUED };
+        const [seen] = this.db.all('SELECT seq, answer FROM pushport_ids WHERE uid = ? AND id = ? AND keep_until > ?', uid, id, now);
+        if (seen) return seen.answer === null ? { seq: seen.seq as number, again: true as const } : { repeat: seen.answer as number };
       }
       const [row] = this.db.all(`INSERT INTO pushport_uids (uid, seq) VALUES (?, 1)
                                  ON CONFLICT (uid) DO UPDATE SET seq = seq + 1 RETURNING seq`, uid);
@@ -89,9 +91,9 @@ export class Mailbox {
       this.db.run('INSERT INTO pushport_messages VALUES (?, ?, ?, ?, ?)', uid, seq, message, keep, ttl ? now + ttl * 1000 : 0);
       this.db.run('DELETE FROM pushport_messages WHERE uid = ? AND seq <= ? AND queued_until = 0', uid, seq - this.limits.maxRetainedPerUid);
       if (id !== undefined) {
-        this.db.run(`INSERT INTO pushport_ids VALUES (?, ?, NULL, ?)
-                     ON CONFLICT (uid, id) DO UPDATE SET answer = NULL, keep_until = excluded.keep_until`,
-        uid, id, now + this.limits.idempotencySeconds * 1000);
+        this.db.run(`INSERT INTO pushport_ids VALUES (?, ?, ?, NULL, ?)
+                     ON CONFLICT (uid, id) DO UPDATE SET seq = excluded.seq, answer = NULL, keep_until = excluded.keep_until`,
+        uid, id, seq, now + this.limits.idempotencySeconds * 1000);
       }
       return { seq };
     });
@@ -111,13 +113,15 @@ export class Mailbox {
         this.queuedTotal++;
       }
     }
-    if (ttl !== undefined && answer !== QUEUED) this.db.run('UPDATE pushport_messages SET queued_until = 0 WHERE uid = ? AND seq = ?', uid, seq);
-    if (id !== undefined) {
-      // A refused push is forgotten, so that a retry once the queue has room is taken.
-      if (refused !== undefined) this.db.run('DELETE FROM pushport_ids WHERE uid = ? AND id = ?', uid, id);
-      else this.db.run('UPDATE pushport_ids SET answer = ? WHERE uid = ? AND id = ?', answer, uid, id);
+    if (refused !== undefined) {
+      // Refused is not taken: it leaves the history (a resuming client never sees it) and its id is forgotten,
+      // so that a retry once the queue has room is taken.
+      this.db.run('DELETE FROM pushport_messages WHERE uid = ? AND seq = ?', uid, seq);
+      if (id !== undefined) this.db.run('DELETE FROM pushport_ids WHERE uid = ? AND id = ?', uid, id);
+      throw new PushRefused(refused);
     }
-    if (refused !== undefined) throw new PushRefused(refused);
+    if (ttl !== undefined && answer !== QUEUED) this.db.run('UPDATE pushport_messages SET queued_until = 0 WHERE uid = ? AND seq = ?', uid, seq);
+    if (id !== undefined) this.db.run('UPDATE pushport_ids SET answer = ? WHERE uid = ? AND id = ?', answer, uid, id);
     return answer;
   }
 

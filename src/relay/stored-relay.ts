@@ -15,11 +15,18 @@ import type { RelayNode } from './relay-node.ts';
  * A client whose socket identifies reads what waits for it from the store directly (welcomeStored).
  */
 
+// A push that crosses to its home without an id gets one of ours: if the home stores it and dies before it
+// answers, the store knows it when this process stores it itself, and it is sent again with its first seq
+// rather than stored twice. The NUL keeps ours apart from a backend's.
+const ownIds = `\u0000${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.`;
+let ownCount = 0;
+
 /** Pushes a stored push from the process it landed in; answers a count or QUEUED, throws PushRefused. */
 export function pushStored<S extends PushSocket>(node: RelayNode<S>, uid: string, message: string,
-  ttl: number | undefined, id: string | undefined): number | Promise<number> {
+  ttl: number | undefined, backendId: string | undefined): number | Promise<number> {
   const home = homeOf(uid, node.count);
-  if (home === node.self) return settled(node, storeAndRoute(node, uid, message, ttl, id, false));
+  if (home === node.self) return settled(node, storeAndRoute(node, uid, message, ttl, backendId, false));
+  const id = backendId ?? `${ownIds}${++ownCount}`;
   return new Promise<number>((resolve, reject) => {
     node.outbox.request(home, FrameType.durable, ttl ?? 0, uid, withId(id, message), (value, reply) => {
       if (value === undefined) {

@@ -33,8 +33,17 @@ describe('SeqTracker', () => {
     expect(seqs.lastSeq).toBe(1);
   });
 
-  it('accepts a gap at the start of a resumed connection as lost, and reports it', () => {
+  it('refetches a gap at the start of an ordinary reconnect: the missing pushes may have been stored meanwhile', () => {
     const seqs = new SeqTracker(5);
+    seqs.connected();
+    expect(seqs.check(9)).toBe('refetch');
+    expect(seqs.lastSeq).toBe(5);
+  });
+
+  it('accepts the same gap at the start of the connection that refetched it as lost, and reports it', () => {
+    const seqs = new SeqTracker(5);
+    seqs.connected();
+    expect(seqs.check(9)).toBe('refetch');
     seqs.connected();
     expect(seqs.check(4)).toBe('duplicate');
     expect(seqs.check(9)).toEqual({ from: 6, to: 8 });

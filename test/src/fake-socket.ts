@@ -9,6 +9,8 @@ export class FakeSocket implements PushSocket {
   closed: { code: number; reason: string } | undefined;
   /** Set false to act like a socket that is closing or over its buffer. */
   accepting = true;
+  v1?: boolean;
+  lastSeq?: number;
 
   send(message: string): boolean {
     if (!this.accepting || this.closed) return false;

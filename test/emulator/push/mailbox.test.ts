@@ -71,10 +71,18 @@ describe('Mailbox', () => {
     expect(send(box, 'u', 'x', 1, { id: 'a' }, T0 + 11_000)).toEqual({ seq: 2, answer: 1 });
   });
 
-  it('answers queued for an id whose first push was stored but never answered (its process died)', () => {
+  it('hands back the seq of an id whose first push was stored but never answered (its process died), to send again', () => {
     const box = mailbox();
     box.accept('u', 'x', undefined, 'lost');
-    expect(box.accept('u', 'x', undefined, 'lost')).toEqual({ repeat: QUEUED });
+    expect(box.accept('u', 'x', undefined, 'lost')).toEqual({ seq: 1, again: true });
+    expect(box.backlog('u', 0, T0)).toEqual([{ seq: 1, message: 'x' }]);
+  });
+
+  it('takes a refused push out of the history, so that a resuming client never receives it', () => {
+    const box = mailbox({ maxQueuedPerUid: 1 });
+    send(box, 'u', 'kept', 0, { ttl: 30 });
+    expect(() => send(box, 'u', 'refused', 0, { ttl: 30 })).toThrow(PushRefused);
+    expect(box.backlog('u', 0, T0).map((p) => p.message)).toEqual(['kept']);
   });
 
   it('drops a queued push whose ttl passed and counts it, and forgets retained pushes after RETAIN_SECONDS', () => {

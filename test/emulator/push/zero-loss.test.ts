@@ -1,6 +1,5 @@
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { appendFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { askMaster } from '../../../emulator/cli/control-client.ts';
@@ -76,15 +75,8 @@ describe('zero loss through faults (count 2, pushport/client, every push with a 
     const clients = Array.from({ length: CLIENTS }, (_, i) => {
       const uid = `z${i}`;
       got.set(uid, []);
-      class Logged extends WebSocket {
-        constructor(url: string, protocols?: string | string[]) {
-          super(url, protocols);
-          if (process.env.ZL_DEBUG) appendFileSync('/tmp/zl-msgs.log', `CONNECT ${uid} ${url} ${String(protocols)} ${Date.now()}\n`);
-          this.on('close', (code, reason) => process.env.ZL_DEBUG && appendFileSync('/tmp/zl-msgs.log', `CLOSE ${uid} ${code} ${String(reason)} ${Date.now()}\n`));
-        }
-      }
-      const socket = new PushportSocket({ url: server.wsUrl, uid, WebSocket: Logged as unknown as WebSocketClass, minDelayMs: 20, maxDelayMs: 300, pingSeconds: 1 });
-      socket.on("message", (data, seq) => { got.get(uid)!.push((JSON.parse(data) as { n: number }).n); if (process.env.ZL_DEBUG) appendFileSync('/tmp/zl-msgs.log', `MSG ${uid} ${(JSON.parse(data) as { n: number }).n} ${seq} ${Date.now()}\n`); });
+      const socket = new PushportSocket({ url: server.wsUrl, uid, WebSocket: WebSocket as unknown as WebSocketClass, minDelayMs: 20, maxDelayMs: 300, pingSeconds: 1 });
+      socket.on('message', (data) => got.get(uid)!.push((JSON.parse(data) as { n: number }).n));
       return socket;
     });
     const stream = pushStream(server.textPort);
@@ -107,7 +99,6 @@ describe('zero loss through faults (count 2, pushport/client, every push with a 
       await stream.stop();
     }
     // Every push answered ok or queued reaches its client; anything delivered was accepted even if its answer was lost.
-    if (process.env.ZL_DEBUG) writeFileSync('/tmp/zl-pushes.log', stream.pushes.map((p) => `PUSH ${p.uid} ${p.n} ${p.reply}`).join('\n'));
     const accepted = stream.pushes.filter((p) => p.reply === 'ok' || p.reply === 'queued');
     const missing = () => accepted.filter((p) => !got.get(p.uid)!.includes(p.n)).map((p) => p.n);
     await expect.poll(missing, { timeout: 20_000 }).toEqual([]);
