@@ -4,6 +4,7 @@ import { PROCESS_START_MS, waitFor } from '../support/poll.ts';
 import { startWranglerDev } from '../node/wrangler-process.ts';
 import { BIN } from '../support/push-server-process.ts';
 import { httpCases } from './http-cases.ts';
+import { storedCases } from './stored-cases.ts';
 import type { ConformanceTarget } from './target.ts';
 import { textCases } from './text-cases.ts';
 
@@ -12,7 +13,7 @@ import { textCases } from './text-cases.ts';
 describe('conformance: bridge in front of wrangler dev', () => {
   let target: ConformanceTarget;
   beforeAll(async () => {
-    const dev = await startWranglerDev({ PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096' });
+    const dev = await startWranglerDev({ PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096', MAX_QUEUED_PER_UID: '3' });
     const textPort = await freePort();
     const bridge = launch(BIN, ['bridge', '--listen', `127.0.0.1:${textPort}`, '--to', dev.url, '--max-line-bytes', '4096'], { PUSH_TOKEN: 'conf-token' });
     await waitFor(() => bridge.output().includes('bridge listening'), 'the bridge to listen', PROCESS_START_MS);
@@ -31,5 +32,6 @@ describe('conformance: bridge in front of wrangler dev', () => {
   });
 
   httpCases(() => target, 'bridge');
+  storedCases(() => target, 'bridge', true);
   textCases(() => target, 'bridge');
 });
