@@ -66,7 +66,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     links.listen(node).catch((error: unknown) => log(`relay socket failed, pushes from other processes will miss this one: ${describeError(error)}`));
   }
   const target = new RelayedTarget(node);
-  const ops = new RelayedOps(main.id, () => target.shares());
+  const ops = new RelayedOps(main.id, () => target.shares(), () => node.durable!.mailbox.figures());
   // Each process's stats share carries its index and latency, for the dashboard's rows and the histogram.
   node.shareExtra = () => ops.extra();
   const socketOf = ConnectionSocket.of;

@@ -1,12 +1,22 @@
 import { sumStats, type StatsShare } from '../hub/sum-stats.ts';
 import { addLatency, emptyLatency, LatencyHistogram, type LatencyCounts } from './latency-histogram.ts';
 import type { OpsReport, OpsSource, PartStats } from './ops-report.ts';
+import type { MailboxFigures } from '../mailbox/mailbox.ts';
 
 /** One process's stats share as the relay carries it, with what the dashboard adds to it. */
 export interface ProcessOpsShare extends StatsShare {
   /** The process index. */
   id?: number;
   latency?: LatencyCounts;
+  /** The shared store's queue as this process last counted it, and the queued pushes its sweeps expired. */
+  queue?: MailboxFigures;
+}
+
+/** The whole server's queue from the processes' shares: they share one store, so its size is counted once (the latest count), expiries add up. */
+function queueOf(shares: readonly ProcessOpsShare[]): MailboxFigures | undefined {
+  const counted = shares.map((s) => s.queue).filter((q): q is MailboxFigures => q !== undefined);
+  if (counted.length === 0) return undefined;
+  return { queued: Math.max(...counted.map((q) => q.queued)), expired: counted.reduce((n, q) => n + q.expired, 0) };
 }
 
 /**
@@ -18,10 +28,12 @@ export class RelayedOps implements OpsSource {
   readonly latency = new LatencyHistogram();
   private readonly self: number;
   private readonly shares: () => Promise<ProcessOpsShare[]>;
+  private readonly queue: (() => MailboxFigures) | undefined;
 
-  constructor(self: number, shares: () => Promise<ProcessOpsShare[]>) {
+  constructor(self: number, shares: () => Promise<ProcessOpsShare[]>, queue?: () => MailboxFigures) {
     this.self = self;
     this.shares = shares;
+    this.queue = queue;
   }
 
   observe(seconds: number, count: number): void {
@@ -29,8 +41,8 @@ export class RelayedOps implements OpsSource {
   }
 
   /** What this process adds to its stats share. */
-  extra(): { id: number; latency: LatencyCounts } {
-    return { id: this.self, latency: this.latency.snapshot() };
+  extra(): { id: number; latency: LatencyCounts; queue?: MailboxFigures } {
+    return { id: this.self, latency: this.latency.snapshot(), queue: this.queue?.() };
   }
 
   async report(): Promise<OpsReport> {
@@ -40,6 +52,6 @@ export class RelayedOps implements OpsSource {
     parts.sort((a, b) => a.id - b.id);
     const latency = emptyLatency();
     for (const share of shares) addLatency(latency, share.latency);
-    return { unit: 'process', parts, total: sumStats(shares), latency };
+    return { unit: 'process', parts, total: sumStats(shares), latency, queue: queueOf(shares) };
   }
 }

@@ -59,11 +59,20 @@ describe('ops on the local server with 2 processes', () => {
     }
     expect((await freshGet(server.port, '/metrics', 'wrong')).status).toBe(401);
 
+    // The ttl queue: one push waits, one expires (ttl 1 s; each process sweeps the shared store every second).
+    for (const body of ['{"uid":"away","ttl":600}', '{"uid":"gone","ttl":1}']) {
+      expect(await (await fetch(`${server.httpUrl}/push`, { method: 'POST', body, headers: { authorization: 'Bearer t' } })).json()).toEqual({ ok: true, delivered: 0, queued: true });
+    }
+    await expect.poll(async () => {
+      const m = await metrics();
+      return [m.pushport_queued_total, m.pushport_queue_waiting, m.pushport_queue_expired_total];
+    }, { timeout: 10_000 }).toEqual([2, 1, 1]);
+
     const parts = JSON.parse((await freshGet(server.port, '/stats/parts')).body);
     expect(parts.unit).toBe('process');
     expect(parts.parts.map((p: { id: number }) => p.id)).toEqual([0, 1]);
     expect(parts.parts.reduce((n: number, p: { connections: number }) => n + p.connections, 0)).toBe(13);
-    expect(parts.total).toMatchObject({ connections: 13, identified: 12, pushes: 3 });
+    expect(parts.total).toMatchObject({ connections: 13, identified: 12, pushes: 5 });
 
     const status = await server.command('status', '--json');
     expect(status.code).toBe(0);
