@@ -8,6 +8,7 @@ export * from './wire/uid.ts';
 export * from './wire/push-message.ts';
 export * from './wire/push-batch.ts';
 export * from './wire/uid-list.ts';
+export * from './wire/v1-frame.ts';
 export * from './auth/publisher-token.ts';
 export * from './http/push-app.ts';
 export * from './json-reply.ts';

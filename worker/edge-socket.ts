@@ -1,4 +1,4 @@
-import { V1_PROTOCOL, type PushSocket } from '../src/index.ts';
+import type { PushSocket } from '../src/index.ts';
 
 /** What each hibernatable socket carries across evictions. */
 export interface SocketAttachment {
@@ -13,11 +13,6 @@ export interface SocketAttachment {
 }
 
 const OPEN = 1;
-
-/** Whether a client's `Sec-WebSocket-Protocol` header offers pushport.v1. */
-export function asksForV1(header: string | null): boolean {
-  return header !== null && header.split(',').some((offered) => offered.trim() === V1_PROTOCOL);
-}
 
 /** A workerd WebSocket as the hub sees it. */
 export class EdgeSocket implements PushSocket {

@@ -1,10 +1,10 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
-  CloseCode, Hub, V1_PROTOCOL, addLatency, emptyLatency, identifyTimeoutReason, zeroCounters, type HubCounters,
+  CloseCode, Hub, V1_PROTOCOL, offersV1, addLatency, emptyLatency, identifyTimeoutReason, zeroCounters, type HubCounters,
   type HubStats, type LatencyCounts, type MailboxFigures, type Push, type PushOptions,
 } from '../src/index.ts';
 import { AlarmSchedule } from './alarm-schedule.ts';
-import { asksForV1, type EdgeSocket } from './edge-socket.ts';
+import type { EdgeSocket } from './edge-socket.ts';
 import { edgeSetup } from './edge-setup.ts';
 import { idleTimeoutMs, type Env } from './env.ts';
 import { HibernatingRegistry } from './hibernating-registry.ts';
@@ -52,7 +52,7 @@ export class PushHub extends DurableObject<Env> {
       return Response.json({ error: 'expected a WebSocket upgrade' }, { status: 426 });
     }
     const params = new URL(request.url).searchParams;
-    const v1 = asksForV1(request.headers.get('sec-websocket-protocol'));
+    const v1 = offersV1(request.headers.get('sec-websocket-protocol'));
     // The Worker checked ?since= already; here it only travels.
     const since = params.get('since');
     const { 0: client, 1: server } = new WebSocketPair();

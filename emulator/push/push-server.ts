@@ -1,7 +1,8 @@
 // Module by module, not the src/ barrel: the HTTP API (Hono) is loaded only when a first HTTP request comes.
 import { decideConnect } from '../../src/auth/connect-identity.ts';
 import { Hub } from '../../src/hub/hub.ts';
-import { CloseCode, V1_PROTOCOL } from '../../src/hub/push-socket.ts';
+import { CloseCode } from '../../src/hub/push-socket.ts';
+import { offersV1, V1_PROTOCOL } from '../../src/wire/v1-frame.ts';
 import { DurablePushes } from '../../src/mailbox/durable-pushes.ts';
 import { Mailbox } from '../../src/mailbox/mailbox.ts';
 import { welcomeStored } from '../../src/relay/stored-relay.ts';
@@ -15,7 +16,6 @@ import { formatSocketName } from '../socket-name.ts';
 import { stopIntent } from '../process/stop-intent.ts';
 import { settings } from '../settings.ts';
 import { pidFileFor, relaySocketFor, storeFileFor } from '../run-paths.ts';
-import { offeredSubprotocols } from '../websocket/handshake.ts';
 import type { TcpConnection } from '../tcp-connection.ts';
 import { Worker } from '../worker.ts';
 import { textPortNeedsToken, type PushServerConfig } from './config.ts';
@@ -97,7 +97,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
       return new HttpResponse(decision.status, { 'Content-Type': 'application/json' }, `${JSON.stringify({ error: decision.error })}\n`);
     }
     // A client that asks for pushport.v1 gets seqs and may resume with ?since=.
-    const v1 = offeredSubprotocols(request.header('sec-websocket-protocol')).includes(V1_PROTOCOL);
+    const v1 = offersV1(request.header('sec-websocket-protocol'));
     return v1 ? { pushUid: decision.uid, pushSince: decision.since, pushV1: true, websocketProtocol: V1_PROTOCOL } : { pushUid: decision.uid };
   };
   const identified = (connection: TcpConnection, uid: string) =>

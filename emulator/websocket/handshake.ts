@@ -28,8 +28,3 @@ export function acceptResponse(request: IncomingMessage, subprotocol?: string): 
   const chosen = subprotocol ? `Sec-WebSocket-Protocol: ${subprotocol}\r\n` : '';
   return `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${chosen}\r\n`;
 }
-
-/** The subprotocols a client offered (Sec-WebSocket-Protocol, comma-separated). */
-export function offeredSubprotocols(header: string | undefined): string[] {
-  return header ? header.split(',').map((p) => p.trim()).filter((p) => p !== '') : [];
-}

@@ -1,7 +1,7 @@
 import { backoffDelay } from './backoff.ts';
 import { SeqTracker, type SeqGap } from './seq-tracker.ts';
 import { TypedEvents } from './typed-events.ts';
-import { V1_PROTOCOL, parseV1Frame } from './v1-frame.ts';
+import { V1_PROTOCOL, parseV1Frame } from '../wire/v1-frame.ts';
 import { globalWebSocket, type WebSocketClass, type WebSocketLike } from './web-socket-like.ts';
 
 /** Where to connect, who as, and how to behave when the link drops. */

@@ -1,6 +1,7 @@
 import type { Limits } from '../limits.ts';
 import type { Push } from './push-target.ts';
 import { byteLength } from '../wire/uid.ts';
+import { formatV1Frame } from '../wire/v1-frame.ts';
 import { CloseCode, type PushSocket } from './push-socket.ts';
 import { PushTally, zeroCounters } from './push-tally.ts';
 import type { RegistryCounts, UidRegistry } from './registry.ts';
@@ -115,7 +116,7 @@ export class Hub<S extends PushSocket = PushSocket> {
   deliver(uid: string, message: string): number {
     let delivered = 0;
     for (const socket of this.registry.socketsOf(uid)) {
-      if (socket.send(socket.v1 ? `0 ${message}` : message)) delivered++;
+      if (socket.send(socket.v1 ? formatV1Frame(0, message) : message)) delivered++;
     }
     return delivered;
   }
@@ -138,7 +139,7 @@ export class Hub<S extends PushSocket = PushSocket> {
   deliverAll(message: string): number {
     let delivered = 0;
     for (const socket of this.registry.identified()) {
-      if (socket.send(socket.v1 ? `0 ${message}` : message)) delivered++;
+      if (socket.send(socket.v1 ? formatV1Frame(0, message) : message)) delivered++;
     }
     return delivered;
   }
@@ -147,7 +148,7 @@ export class Hub<S extends PushSocket = PushSocket> {
     if (!socket.v1) return socket.send(message);
     // It has this one already (from its backlog, or through another process): it counts as reached.
     if ((socket.lastSeq ?? 0) >= seq) return true;
-    if (!socket.send(`${seq} ${message}`)) return false;
+    if (!socket.send(formatV1Frame(seq, message))) return false;
     socket.lastSeq = seq;
     return true;
   }

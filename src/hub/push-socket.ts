@@ -12,9 +12,6 @@ export interface PushSocket {
   lastSeq?: number;
 }
 
-/** The WebSocket subprotocol of clients that want seqs and resume. */
-export const V1_PROTOCOL = 'pushport.v1';
-
 /** WebSocket close codes the hub uses, so every runtime closes for the same reasons with the same codes. */
 export const CloseCode = {
   normal: 1000,

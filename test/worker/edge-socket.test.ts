@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { asksForV1, EdgeSocket } from '../../worker/edge-socket.ts';
+import { EdgeSocket } from '../../worker/edge-socket.ts';
+import { offersV1 } from '../../src/index.ts';
 
 function fakeWs(readyState: number, throws = false) {
   const sent: string[] = [];
@@ -24,9 +25,9 @@ describe('EdgeSocket', () => {
   });
 
   it('hears pushport.v1 only as one of the offered subprotocols, exactly', () => {
-    expect(asksForV1('pushport.v1')).toBe(true);
-    expect(asksForV1('chat,  pushport.v1 ,x')).toBe(true);
-    expect(asksForV1(null)).toBe(false);
-    expect(asksForV1('pushport.v10, Pushport.v1')).toBe(false);
+    expect(offersV1('pushport.v1')).toBe(true);
+    expect(offersV1('chat,  pushport.v1 ,x')).toBe(true);
+    expect(offersV1(null)).toBe(false);
+    expect(offersV1('pushport.v10, Pushport.v1')).toBe(false);
   });
 });

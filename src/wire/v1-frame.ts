@@ -9,6 +9,16 @@ export interface V1Frame {
 
 const seqPrefix = /^(0|[1-9]\d{0,15}) /;
 
+/** A stored push as a v1 client receives it: `<seq> <message>`. */
+export function formatV1Frame(seq: number, message: string): string {
+  return `${seq} ${message}`;
+}
+
+/** Whether a client's `Sec-WebSocket-Protocol` header (comma-separated) offers pushport.v1. */
+export function offersV1(header: string | null | undefined): boolean {
+  return typeof header === 'string' && header.split(',').some((offered) => offered.trim() === V1_PROTOCOL);
+}
+
 /** Splits a v1 frame into seq and message; undefined when the text has no seq prefix. */
 export function parseV1Frame(text: string): V1Frame | undefined {
   const match = seqPrefix.exec(text);

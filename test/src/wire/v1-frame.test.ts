@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseV1Frame } from '../../src/client/index.ts';
+import { formatV1Frame, offersV1, parseV1Frame } from '../../../src/wire/v1-frame.ts';
 
 describe('parseV1Frame', () => {
   it('splits `<seq> <message>` at the first space and keeps the message exactly', () => {
@@ -16,5 +16,14 @@ describe('parseV1Frame', () => {
     for (const text of ['pong', '{"uid":"u1"}', ' 1 x', '1x y', '-1 x', '01 x', '1', '12345678901234567 x']) {
       expect(parseV1Frame(text), text).toBeUndefined();
     }
+  });
+});
+
+describe('formatV1Frame and offersV1', () => {
+  it('writes what parseV1Frame reads, and finds pushport.v1 among offered subprotocols only when named exactly', () => {
+    expect(parseV1Frame(formatV1Frame(42, '{"uid":"a"} x'))).toEqual({ seq: 42, message: '{"uid":"a"} x' });
+    expect(offersV1('chat, pushport.v1')).toBe(true);
+    expect(offersV1('pushport.v2')).toBe(false);
+    expect(offersV1(undefined)).toBe(false);
   });
 });
