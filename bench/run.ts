@@ -22,6 +22,7 @@ import { pinAndDescribe } from './machine.ts';
 import { startPushport } from './pushport-server.ts';
 import { checkReference, MissingReference, startReference } from './reference-launcher.ts';
 import { benchServer } from './server-run.ts';
+import { storeTable } from './store-table.ts';
 import { round } from './stats.ts';
 
 const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -77,6 +78,8 @@ async function main(args: string[]): Promise<number> {
     failed ||= !edge;
   }
   process.stdout.write(`\n${goalsTable(medians, options.counts, options.runs)}\n`);
+  const stored = storeTable(medians);
+  if (stored) process.stdout.write(`\n${stored}\n`);
   process.stdout.write(`Machine: ${machine.cpus.model}, ${machine.cpus.count} cores, ${machine.pinned ? 'server on core 0, load client on core 1' : `not pinned (${machine.pinning})`}; `
     + `load average ${machine.loadAverage.join(' / ')} at the start, ${loadavg().map((l) => l.toFixed(2)).join(' / ')} at the end (above ${machine.cpus.count}: others were busy, trust CPU per push over rates).\n`);
   if (edge) process.stdout.write(`\n${edgeTable(edge, medians.get('pushport c1') as Record<string, number | undefined> | undefined)}\n`);
