@@ -51,7 +51,7 @@ const numeric: Record<string, { key: Numeric; min: number; max: number }> = {
 
 /** The usage line --help prints. */
 export const USAGE = 'usage: node bench/run.ts [--quick] [--edge] [--clients N] [--pushes M] [--connections K] [--window W] '
-  + '[--stored-pushes S] [--rr-pushes R] [--broadcasts B] [--big-clients N] [--counts 1,2,4] [--runs 3] [--scenario-seconds S]';
+  + '[--stored-pushes P] [--rr-pushes R] [--broadcasts B] [--big-clients N] [--counts 1,2,4] [--runs 3] [--scenario-seconds S]';
 
 function whole(flag: string, raw: string | undefined, min: number, max: number): number {
   if (raw === undefined || raw.startsWith('--')) throw new FlagError(`${flag} needs a value`);
