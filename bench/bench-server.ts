@@ -5,6 +5,8 @@ export interface BenchServer {
   count: number;
   port: number;
   textPort: number;
+  /** Keeps pushes with a ttl or an id, and those to pushport.v1 clients, in a store (pushport does; the reference has none). */
+  stores: boolean;
   /** Every process of the server, found fresh each call (a respawned child has a new pid). */
   pids(): number[];
   /** Opens whatever this server takes broadcasts through. */

@@ -43,7 +43,7 @@ async function identified(edge: LocalEdge, n: number, deadline: Deadline): Promi
 async function connect(edge: LocalEdge, n: number, first: number, options: BenchOptions, print: Print, label: string): Promise<RawWsPool | undefined> {
   const deadline = new Deadline(options.scenarioSeconds * 1000);
   const started = performance.now();
-  const pool = await RawWsPool.open(edge.port, n, first, deadline, true);
+  const pool = await RawWsPool.open(edge.port, n, first, deadline, 'query');
   const count = await identified(edge, first + n, deadline);
   print({ scenario: label, target: 'edge', clients: n, identified: count, connectFailures: pool.failed, ...(pool.firstError ? { firstConnectError: pool.firstError } : {}), registrationMs: Math.round(performance.now() - started) });
   if (count >= first + n) return pool;
@@ -57,7 +57,7 @@ export async function runEdge(options: BenchOptions, print: Print, progress: (te
   progress('edge: starting wrangler dev');
   const edge = await startLocalEdge();
   const out: Record<string, number | undefined> = {};
-  const asServer: BenchServer = { name: 'edge', count: 1, port: edge.port, textPort: 0, pids: () => [], broadcaster: async () => httpBroadcaster(edge.port, edge.token), stop: edge.stop };
+  const asServer: BenchServer = { name: 'edge', count: 1, port: edge.port, textPort: 0, stores: false, pids: () => [], broadcaster: async () => httpBroadcaster(edge.port, edge.token), stop: edge.stop };
   try {
     const pool = await connect(edge, options.clients, 0, options, print, 'edge-registration');
     if (!pool) return false;

@@ -14,6 +14,15 @@ export interface Figures {
   bigBroadcastP99Ms?: number;
   rssAfterRegistrationMB?: number;
   rssAfterRunMB?: number;
+  /** The pipelined workload stored: every push with a ttl (ttl…), or plain pushes to pushport.v1 clients (v1…). */
+  ttlCpuPerPushUs?: number;
+  ttlPushesPerSec?: number;
+  ttlE2eP50Ms?: number;
+  ttlE2eP99Ms?: number;
+  v1CpuPerPushUs?: number;
+  v1PushesPerSec?: number;
+  v1E2eP50Ms?: number;
+  v1E2eP99Ms?: number;
   /** Summed over rounds, never a median: one loss is one too many. */
   lost: number;
   misrouted: number;

@@ -3,9 +3,12 @@
 // they are found by key in the raw bytes instead of a JSON.parse per message.
 const keys = { r: Buffer.from('"r":'), t: Buffer.from('"t":'), seq: Buffer.from('"seq":'), b: Buffer.from('"b":') };
 
-/** A text-port push line to `u<uid>`, stamped now; the same line is what the client must receive. */
-export function pushLine(run: number, seq: number, uid: number): string {
-  return `{"uid":"u${uid}","r":${run},"seq":${seq},"t":${performance.now().toFixed(3)}}\n`;
+/**
+ * A text-port push line to `u<uid>`, stamped now; the same line is what the client must receive. `options` are
+ * push options as JSON members with a trailing comma (`"ttl":60,`), or empty.
+ */
+export function pushLine(run: number, seq: number, uid: number, options = ''): string {
+  return `{"uid":"u${uid}",${options}"r":${run},"seq":${seq},"t":${performance.now().toFixed(3)}}\n`;
 }
 
 /** A broadcast body, stamped now (the reference server wants `"broadcast":true` in it as well). */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../scripts/free-port.ts';
 import type { BenchServer } from './bench-server.ts';
@@ -57,12 +57,14 @@ export async function startPushport(count: number, runDir: string, pinCore0: boo
   }
   let stopped: Promise<void> | undefined;
   return {
-    name: `pushport c${count}`, count, port, textPort,
+    name: `pushport c${count}`, count, port, textPort, stores: true,
     pids: () => (alive(masterPid) ? processTree(masterPid) : []),
     broadcaster: async () => httpBroadcaster(port, TOKEN),
     stop: () => (stopped ??= (async () => {
       const result = await run(process.execPath, [BIN, 'stop', '--port', String(port)], env, 45_000);
       if (result.code !== 0 || alive(masterPid)) killGroup(masterPid);
+      // A later server may get the same port, and with it this store: it must start empty (no seqs, no marks).
+      for (const suffix of ['', '-wal', '-shm']) rmSync(join(runDir, `pushport-${port}.db${suffix}`), { force: true });
     })()),
   };
 }

@@ -10,6 +10,14 @@ const PONG = 0xa;
 // Handshakes in flight at once: more only overflows the listen backlog, and a dropped SYN costs a 1 s retry.
 const CONNECT_CONCURRENCY = 128;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** The subprotocol of clients that get `<seq> <message>` frames. */
+export const V1_PROTOCOL = 'pushport.v1';
+
+/**
+ * How a client names its uid: as its first message (the reference's browser client), in the URL (`/?uid=`, as
+ * the edge allows), or in the URL while asking for pushport.v1, so every push to it is stored and seq-numbered.
+ */
+export type PoolMode = 'first-message' | 'query' | 'v1';
 
 /** Called with each message a client receives; `payload` is valid only during the call. */
 export type MessageHandler = (client: number, payload: Buffer, arrivedAt: number) => void;
@@ -27,6 +35,13 @@ export class RawWsPool {
   /** Handshakes that failed or timed out, with the first reason. */
   failed = 0;
   firstError: string | undefined;
+  /** pushport.v1 only: messages whose seq was not the client's previous one + 1 (a stored push skipped). */
+  seqGaps = 0;
+  /** pushport.v1 only: messages with seq 0 (delivered but not stored) or with no seq at all. */
+  unstored = 0;
+  unsequenced = 0;
+  // pushport.v1 only: the last seq each client got (0: none yet).
+  private readonly lastSeq: Float64Array;
   private closing = false;
   private readonly unregister: () => void;
 
@@ -35,21 +50,20 @@ export class RawWsPool {
   /** Client i is `u<first + i>`. */
   readonly first: number;
 
-  private readonly byQuery: boolean;
+  /** How its clients identify. */
+  readonly mode: PoolMode;
 
-  private constructor(size: number, first: number, byQuery: boolean) {
+  private constructor(size: number, first: number, mode: PoolMode) {
     this.size = size;
     this.first = first;
-    this.byQuery = byQuery;
+    this.mode = mode;
+    this.lastSeq = new Float64Array(mode === 'v1' ? size : 0);
     this.unregister = onCleanup(() => this.close());
   }
 
-  /**
-   * Opens `size` clients (bounded concurrency). Each sends its uid as its first message once upgraded, as the
-   * reference's browser client does, or, with `byQuery`, names it in the URL (`/?uid=`) as the edge allows.
-   */
-  static async open(port: number, size: number, first: number, deadline: Deadline, byQuery = false): Promise<RawWsPool> {
-    const pool = new RawWsPool(size, first, byQuery);
+  /** Opens `size` clients (bounded concurrency), identifying as `mode` says. */
+  static async open(port: number, size: number, first: number, deadline: Deadline, mode: PoolMode = 'first-message'): Promise<RawWsPool> {
+    const pool = new RawWsPool(size, first, mode);
     let next = 0;
     const opener = async () => {
       while (next < size && !deadline.passed()) await pool.openOne(port, next++);
@@ -71,6 +85,15 @@ export class RawWsPool {
     this.unregister();
   }
 
+  // A stored push's seq is the client's previous one + 1; 0 means delivered but not stored.
+  private checkSeq(index: number, seq: number): void {
+    if (seq < 0) return void this.unsequenced++;
+    if (seq === 0) return void this.unstored++;
+    const last = this.lastSeq[index]!;
+    if (last > 0 && seq !== last + 1) this.seqGaps++;
+    this.lastSeq[index] = seq;
+  }
+
   private openOne(port: number, index: number): Promise<void> {
     return new Promise((resolve) => {
       const key = randomBytes(16).toString('base64');
@@ -88,16 +111,21 @@ export class RawWsPool {
         resolve();
       };
       const timer = setTimeout(() => fail(`no upgrade within ${HANDSHAKE_TIMEOUT_MS} ms`), HANDSHAKE_TIMEOUT_MS);
+      const v1 = this.mode === 'v1';
       const parser = new FrameParser({
-        onMessage: (payload) => this.onMessage(index, payload, performance.now()),
+        onMessage: (payload, _binary, seq) => {
+          if (v1) this.checkSeq(index, seq);
+          this.onMessage(index, payload, performance.now());
+        },
         // Answering the server's heartbeat keeps the client from being dropped mid-run.
         onControl: (opcode, payload) => {
           if (opcode === PING) socket.write(maskedFrame(PONG, payload));
         },
-      });
+      }, v1);
+      const query = this.mode === 'first-message' ? '' : `?uid=u${this.first + index}`;
       socket.on('connect', () => {
-        socket.write(`GET /${this.byQuery ? `?uid=u${this.first + index}` : ''} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
-          + `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+        socket.write(`GET /${query} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
+          + `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n${v1 ? `Sec-WebSocket-Protocol: ${V1_PROTOCOL}\r\n` : ''}\r\n`);
       });
       socket.on('data', (chunk: Buffer) => {
         if (state === 'open') return parser.push(chunk);
@@ -108,9 +136,10 @@ export class RawWsPool {
         const response = head.toString('latin1', 0, end);
         if (!/^HTTP\/1\.1 101/.test(response)) return fail(`upgrade answered ${response.split('\r\n')[0]}`);
         if (!response.includes(accept)) return fail('upgrade answered a wrong Sec-WebSocket-Accept');
+        if (v1 && !/\r\nSec-WebSocket-Protocol: *pushport\.v1\r?$/im.test(`${response}\r\n`)) return fail(`the upgrade did not choose ${V1_PROTOCOL}`);
         state = 'open';
         clearTimeout(timer);
-        if (!this.byQuery) socket.write(maskedFrame(1, Buffer.from(`u${this.first + index}`)));
+        if (this.mode === 'first-message') socket.write(maskedFrame(1, Buffer.from(`u${this.first + index}`)));
         if (head.length > end + 4) parser.push(head.subarray(end + 4));
         resolve();
       });

@@ -76,7 +76,7 @@ export async function startReference(pinCore0: boolean): Promise<BenchServer> {
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) break;
     if ((await accepts(port)) && (await accepts(textPort))) {
-      return { name: 'reference', count: 1, port, textPort, pids: () => (alive(pid) ? [pid] : []), broadcaster: () => textBroadcaster(textPort), stop };
+      return { name: 'reference', count: 1, port, textPort, stores: false, pids: () => (alive(pid) ? [pid] : []), broadcaster: () => textBroadcaster(textPort), stop };
     }
     await new Promise((r) => setTimeout(r, 100));
   }

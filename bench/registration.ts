@@ -1,6 +1,6 @@
 import type { BenchServer } from './bench-server.ts';
 import { pause, type Deadline } from './deadline.ts';
-import { RawWsPool } from './raw-ws-pool.ts';
+import { RawWsPool, type PoolMode } from './raw-ws-pool.ts';
 import { TextClient } from './text-client.ts';
 
 /** How registering went: time until every uid answered `ok`, and the clients that never got there. */
@@ -19,9 +19,9 @@ const RETRY_PAUSE_MS = 20;
  * servers understand: a push to every uid through the text port, again for those answered `fail`, until all are
  * `ok`. The probes carry run tag 0, which no scenario uses, so their arrivals never count anywhere.
  */
-export async function register(server: BenchServer, size: number, first: number, deadline: Deadline): Promise<{ pool: RawWsPool; registration: Registration }> {
+export async function register(server: BenchServer, size: number, first: number, deadline: Deadline, mode: PoolMode = 'first-message'): Promise<{ pool: RawWsPool; registration: Registration }> {
   const started = performance.now();
-  const pool = await RawWsPool.open(server.port, size, first, deadline);
+  const pool = await RawWsPool.open(server.port, size, first, deadline, mode);
   let waiting = Array.from({ length: size }, (_, i) => first + i);
   const text = await TextClient.open(server.textPort);
   try {

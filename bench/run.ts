@@ -4,8 +4,9 @@
  * Each round runs the same workload against the reference (`../shared/bench/reference-server.mjs`) and against
  * pushport at each --counts setting, in turn (reference, c1, c2, c4, then again): idle memory; N raw WebSocket
  * clients registering; M pushes pipelined through K text connections (window W in total) to random online
- * uids; R request-response pushes; B broadcasts to all N; then, on a fresh server, memory per connection and B
- * broadcasts at the big client count. Server on core 0, this load client on core 1 (taskset).
+ * uids; R request-response pushes; B broadcasts to all N; on pushport only (the reference has no store), the
+ * pipelined workload again with every push stored: each with a ttl, then plain to N pushport.v1 clients; then, on
+ * a fresh server, memory per connection and B broadcasts at the big client count. Server on core 0, this load client on core 1 (taskset).
  * stdout: JSON lines (the machine first, one per scenario), a JSON line of medians per server, then a table of
  * every figure next to its goal from issue 7. Progress goes to stderr. A bad flag prints one line and exits 2.
  */
@@ -22,6 +23,7 @@ import { pinAndDescribe } from './machine.ts';
 import { startPushport } from './pushport-server.ts';
 import { checkReference, MissingReference, startReference } from './reference-launcher.ts';
 import { benchServer } from './server-run.ts';
+import { storeTable } from './store-table.ts';
 import { round } from './stats.ts';
 
 const print = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
@@ -77,6 +79,8 @@ async function main(args: string[]): Promise<number> {
     failed ||= !edge;
   }
   process.stdout.write(`\n${goalsTable(medians, options.counts, options.runs)}\n`);
+  const stored = storeTable(medians);
+  if (stored) process.stdout.write(`\n${stored}\n`);
   process.stdout.write(`Machine: ${machine.cpus.model}, ${machine.cpus.count} cores, ${machine.pinned ? 'server on core 0, load client on core 1' : `not pinned (${machine.pinning})`}; `
     + `load average ${machine.loadAverage.join(' / ')} at the start, ${loadavg().map((l) => l.toFixed(2)).join(' / ')} at the end (above ${machine.cpus.count}: others were busy, trust CPU per push over rates).\n`);
   if (edge) process.stdout.write(`\n${edgeTable(edge, medians.get('pushport c1') as Record<string, number | undefined> | undefined)}\n`);

@@ -38,9 +38,10 @@ function deliveryFigures(tracker: DeliveryTracker, started: number, completed: b
 
 /**
  * `total` pushes to random online uids through `connections` text connections, each keeping at most its share
- * of `window` lines outstanding; the window is topped up in one write as soon as replies come back.
+ * of `window` lines outstanding; the window is topped up in one write as soon as replies come back. Every line
+ * carries `pushOptions` (see pushLine), e.g. a ttl that makes each push stored.
  */
-export async function pipelined(ctx: ScenarioContext, total: number, connections: number, window: number): Promise<Record<string, unknown>> {
+export async function pipelined(ctx: ScenarioContext, total: number, connections: number, window: number, pushOptions = ''): Promise<Record<string, unknown>> {
   const { server, pool, deadline } = ctx;
   const tracker = new DeliveryTracker(nextRun(), total, pool.size);
   pool.onMessage = (client, payload, at) => tracker.deliver(client, payload, at);
@@ -57,7 +58,7 @@ export async function pipelined(ctx: ScenarioContext, total: number, connections
         while (tail - head < perConnection && tracker.sent < total && !deadline.passed()) {
           const seq = tracker.sent++;
           inFlight[tail++ % perConnection] = seq;
-          lines += pushLine(tracker.run, seq, pool.first + tracker.targets[seq]!);
+          lines += pushLine(tracker.run, seq, pool.first + tracker.targets[seq]!, pushOptions);
         }
         if (lines) text.write(lines);
         if (tracker.sent >= total || deadline.passed()) tracker.finish();

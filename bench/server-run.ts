@@ -3,10 +3,12 @@ import { onCleanup } from './cleanup.ts';
 import { Deadline } from './deadline.ts';
 import type { Figures } from './figures.ts';
 import type { BenchOptions } from './flags.ts';
-import { cpuSum, openFileLimit, rssOf, rssSum } from './proc-stats.ts';
+import { cpuPerPushUs, measured } from './measured.ts';
+import { openFileLimit, rssOf, rssSum } from './proc-stats.ts';
 import { register } from './registration.ts';
 import { broadcast } from './scenario-broadcast.ts';
 import { pipelined, requestResponse, type ScenarioContext } from './scenario-pushes.ts';
+import { storedForV1, storedWithTtl } from './scenario-stored.ts';
 import { round } from './stats.ts';
 
 /** Starts one server to test (fresh each call). */
@@ -14,26 +16,11 @@ export type Launch = () => Promise<BenchServer>;
 /** Where each scenario's JSON line goes. */
 export type Emit = (line: Record<string, unknown>) => void;
 
-// The load client counts as saturated from this share of one core.
-const SATURATED = 0.9;
 // Lets a fresh server finish its start-up allocations before its idle memory is read.
 const SETTLE_MS = 500;
 // Sockets this process keeps besides the clients (text connections, stdio, the module loader, …).
 const SPARE_FDS = 200;
 const MB = 1024 * 1024;
-
-/** Runs `scenario`, with the server's CPU (all processes) and the load client's own CPU over its wall time. */
-async function measured(server: BenchServer, scenario: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
-  const [serverCpu, clientCpu, wall] = [cpuSum(server.pids()), process.cpuUsage(), performance.now()];
-  const figures = await scenario();
-  const wallSeconds = (performance.now() - wall) / 1000;
-  const ownSeconds = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(clientCpu));
-  const serverSeconds = cpuSum(server.pids()) - serverCpu;
-  return {
-    ...figures, serverCpuSeconds: round(serverSeconds, 2), serverCpuPct: round((serverSeconds / wallSeconds) * 100, 1),
-    clientCpuPct: round((ownSeconds / wallSeconds) * 100, 1), clientSaturated: ownSeconds / wallSeconds >= SATURATED,
-  };
-}
 
 /** Starts a server, hands it to `body`, and always stops it after. */
 async function withServer<T>(launch: Launch, body: (server: BenchServer) => Promise<T>): Promise<T> {
@@ -77,8 +64,7 @@ export async function benchServer(launch: Launch, options: BenchOptions, emit: E
       note('registration', { clients: options.clients, ...registration, registrationMs: round(registration.registrationMs, 1), rssMB: round(figures.rssAfterRegistrationMB, 1) });
       const ctx = (): ScenarioContext => ({ server, pool, deadline: scenarioDeadline() });
       const pipe = await measured(server, () => pipelined(ctx(), options.pushes, options.connections, options.window));
-      const pushes = Number(pipe.pushes);
-      figures.cpuPerPushUs = pushes > 0 ? (Number(pipe.serverCpuSeconds) * 1e6) / pushes : undefined;
+      figures.cpuPerPushUs = cpuPerPushUs(pipe);
       figures.pushesPerSec = Number(pipe.pushesPerSec);
       [figures.e2eP50Ms, figures.e2eP99Ms] = [pipe.e2eP50Ms as number, pipe.e2eP99Ms as number];
       note('pipelined', { ...pipe, cpuPerPushUs: figures.cpuPerPushUs === undefined ? null : round(figures.cpuPerPushUs, 2) });
@@ -90,9 +76,12 @@ export async function benchServer(launch: Launch, options: BenchOptions, emit: E
       note('broadcast', fan);
       figures.rssAfterRunMB = rssSum(server.pids()) / MB;
       note('memory', { rssAfterRegistrationMB: round(figures.rssAfterRegistrationMB, 1), rssAfterRunMB: round(figures.rssAfterRunMB, 1) });
+      // After the memory figures, so the store's rows and cache never count in them.
+      await storedWithTtl(server, pool, options, figures, note, scenarioDeadline());
     } finally {
       pool.close();
     }
+    await storedForV1(server, options, figures, note, scenarioDeadline);
   });
   await bigClients(launch, options, figures, note, scenarioDeadline);
   return figures;

@@ -4,11 +4,17 @@ import { randomBytes } from 'node:crypto';
 const CONTINUATION = 0x0;
 const TEXT = 0x1;
 const BINARY = 0x2;
+const SPACE = 0x20;
+// A seq longer than this is not one (the server's are at most 15 digits).
+const MAX_SEQ_DIGITS = 15;
 
 /** What the parser hands out: data messages whole (fragments joined), control frames one by one. */
 export interface FrameSink {
-  /** A text or binary message; `payload` may be a view into the socket's chunk, valid only during the call. */
-  onMessage(payload: Buffer, binary: boolean): void;
+  /**
+   * A text or binary message; `payload` may be a view into the socket's chunk, valid only during the call.
+   * With `seqPrefix`, a text message's `<seq> ` is cut off and passed as `seq` (-1 when it had none).
+   */
+  onMessage(payload: Buffer, binary: boolean, seq: number): void;
   /** A close (8), ping (9) or pong (10) frame. */
   onControl(opcode: number, payload: Buffer): void;
 }
@@ -26,9 +32,12 @@ export class FrameParser {
   error: string | undefined;
 
   private readonly sink: FrameSink;
+  private readonly seqPrefix: boolean;
 
-  constructor(sink: FrameSink) {
+  /** With `seqPrefix` (a pushport.v1 client), each text message is read as `<seq> <message>`. */
+  constructor(sink: FrameSink, seqPrefix = false) {
     this.sink = sink;
+    this.seqPrefix = seqPrefix;
   }
 
   /** Feeds the next chunk read from the socket. */
@@ -82,7 +91,7 @@ export class FrameParser {
   private deliver(fin: number, opcode: number, payload: Buffer): void {
     if (opcode >= 0x8) return this.sink.onControl(opcode, payload);
     if (opcode === TEXT || opcode === BINARY) {
-      if (fin) return this.sink.onMessage(payload, opcode === BINARY);
+      if (fin) return this.message(payload, opcode === BINARY);
       this.fragmentBinary = opcode === BINARY;
       this.fragments = [Buffer.from(payload)];
       return;
@@ -92,10 +101,30 @@ export class FrameParser {
       if (fin) {
         const whole = Buffer.concat(this.fragments);
         this.fragments = [];
-        this.sink.onMessage(whole, this.fragmentBinary);
+        this.message(whole, this.fragmentBinary);
       }
     }
   }
+
+  private message(payload: Buffer, binary: boolean): void {
+    if (!this.seqPrefix || binary) return this.sink.onMessage(payload, binary, -1);
+    const at = seqPrefixLength(payload);
+    if (at === 0) return this.sink.onMessage(payload, binary, -1);
+    let seq = 0;
+    for (let i = 0; i < at - 1; i++) seq = seq * 10 + (payload[i]! - 48);
+    this.sink.onMessage(payload.subarray(at), binary, seq);
+  }
+}
+
+/** Bytes of the `<digits> ` that starts a pushport.v1 message (space included), or 0 when it has none. */
+export function seqPrefixLength(payload: Buffer): number {
+  const end = Math.min(payload.length, MAX_SEQ_DIGITS + 1);
+  for (let i = 0; i < end; i++) {
+    const c = payload[i]!;
+    if (c === SPACE) return i > 0 ? i + 1 : 0;
+    if (c < 48 || c > 57) return 0;
+  }
+  return 0;
 }
 
 /** One client→server frame (FIN set, masked as RFC 6455 requires of clients); opcode 1 text, 10 pong. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Figures } from '../../bench/figures.ts';
 import { medianFigures } from '../../bench/figures.ts';
 import { goalsTable } from '../../bench/goals-table.ts';
+import { storeTable } from '../../bench/store-table.ts';
 
 const base: Figures = { lost: 0, misrouted: 0, clientSaturated: false };
 const rowOf = (table: string, label: string) => table.split('\n').find((line) => line.startsWith(label)) ?? '';
@@ -32,5 +33,15 @@ describe('the bench goals table', () => {
     const table = goalsTable(medians, [1], 1);
     expect(rowOf(table, 'lost + misrouted')).toMatch(/MISS$/);
     expect(table).toMatch(/saturated its core while measuring pushport c1/);
+  });
+
+  it('shows the store cost as stored CPU per push over the plain pipelined one, for pushport only', () => {
+    const medians = new Map<string, Figures>([
+      ['reference', { ...base, cpuPerPushUs: 10 }],
+      ['pushport c1', { ...base, cpuPerPushUs: 8, ttlCpuPerPushUs: 20, v1CpuPerPushUs: 12 }],
+    ]);
+    const rows = storeTable(medians).split('\n').filter((line) => line.includes('store cost'));
+    expect(rows.map((line) => line.trim().split(/\s+/).pop())).toEqual(['2.50×', '1.50×']);
+    expect(storeTable(new Map([['reference', base]]))).toBe('');
   });
 });

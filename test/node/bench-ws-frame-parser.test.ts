@@ -55,6 +55,13 @@ describe('the bench load client frame parser', () => {
     expect(controls).toEqual([[9, 'hi']]);
   });
 
+  it('cuts the seq off pushport.v1 messages, and passes a message without one whole', () => {
+    const got: Array<[number, string]> = [];
+    const parser = new FrameParser({ onMessage: (payload, _binary, seq) => got.push([seq, payload.toString()]), onControl: () => {} }, true);
+    parser.push(Buffer.concat(['7 {"a":1}', '123456789012 x y', '0 raced', 'no seq', ' 5', '12'].map((t) => serverFrame(Buffer.from(t), 1))));
+    expect(got).toEqual([[7, '{"a":1}'], [123456789012, 'x y'], [0, 'raced'], [-1, 'no seq'], [-1, ' 5'], [-1, '12']]);
+  });
+
   it('refuses a masked frame from the server', () => {
     const { parser, messages } = collect();
     parser.push(maskedFrame(1, Buffer.from('nope')));
