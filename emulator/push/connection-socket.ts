@@ -12,7 +12,7 @@ export class ConnectionSocket implements PushSocket {
   readonly id: string;
   /** The client asked for pushport.v1 (set once, at the handshake). */
   v1 = false;
-  /** The highest seq sent to this v1 client. */
+  /** The highest seq of a stored push sent to this client. */
   lastSeq = 0;
   private readonly connection: TcpConnection;
 

@@ -1,15 +1,22 @@
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { SqlDb } from '../../src/mailbox/sql-db.ts';
 
+type Turn = { done: Promise<void>; resolve: () => void; reject: (error: unknown) => void };
+
 /**
  * The mailbox's store on the local server: one SQLite file in WAL mode, opened by every process of the
  * server. A committed push survives a killed process (WAL without fsync per commit: it is in the OS's
  * cache at once; a power cut may lose the last moments). Statements are prepared once and reused.
+ *
+ * Group commit: the transactions of one synchronous run (every stored push of a chunk of text lines, or of a
+ * batch) share one BEGIN and one COMMIT, made when the run ends (a microtask). A commit costs more than the
+ * statements of a push; `committed()` tells a caller when its writes are safe, so it delivers only then.
  */
 export class SqliteDb implements SqlDb {
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
   private depth = 0;
+  private turn: Turn | undefined;
 
   constructor(file: string) {
     this.db = new DatabaseSync(file);
@@ -28,25 +35,54 @@ export class SqliteDb implements SqlDb {
   }
 
   transaction<T>(work: () => T): T {
-    // Nested calls join the outer transaction.
+    // Nested calls join the outer transaction, and every transaction of this run joins the run's.
     if (this.depth > 0) return work();
-    // IMMEDIATE takes the write lock first, so two processes never both read a seq and then both write it.
-    this.db.exec('BEGIN IMMEDIATE');
+    this.turn ??= this.begin();
     this.depth++;
     try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
+      return work();
     } catch (error) {
-      this.db.exec('ROLLBACK');
+      // Nothing of this run is kept: whoever waits on committed() learns it, and delivers nothing.
+      this.end('ROLLBACK', error);
       throw error;
     } finally {
       this.depth--;
     }
   }
 
-  /** Closes the file (at process exit). */
+  committed(): Promise<void> | undefined {
+    return this.turn?.done;
+  }
+
+  private begin(): Turn {
+    // IMMEDIATE takes the write lock first, so two processes never both read a seq and then both write it.
+    this.db.exec('BEGIN IMMEDIATE');
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
+    // Nobody may be waiting (a sweep); a failure is still reported to those who are.
+    done.catch(() => {});
+    queueMicrotask(() => this.end('COMMIT'));
+    return { done, resolve, reject };
+  }
+
+  private end(how: 'COMMIT' | 'ROLLBACK', failure?: unknown): void {
+    const turn = this.turn;
+    if (!turn) return;
+    this.turn = undefined;
+    try {
+      this.db.exec(how);
+    } catch (error) {
+      failure ??= error;
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+    }
+    if (failure === undefined) turn.resolve();
+    else turn.reject(failure);
+  }
+
+  /** Commits what is pending and closes the file (at process exit). */
   close(): void {
+    this.end('COMMIT');
     this.db.close();
   }
 

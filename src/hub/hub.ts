@@ -121,7 +121,7 @@ export class Hub<S extends PushSocket = PushSocket> {
     return delivered;
   }
 
-  /** Sends a stored push: `<seq> <message>` to v1 clients, once each, and the message to the others. */
+  /** Sends a stored push once to each socket: `<seq> <message>` to v1 clients, the message to the others. */
   deliverSeq(uid: string, message: string, seq: number): number {
     let delivered = 0;
     for (const socket of this.registry.socketsOf(uid)) {
@@ -145,10 +145,9 @@ export class Hub<S extends PushSocket = PushSocket> {
   }
 
   private sendStored(socket: S, seq: number, message: string): boolean {
-    if (!socket.v1) return socket.send(message);
     // It has this one already (from its backlog, or through another process): it counts as reached.
     if ((socket.lastSeq ?? 0) >= seq) return true;
-    if (!socket.send(formatV1Frame(seq, message))) return false;
+    if (!socket.send(socket.v1 ? formatV1Frame(seq, message) : message)) return false;
     socket.lastSeq = seq;
     return true;
   }

@@ -8,7 +8,7 @@ export interface PushSocket {
   close(code: number, reason: string): void;
   /** Set when the client asked for `pushport.v1`: each push goes out as `<seq> <message>`. */
   v1?: boolean;
-  /** The highest seq this v1 socket was sent, so that a push that reaches it twice goes out once. */
+  /** The highest seq of a stored push this socket was sent, so that a push that reaches it twice goes out once. */
   lastSeq?: number;
 }
 

@@ -9,6 +9,9 @@ export class DurablePushes {
   /** The store. */
   readonly mailbox: Mailbox;
   private readonly inFlight = new Map<string, Promise<number>>();
+  // Uids with a stored push waiting for the store's commit, and that commit.
+  private readonly waiting = new Set<string>();
+  private commit: Promise<void> | undefined;
 
   constructor(mailbox: Mailbox) {
     this.mailbox = mailbox;
@@ -17,6 +20,14 @@ export class DurablePushes {
   /** Whether a push goes through the store: it has a ttl or an id, or its uid has v1 clients to resume. */
   needed(uid: string, ttl: number | undefined, id: string | undefined): boolean {
     return ttl !== undefined || id !== undefined || this.mailbox.isMarked(uid);
+  }
+
+  /**
+   * When a stored push to this uid waits for the store's commit: a plain push to the uid must wait for it too,
+   * or it would overtake it. Undefined (the usual case) when none does.
+   */
+  pendingFor(uid: string): Promise<void> | undefined {
+    return this.commit !== undefined && this.waiting.has(uid) ? this.commit : undefined;
   }
 
   /**
@@ -34,7 +45,10 @@ export class DurablePushes {
     if ('repeat' in accepted) return accepted.repeat;
     // `again`: stored before, never answered; sent again with its seq, which v1 clients drop if they have it.
     const { seq } = accepted;
-    const delivered = deliver(seq);
+    // Delivered only once stored for good: a client must never see a seq that a crash could hand out again.
+    const committed = this.mailbox.committed();
+    if (committed !== undefined) this.wait(uid, committed);
+    const delivered = committed === undefined ? deliver(seq) : committed.then(() => deliver(seq));
     if (typeof delivered === 'number') return this.mailbox.settle(uid, seq, delivered, ttl, id);
     const answer = delivered.then((n) => this.mailbox.settle(uid, seq, n, ttl, id));
     if (key !== undefined) {
@@ -43,5 +57,18 @@ export class DurablePushes {
       answer.then(forget, forget);
     }
     return answer;
+  }
+
+  private wait(uid: string, committed: Promise<void>): void {
+    if (this.commit !== committed) {
+      this.commit = committed;
+      this.waiting.clear();
+      // Registered before this commit's deliveries, so it runs first: nothing waits on a commit that is done.
+      const done = () => {
+        if (this.commit === committed) this.commit = undefined;
+      };
+      committed.then(done, done);
+    }
+    this.waiting.add(uid);
   }
 }

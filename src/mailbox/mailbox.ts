@@ -104,6 +104,15 @@ export class Mailbox {
    * has a ttl and waits), or 0. Throws PushRefused when it would wait but the queue is full.
    */
   settle(uid: string, seq: number, delivered: number, ttl: number | undefined, id: string | undefined, now = Date.now()): number {
+    if (ttl === undefined && id === undefined) return delivered;
+    // A refusal is an answer, not a failure: what it changed is committed, then it is thrown.
+    const answer = this.db.transaction(() => this.record(uid, seq, delivered, ttl, id, now));
+    if (typeof answer === 'string') throw new PushRefused(answer);
+    return answer;
+  }
+
+  // The answer, or why the push is refused.
+  private record(uid: string, seq: number, delivered: number, ttl: number | undefined, id: string | undefined, now: number): number | string {
     let answer = delivered;
     let refused: string | undefined;
     if (ttl !== undefined && delivered === 0) {
@@ -118,7 +127,7 @@ export class Mailbox {
       // so that a retry once the queue has room is taken.
       this.db.run('DELETE FROM pushport_messages WHERE uid = ? AND seq = ?', uid, seq);
       if (id !== undefined) this.db.run('DELETE FROM pushport_ids WHERE uid = ? AND id = ?', uid, id);
-      throw new PushRefused(refused);
+      return refused;
     }
     if (ttl !== undefined && answer !== QUEUED) this.db.run('UPDATE pushport_messages SET queued_until = 0 WHERE uid = ? AND seq = ?', uid, seq);
     if (id !== undefined) this.db.run('UPDATE pushport_ids SET answer = ? WHERE uid = ? AND id = ?', answer, uid, id);
@@ -143,6 +152,11 @@ export class Mailbox {
       }
       return rows.map((row) => ({ seq: row.seq as number, message: row.message as string }));
     });
+  }
+
+  /** Resolves when what was stored so far is committed (a store that commits per turn); undefined when it is. */
+  committed(): Promise<void> | undefined {
+    return this.db.committed?.();
   }
 
   /** Drops what has expired; returns how many queued pushes expired unseen. */

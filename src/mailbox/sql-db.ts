@@ -12,4 +12,9 @@ export interface SqlDb {
   all(sql: string, ...params: (string | number | null)[]): SqlRow[];
   /** Runs `work` as one transaction: all of it is stored, or none. */
   transaction<T>(work: () => T): T;
+  /**
+   * Where a store commits several transactions together (once per turn of the event loop): resolves when
+   * what was written so far is committed, and rejects if it was not. Undefined when it already is.
+   */
+  committed?(): Promise<void> | undefined;
 }

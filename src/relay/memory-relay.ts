@@ -21,6 +21,7 @@ export class MemoryRelay<S extends PushSocket = PushSocket> {
   readonly received: number[];
   private readonly channels = new Map<string, { queue: Uint8Array[]; reader: FrameReader; held: boolean }>();
   private readonly down = new Set<number>();
+  private readonly cuts = new Set<string>();
 
   constructor(hubs: Hub<S>[]) {
     this.received = new Array<number>(hubs.length).fill(0);
@@ -37,6 +38,16 @@ export class MemoryRelay<S extends PushSocket = PushSocket> {
   release(from: number, to: number): void {
     this.channel(from, to).held = false;
     this.pump(from, to);
+  }
+
+  /** Breaks the link from one process to another (its requests fail at once) until `mend`: a link not yet remade. */
+  cut(from: number, to: number): void {
+    this.cuts.add(`${from}>${to}`);
+  }
+
+  /** Remakes a link that `cut` broke. */
+  mend(from: number, to: number): void {
+    this.cuts.delete(`${from}>${to}`);
   }
 
   /** Takes a process down: its links die, and what it was asked is lost. */
@@ -67,7 +78,7 @@ export class MemoryRelay<S extends PushSocket = PushSocket> {
   }
 
   private send(from: number, to: number, bytes: Uint8Array, kind = ''): boolean {
-    if (this.down.has(to) || this.down.has(from)) return false;
+    if (this.down.has(to) || this.down.has(from) || (kind === '' && this.cuts.has(`${from}>${to}`))) return false;
     this.channel(from, to, kind).queue.push(bytes);
     this.sent++;
     this.received[to]!++;

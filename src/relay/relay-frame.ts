@@ -36,6 +36,9 @@ export const FrameType = {
   mark: 15,
 } as const;
 
+/** A home's answer to `push` when nobody was reached but a peer could not be asked: the origin asks everyone. */
+export const UNSURE = 0xffffffff;
+
 /** One frame's type. */
 export type FrameKind = (typeof FrameType)[keyof typeof FrameType];
 

@@ -4,7 +4,7 @@ import { PushTally } from '../hub/push-tally.ts';
 import type { StatsShare } from '../hub/sum-stats.ts';
 import { homeOf } from './home-of.ts';
 import { PeerOutbox, type RelayLinks } from './peer-outbox.ts';
-import { decodeUidList, frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
+import { decodeUidList, frame, FrameType, messageText, UNSURE, type RelayFrame } from './relay-frame.ts';
 import { UidDirectory } from './uid-directory.ts';
 import type { DurablePushes } from '../mailbox/durable-pushes.ts';
 import { receiveStored } from './stored-relay.ts';
@@ -122,9 +122,13 @@ export class RelayNode<S extends PushSocket = PushSocket> {
         return;
       case FrameType.push: {
         const epoch = this.epochs[from];
-        return this.route(f.uid, f.message, from, f.value === 1, (n) => {
-          if (this.epochs[from] === epoch) this.answer(from, f.id, n);
+        const route = () => this.route(f.uid, f.message, from, f.value === 1, (n, sure) => {
+          // Nobody reached, but a peer could not be asked: the origin asks everyone itself (its links may be up).
+          if (this.epochs[from] === epoch) this.answer(from, f.id, n === 0 && !sure ? UNSURE : n);
         });
+        // Behind a stored push to the same uid that waits for the store's commit, as it came.
+        const pending = this.durable?.pendingFor(f.uid);
+        return pending === undefined ? route() : void pending.then(route);
       }
       case FrameType.deliver:
         return this.answer(from, f.id, this.deliverHere(f.uid, f.message, 0));
@@ -157,19 +161,22 @@ export class RelayNode<S extends PushSocket = PushSocket> {
    * Routes a push as u's home: delivers here (unless the origin is here: it already did), forwards to the
    * holders, and asks everyone else before `done(0)` when `originMissed` (see the comment above). A stored
    * push has its `seq` (and no origin has delivered it: `origin` is -1); `everyone` skips the directory.
+   * `done` is told the count, and whether a 0 is sure: false when a peer that might hold the uid could not
+   * be asked (its link is down, as while a process restarts).
    */
-  route(uid: string, message: string | Uint8Array, origin: number, originMissed: boolean, done: (n: number) => void, seq = 0, everyone = false): void {
+  route(uid: string, message: string | Uint8Array, origin: number, originMissed: boolean,
+    done: (n: number, sure: boolean) => void, seq = 0, everyone = false): void {
     const local = origin === this.self ? 0 : this.deliverHere(uid, message, seq);
     const sure = this.directoryComplete && !everyone;
     const holders = sure ? this.directory.holdersOf(uid) : this.allPeers;
-    if (holders.length === 0 && (local > 0 || !originMissed)) return done(local);
+    if (holders.length === 0 && (local > 0 || !originMissed)) return done(local, true);
     const asked = holders.filter((p) => p !== origin && p !== this.self);
     const type = seq > 0 ? FrameType.deliverSeq : FrameType.deliver;
-    this.outbox.requestAll(asked, type, uid, message, (forwarded) => {
+    this.outbox.requestAll(asked, type, uid, message, (forwarded, lost) => {
       const total = local + forwarded;
-      if (total > 0 || !originMissed || !sure) return done(total);
+      if (total > 0 || !originMissed || !sure) return done(total, lost === 0);
       const rest = this.allPeers.filter((p) => p !== origin && !asked.includes(p));
-      this.outbox.requestAll(rest, type, uid, message, (more) => done(local + more), seq);
+      this.outbox.requestAll(rest, type, uid, message, (more, lostMore) => done(local + more, lost + lostMore === 0), seq);
     }, seq);
   }
 

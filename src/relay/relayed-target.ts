@@ -3,7 +3,7 @@ import type { PushSocket } from '../hub/push-socket.ts';
 import { sumStats, type StatsShare } from '../hub/sum-stats.ts';
 import { countsByUid, PushRefused, type Push, type PushTarget } from '../hub/push-target.ts';
 import { homeOf } from './home-of.ts';
-import { decodeCounts, encodeUidList, FrameType, messageText } from './relay-frame.ts';
+import { decodeCounts, encodeUidList, FrameType, messageText, UNSURE } from './relay-frame.ts';
 import type { RelayNode } from './relay-node.ts';
 import { pushStored } from './stored-relay.ts';
 import type { PushOptions } from '../wire/push-message.ts';
@@ -32,7 +32,13 @@ export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTar
     const { node } = this;
     const ttl = options?.ttl;
     const id = options?.id;
-    if (node.durable?.needed(uid, ttl, id)) return pushStored(node, uid, message, ttl, id);
+    const durable = node.durable;
+    if (durable !== undefined) {
+      if (durable.needed(uid, ttl, id)) return pushStored(node, uid, message, ttl, id);
+      // A stored push to this uid is about to go out: this one follows it, not overtakes it.
+      const pending = durable.pendingFor(uid);
+      if (pending !== undefined) return pending.then(() => this.push(uid, message));
+    }
     // Delivered here at once, so pushes to local sockets keep their order whatever the peers do.
     const local = node.hub.deliver(uid, message);
     if (node.count === 1) return node.tally.push(local);
@@ -50,8 +56,9 @@ export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTar
       node.route(uid, message, node.self, local === 0, done);
     } else {
       node.outbox.request(home, FrameType.push, local === 0 ? 1 : 0, uid, message, (n) => {
-        if (n !== undefined) return done(n);
-        // The home is down or restarting: ask every process rather than answer for a directory we lack.
+        if (n !== undefined && n !== UNSURE) return done(n);
+        // The home is down or restarting, or could not ask a peer: ask every process rather than answer
+        // for a directory we lack. Nobody was reached, so nobody is reached twice.
         node.outbox.requestAll(node.peers, FrameType.deliver, uid, message, done);
       });
     }

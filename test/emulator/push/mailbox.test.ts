@@ -109,12 +109,14 @@ describe('Mailbox', () => {
     expect(box.isMarked('gone')).toBe(false);
   });
 
-  it('keeps seqs, queue and marks in the file: a new process continues where the last one stopped', () => {
+  it('keeps seqs, queue and marks in the file: a new process continues where the last one stopped', async () => {
     const file = join(dir, 'store.db');
     const first = mailbox({}, file);
     send(first, 'u', 'a', 1);
     send(first, 'u', 'b', 0, { ttl: 60 });
     first.mark('u', Date.now());
+    // The writes of one run are committed together, when it ends.
+    await first.committed();
     const second = mailbox({}, file);
     expect(second.isMarked('u')).toBe(true);
     expect(second.figures().queued).toBe(1);

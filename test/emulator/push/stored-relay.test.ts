@@ -12,11 +12,14 @@ const dir = mkdtempSync(join(tmpdir(), 'pushport-stored-relay-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let stores = 0;
 
-/** `count` relayed processes that share one store file, as the processes of one server do. */
+/**
+ * `count` relayed processes that share one store, as the processes of one server do. Here they share one
+ * connection too: they run in one thread, where a second connection would wait on the first one's commit.
+ */
 async function storedProcesses(count: number, limits = {}) {
-  const file = join(dir, `store-${++stores}.db`);
+  const store = new SqliteDb(join(dir, `store-${++stores}.db`));
   const p = await processes(count);
-  for (const node of p.relay.nodes) node.durable = new DurablePushes(new Mailbox(new SqliteDb(file), { ...defaultLimits, ...limits }));
+  for (const node of p.relay.nodes) node.durable = new DurablePushes(new Mailbox(store, { ...defaultLimits, ...limits }));
   /** A client of `uid` in process `at`, v1 or plain, welcomed as the server does (backlog, mark). */
   const client = (at: number, uid: string, v1: boolean, since?: number) => {
     const socket = new FakeSocket();
