@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 // Module by module, not the src/ barrel: the HTTP API (Hono) is loaded only when a first HTTP request comes.
 import { decideConnect } from '../../src/auth/connect-identity.ts';
 import { Hub } from '../../src/hub/hub.ts';
@@ -56,17 +57,25 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   const links = new SocketRelay({ self: main.id, count: config.count, pathOf: (i) => relaySocketFor(config.port, i) });
   const node = new RelayNode(hub, links);
   registry.onUidChange = node.uidChanged;
-  // Every process opens the one store: a client reads what waits for it wherever it lands.
-  const store = new SqliteDb(storeFileFor(config.port));
-  node.durable = new DurablePushes(new Mailbox(store, config.limits));
-  const sweep = setInterval(() => node.durable!.mailbox.sweep(), STORE_SWEEP_MS);
-  sweep.unref();
+  // Every process opens the one store, on first need: a client reads what waits for it wherever it lands.
+  // Until a push is stored, a server carries none of it (SQLite costs a process several MB).
+  const storeFile = storeFileFor(config.port);
+  let sweep: ReturnType<typeof setInterval> | undefined;
+  node.openStore = () => {
+    const durable = new DurablePushes(new Mailbox(new SqliteDb(storeFile), config.limits));
+    sweep = setInterval(() => durable.mailbox.sweep(), STORE_SWEEP_MS);
+    sweep.unref();
+    return durable;
+  };
+  // A store another process (or an earlier run) made may hold pushes waiting for this process's clients.
+  const storeInUse = () => node.durable !== undefined || (existsSync(storeFile) && node.store() !== undefined);
+  if (existsSync(storeFile)) node.store();
   if (config.count > 1) {
     // Until it listens, peers count this process as absent, as they do while it restarts.
     links.listen(node).catch((error: unknown) => log(`relay socket failed, pushes from other processes will miss this one: ${describeError(error)}`));
   }
   const target = new RelayedTarget(node);
-  const ops = new RelayedOps(main.id, () => target.shares(), () => node.durable!.mailbox.figures());
+  const ops = new RelayedOps(main.id, () => target.shares(), () => node.durable?.mailbox.figures() ?? { queued: 0, expired: 0 });
   // Each process's stats share carries its index and latency, for the dashboard's rows and the histogram.
   node.shareExtra = () => ops.extra();
   const socketOf = ConnectionSocket.of;
@@ -100,8 +109,10 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     const v1 = offersV1(request.header('sec-websocket-protocol'));
     return v1 ? { pushUid: decision.uid, pushSince: decision.since, pushV1: true, websocketProtocol: V1_PROTOCOL } : { pushUid: decision.uid };
   };
-  const identified = (connection: TcpConnection, uid: string) =>
-    welcomeStored(node, socketOf(connection), uid, typeof connection.pushSince === 'number' ? connection.pushSince : undefined);
+  const identified = (connection: TcpConnection, uid: string) => {
+    const socket = socketOf(connection);
+    if (socket.v1 || storeInUse()) welcomeStored(node, socket, uid, typeof connection.pushSince === 'number' ? connection.pushSince : undefined);
+  };
   main.onConnect = (connection) => {
     // What a client may send (its uid, or ping) and how far behind its reading may fall before it is cut off.
     connection.maxPackageSize = config.limits.maxMessageBytes;
@@ -130,7 +141,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     for (const socket of hub.registry.identified()) socket.close(CloseCode.goingAway, reason);
     deadline.stop();
     links.close();
-    clearInterval(sweep);
+    if (sweep) clearInterval(sweep);
   };
 
   const text = new Worker(formatSocketName('text', config.textHost, config.textPort));

@@ -62,8 +62,10 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   readonly count: number;
   /** What goes out to the peers this tick, and the requests waiting for answers. */
   readonly outbox: PeerOutbox;
-  /** The store of this server's stored pushes (ttl, id, resume), where it has one. */
+  /** The store of this server's stored pushes (ttl, id, resume), once open. */
   durable: DurablePushes | undefined;
+  /** Opens the store on first need, where the runtime has one: a server that never stores a push never pays for it. */
+  openStore: (() => DurablePushes) | undefined;
   private readonly directory = new UidDirectory();
   private readonly synced: boolean[];
   private syncedPeers = 0;
@@ -183,6 +185,11 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   /** Whether every peer has announced its uids here since it (re)connected: until then pushes go to all. */
   get directoryComplete(): boolean {
     return this.syncedPeers === this.count - 1;
+  }
+
+  /** The store, opened now if it is not yet; undefined where the runtime has none. */
+  store(): DurablePushes | undefined {
+    return (this.durable ??= this.openStore?.());
   }
 
   /** Every peer. */

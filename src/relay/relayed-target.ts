@@ -32,7 +32,8 @@ export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTar
     const { node } = this;
     const ttl = options?.ttl;
     const id = options?.id;
-    const durable = node.durable;
+    // A ttl or an id needs the store, opened on first use; otherwise only a store already open can matter.
+    const durable = ttl !== undefined || id !== undefined ? node.store() : node.durable;
     if (durable !== undefined) {
       if (durable.needed(uid, ttl, id)) return pushStored(node, uid, message, ttl, id);
       // A stored push to this uid is about to go out: this one follows it, not overtakes it.

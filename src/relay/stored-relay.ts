@@ -46,7 +46,7 @@ export function pushStored<S extends PushSocket>(node: RelayNode<S>, uid: string
 
 /** Handles the stored-push frames a peer sends: a push to store as the uid's home, or a uid's mark. */
 export function receiveStored<S extends PushSocket>(node: RelayNode<S>, from: number, f: RelayFrame, current: () => boolean): void {
-  const durable = node.durable;
+  const durable = node.store();
   if (f.type === FrameType.mark) return durable?.mailbox.learnMark(f.uid, f.value * 1000);
   const answer = (value: number, text = '') => {
     if (current()) node.outbox.reply(from, frame(FrameType.answer, f.id, value, '', text));
@@ -69,7 +69,8 @@ export function receiveStored<S extends PushSocket>(node: RelayNode<S>, from: nu
  * what the store holds for it (its queue, or everything after `since`) before anything live.
  */
 export function welcomeStored<S extends PushSocket>(node: RelayNode<S>, socket: S, uid: string, since: number | undefined): void {
-  const mailbox = node.durable?.mailbox;
+  // A v1 client needs the store; a plain one only if it is open (see push-server: opened once anything is stored).
+  const mailbox = (socket.v1 ? node.store() : node.durable)?.mailbox;
   if (!mailbox) return;
   if (socket.v1 && mailbox.mark(uid)) {
     const until = Math.ceil(mailbox.markedUntil(uid) / 1000);
