@@ -8,7 +8,46 @@ import { freePort } from '../emulator/helpers/processes.ts';
 export interface WranglerDev {
   url: string;
   output: () => string;
+  /**
+   * Stops `wrangler dev` and starts it again on the same port with the same persisted state: what a redeploy or an
+   * eviction looks like to clients (every socket drops; the Durable Objects start again from their SQLite).
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
+}
+
+type Running = { child: ChildProcess; log: () => string };
+
+// Its own process group, so a stop ends workerd too.
+function spawnDev(args: string[]): Running {
+  const child = spawn('wrangler', args, {
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let log = '';
+  child.stdout!.on('data', (d) => (log += d));
+  child.stderr!.on('data', (d) => (log += d));
+  return { child, log: () => log };
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+  const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+  await gone;
+  clearTimeout(timer);
+}
+
+// At most 60 s: starting workerd takes long on a busy machine.
+async function ready(dev: Running): Promise<boolean> {
+  for (let i = 0; i < 600; i++) {
+    if (dev.child.exitCode !== null) return false;
+    if (dev.log().includes(`Ready on`)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
 }
 
 /** Starts the real `wrangler dev` from this repo and resolves once it says it is ready (at most 60 s). */
@@ -19,30 +58,22 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<Wr
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
     '--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'info',
     ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])];
-  const child: ChildProcess = spawn('wrangler', args, {
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let log = '';
-  child.stdout!.on('data', (d) => (log += d));
-  child.stderr!.on('data', (d) => (log += d));
+  let dev = spawnDev(args);
+  let earlier = '';
+  const output = () => earlier + dev.log();
   const stop = async () => {
-    if (child.exitCode === null && child.pid) {
-      const gone = new Promise((r) => child.once('exit', r));
-      try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-      const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5000);
-      await gone;
-      clearTimeout(timer);
-    }
+    await kill(dev.child);
     rmSync(state, { recursive: true, force: true });
   };
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) break;
-    if (log.includes(`Ready on`)) return { url, output: () => log, stop };
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const restart = async () => {
+    await kill(dev.child);
+    earlier = output();
+    dev = spawnDev(args);
+    if (await ready(dev)) return;
+    await stop();
+    throw new Error(`wrangler dev did not become ready again on port ${port}:\n${output()}`);
+  };
+  if (await ready(dev)) return { url: `http://127.0.0.1:${port}`, output, restart, stop };
   await stop();
-  throw new Error(`wrangler dev did not become ready:\n${log}`);
+  throw new Error(`wrangler dev did not become ready:\n${output()}`);
 }
