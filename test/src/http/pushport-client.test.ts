@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PushportClient, PushportError } from '../../../src/index.ts';
+import { PushportClient, PushportError, QUEUED } from '../../../src/index.ts';
 
 type Call = { method: string; path: string; body: string | undefined; auth: string | null };
 
@@ -40,6 +40,22 @@ describe('PushportClient', () => {
       { method: 'POST', path: '/push', body: '{"uid":"u1","percent":"88%"}', auth: 'Bearer tok' },
       { method: 'POST', path: '/push', body: '{"uid":"u1","n":1}', auth: 'Bearer tok' },
     ]);
+  });
+
+  it('adds ttl and id to an object push, answers QUEUED for a push that waits, and 429 as a PushportError', async () => {
+    const queued = { ok: true, delivered: 0, queued: true };
+    const server = fakeServer((c) => (c.path === '/push/batch'
+      ? { json: { results: [queued], delivered: 0 } }
+      : c.body!.includes('"full"')
+        ? { status: 429, json: { error: 'queue full: 100 pushes wait for this uid already (MAX_QUEUED_PER_UID)' } }
+        : { json: queued }));
+    const client = new PushportClient({ url: 'http://push.test', token: 'tok', fetch: server.fetch });
+    expect(await client.push('u1', { text: 'hi' }, { ttl: 300, id: 'order-17' })).toBe(QUEUED);
+    expect(server.calls[0]!.body).toBe('{"uid":"u1","text":"hi","ttl":300,"id":"order-17"}');
+    await expect(client.push('full', { n: 1 }, { ttl: 60 })).rejects.toMatchObject({ status: 429, reason: expect.stringMatching(/^queue full/) });
+    const batched = new PushportClient({ url: 'http://push.test', token: 'tok', fetch: server.fetch });
+    expect(await batched.pushMany([{ uid: 'u2', message: { n: 2 }, ttl: 60 }])).toEqual([QUEUED]);
+    expect(server.calls.at(-1)!.body).toBe('{"uid":"u2","n":2,"ttl":60}');
   });
 
   it('with batch, sends the pushes of one tick as one /push/batch in call order and answers each', async () => {
