@@ -33,7 +33,7 @@ export const dashboardPage = `<!doctype html>
     <section class="tiles">${tile('connections', 'Connections', false)}${tile('identified', 'Identified', false)}${tile('uids', 'Uids', false)}
     </section>
     <h2>Pushes (total, and rate over the last minute)</h2>
-    <section class="tiles">${tile('pushes', 'Pushes', true)}${tile('delivered', 'Delivered', true)}${tile('failed', 'Failed', true)}${tile('broadcasts', 'Broadcasts', true)}
+    <section class="tiles">${tile('pushes', 'Pushes', true)}${tile('delivered', 'Delivered', true)}${tile('failed', 'Failed', true)}${tile('queued', 'Queued', true)}${tile('broadcasts', 'Broadcasts', true)}
     </section>
     <h2>Last minute</h2>
     <section class="panel">
@@ -43,7 +43,7 @@ export const dashboardPage = `<!doctype html>
     <h2 id="parts-title">Per process</h2>
     <section class="panel">
       <table id="parts">
-        <thead><tr><th id="parts-unit">part</th><th>connections</th><th>identified</th><th>uids</th><th>pushes</th><th>delivered</th><th>failed</th><th>broadcasts</th><th>pushes/s</th></tr></thead>
+        <thead><tr><th id="parts-unit">part</th><th>connections</th><th>identified</th><th>uids</th><th>pushes</th><th>delivered</th><th>failed</th><th>queued</th><th>broadcasts</th><th>pushes/s</th></tr></thead>
         <tbody></tbody>
       </table>
     </section>

@@ -8,7 +8,7 @@ const pollMs = 300;
 const windowMs = 60000;
 const tokenKey = 'pushport-token';
 const gauges = ['connections', 'identified', 'uids'];
-const counters = ['pushes', 'delivered', 'failed', 'broadcasts'];
+const counters = ['pushes', 'delivered', 'failed', 'queued', 'broadcasts'];
 const series = [['pushes', '--push'], ['delivered', '--delivered'], ['failed', '--failed']];
 const $ = (selector) => document.querySelector(selector);
 let token = '';

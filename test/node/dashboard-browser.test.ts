@@ -69,6 +69,8 @@ describe.skipIf(!hasChromium() && !process.env.CI)('the dashboard in a real brow
       for (const uid of ['alice', 'bob', 'nobody']) await push(server.httpUrl, uid);
       await expect.poll(() => figure(page, 'pushes')).toBe(before + 3);
       await expect.poll(() => figure(page, 'failed')).toBe(1);
+      await fetch(`${server.httpUrl}/push`, { method: 'POST', body: '{"uid":"away","ttl":60}', headers: { authorization: 'Bearer t' } });
+      await expect.poll(() => figure(page, 'queued')).toBe(1);
 
       const received = new Promise<string>((resolve) => sockets[2]!.once('message', (m) => resolve(String(m))));
       await page.fill('#push-form [name=uid]', 'carol');
