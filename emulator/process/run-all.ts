@@ -1,4 +1,3 @@
-import { runCli } from '../cli/commands.ts';
 import { describeError } from '../log.ts';
 import type { ServedWorker } from './served-worker.ts';
 import { unsupportedNode } from '../node-version.ts';
@@ -15,7 +14,9 @@ export function runAll(workers: ServedWorker[]): void {
   }
   const marker = process.env[CHILD_ENV];
   if (marker) return runChild(workers, marker);
-  runCli(workers).catch((error: unknown) => {
+  // The command line and the master (process control, the daemon, child_process) load only here: a child
+  // never carries them, which keeps each serving process several MB smaller.
+  import('../cli/commands.ts').then(({ runCli }) => runCli(workers)).catch((error: unknown) => {
     console.error(describeError(error));
     process.exit(1);
   });

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { TcpConnection } from '../tcp-connection.ts';
 import type { Worker } from '../worker.ts';
@@ -47,6 +47,8 @@ export class HttpResponse {
 /** `http://`: node:http parses requests on our socket; each send() answers the oldest unanswered request. */
 export function createHttpAcceptor(worker: Worker): Acceptor {
   const connections = new WeakMap<Socket, { connection: TcpConnection; waiting: ServerResponse[] }>();
+  // Loaded where a worker serves HTTP, not in a master that only supervises (see websocket.ts).
+  const { createServer } = process.getBuiltinModule('node:http');
   const server = createServer((request, response) => {
     const entry = connections.get(request.socket as Socket);
     if (!entry) return void response.destroy();

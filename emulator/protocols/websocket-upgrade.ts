@@ -1,4 +1,4 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { describeError, log } from '../log.ts';
 import type { Worker } from '../worker.ts';
@@ -24,6 +24,7 @@ export async function decideUpgrade(worker: Worker, request: IncomingMessage): P
 export function refuseUpgrade(socket: Socket, response: HttpResponse): void {
   const body = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body, 'utf8');
   const headers = { ...response.headers, 'Content-Length': String(body.length), Connection: 'close' };
+  const { STATUS_CODES } = process.getBuiltinModule('node:http');
   const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
   socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]));
 }

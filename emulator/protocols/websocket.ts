@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { safeCall } from '../callbacks.ts';
 import { TcpConnection } from '../tcp-connection.ts';
@@ -22,6 +22,9 @@ export type Acceptor = (socket: Socket) => void;
 export function createWebSocketAcceptor(worker: Worker): Acceptor {
   const heartbeat = new WebSocketHeartbeat(() => worker.pingInterval);
   let listener: { handler: Worker['onRequest']; serve: Promise<(req: IncomingMessage, res: ServerResponse) => void> } | undefined;
+  // node:http loads with the first acceptor, in the process that serves: a master that only supervises never
+  // carries it (about 15 MB of memory).
+  const { createServer } = process.getBuiltinModule('node:http');
   const handshakes = createServer((request, response) => {
     if (worker.onRequest) {
       // Built once per handler; the adapter turns node:http into Request/Response for a fetch-style app. It is

@@ -1,4 +1,4 @@
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { SqlDb } from '../../src/mailbox/sql-db.ts';
 
 type Turn = { done: Promise<void>; resolve: () => void; reject: (error: unknown) => void };
@@ -19,7 +19,9 @@ export class SqliteDb implements SqlDb {
   private turn: Turn | undefined;
 
   constructor(file: string) {
-    this.db = new DatabaseSync(file);
+    // Loaded with the first store a process opens: a server that stores nothing never carries SQLite.
+    const { DatabaseSync: Database } = process.getBuiltinModule('node:sqlite');
+    this.db = new Database(file);
     // Another process may hold the write lock for a moment: wait for it rather than fail the push.
     this.db.exec('PRAGMA busy_timeout = 5000');
     this.db.exec('PRAGMA journal_mode = WAL');
