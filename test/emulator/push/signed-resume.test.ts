@@ -21,9 +21,9 @@ async function v1Signed(wsUrl: string, token: string, since?: number) {
 describe('resume in signed mode (count 2)', () => {
   it('resumes a client that connects with ?token=…&since= with what it missed, in order', async () => {
     const server = await startPushServer(['--count', '2'], { PUSH_TOKEN: 't', CLIENT_SECRET: 'sec' });
-    const push = async (n: number) => (await fetch(`${server.httpUrl}/push`, {
+    const push = async (n: number) => (await (await fetch(`${server.httpUrl}/push`, {
       method: 'POST', body: `{"uid":"signed-v1","n":${n}}`, headers: { authorization: 'Bearer t' },
-    })).json();
+    })).json()) as { ok: boolean; delivered: number };
     const online = async () => ((await (await fetch(`${server.httpUrl}/online/signed-v1`, { headers: { authorization: 'Bearer t' } })).json()) as { connections: number }).connections;
     const token = await signClientToken('signed-v1', 'sec', 60);
     const first = await v1Signed(server.wsUrl, token);
