@@ -24,7 +24,7 @@ export function runChild(workers: ServedWorker[], marker: string): void {
   // Ctrl-C reaches the whole process group; the master stops us in order instead.
   process.on('SIGINT', () => {});
   // An orphan must not keep a port: when the master's channel goes, so do we.
-  process.on('disconnect', () => process.exit(0));
+  process.on('disconnect', () => exitOrphaned(worker));
   process.on('uncaughtException', (error) => {
     log(`uncaught exception, process exits: ${describeError(error)}`);
     process.exit(EXIT_START_FAILED);
@@ -61,6 +61,26 @@ function start(worker: ServedWorker, handle: ListenHandle | undefined): void {
     process.exit(EXIT_START_FAILED);
   }
   send({ t: 'ready' });
+}
+
+// Longest an orphan waits for its sockets to flush before it exits.
+const ORPHAN_FLUSH_MS = 500;
+
+/**
+ * The master died: stop listening at once, but exit only once every socket has written what it holds (at most
+ * ORPHAN_FLUSH_MS). A frame still in a socket's buffer may already have been answered `ok` to a backend; exiting
+ * with it unwritten would make that answer false.
+ */
+function exitOrphaned(worker: ServedWorker): void {
+  const workers = new Set([worker, ...listeningWorkers]);
+  for (const each of [...listeningWorkers]) each.unlisten();
+  const flushed = () => [...workers].every((each) => [...each.connections.values()].every((c) => c.getSendBufferQueueSize() === 0));
+  const deadline = Date.now() + ORPHAN_FLUSH_MS;
+  const check = setInterval(() => {
+    if (!flushed() && Date.now() < deadline) return;
+    clearInterval(check);
+    process.exit(0);
+  }, 10);
 }
 
 function stop(worker: ServedWorker, graceful: boolean, reload: boolean): void {
