@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hasChromium, launchChromium } from '../support/chromium.ts';
@@ -6,21 +8,14 @@ import { waitFor } from '../support/poll.ts';
 import { bundleClient } from './bundle-client.ts';
 import { FakeV1Server } from './fake-v1-server.ts';
 
-/** The README's page snippet for pushport/client, word for word but for the address. */
-const readmeSnippet = (url: string) => `<script type="module">
-import { PushportSocket } from 'pushport/client';
-
-const socket = new PushportSocket({
-  url: '${url}',
-  uid: 'uid1',
-  // After a reload, resume from the last push this tab saw.
-  since: Number(sessionStorage.getItem('pushport.lastSeq')) || undefined,
-});
-socket.on('message', (data) => {
-  alert(data);
-  sessionStorage.setItem('pushport.lastSeq', String(socket.lastSeq));
-});
-</script>`;
+/** The README's page snippet for pushport/client, read from the README itself, with the test server's address. */
+const readmeSnippet = (url: string) => {
+  const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### Zero-loss client: `pushport/client`'));
+  const snippet = /```html\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!snippet?.includes("url: 'ws://127.0.0.1:1234'")) throw new Error('the README no longer has the pushport/client page snippet');
+  return snippet.replace("url: 'ws://127.0.0.1:1234'", `url: '${url}'`);
+};
 
 // What a bundler does for the page: 'pushport/client' resolves to the bundle.
 const importMap = '<script type="importmap">{"imports":{"pushport/client":"/pushport-client.js"}}</script>';
