@@ -97,6 +97,10 @@ export class SocketRelay implements RelayLinks {
   }
 
   send(peer: number, bytes: Uint8Array): boolean {
+    // A link that is not made yet, and not waiting for a retry after a failure, is made now (this process has
+    // just started, or its peer was just replaced): the frames wait in the socket until it connects, and their
+    // requests fail with it if it cannot. Answering them at once would say `fail` for a uid that is online.
+    if (!this.outbound[peer] && !this.retries[peer]) this.connect(peer);
     return write(this.outbound[peer], bytes);
   }
 

@@ -62,6 +62,21 @@ describe('SocketRelay between processes', () => {
     m.close();
   });
 
+  it('reaches a peer from a process that has only just started, before its own links are made', async () => {
+    const peer = process1(1, 2, 'd');
+    await peer.links.listen(peer.node);
+    const uid = uidHomedAt(1, 2);
+    const held = peer.join(uid);
+    const fresh = process1(0, 2, 'd');
+    // As the push server does: listening starts, and pushes may land before it is done.
+    const listening = fresh.links.listen(fresh.node);
+    expect(await fresh.target.push(uid, 'early')).toBe(1);
+    expect(held.sent).toEqual(['early']);
+    await listening;
+    fresh.links.close();
+    peer.links.close();
+  });
+
   it('tells a home that came back every uid it holds again', async () => {
     const m = await mesh(2, 'c');
     const uid = uidHomedAt(1, 2);
