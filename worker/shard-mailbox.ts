@@ -1,5 +1,5 @@
 import {
-  DurablePushes, Mailbox, nextExpiry, PushRefused, type Hub, type MailboxFigures, type MailboxLimits,
+  DurablePushes, Mailbox, PushRefused, type Hub, type MailboxFigures, type MailboxLimits,
 } from '../src/index.ts';
 import type { AlarmSchedule } from './alarm-schedule.ts';
 import type { EdgeSocket } from './edge-socket.ts';
@@ -15,7 +15,6 @@ export type Answer = number | string;
  * remembered ids here. Expiry runs from the object's alarm, set no later than the first thing to expire.
  */
 export class ShardMailbox {
-  private readonly db: DurableObjectSqlDb;
   private readonly storage: DurableObjectStorage;
   private readonly mailbox: Mailbox;
   private readonly durable: DurablePushes;
@@ -27,8 +26,7 @@ export class ShardMailbox {
 
   constructor(storage: DurableObjectStorage, limits: MailboxLimits, hub: Hub<EdgeSocket>, alarm: AlarmSchedule) {
     this.storage = storage;
-    this.db = new DurableObjectSqlDb(storage);
-    this.mailbox = new Mailbox(this.db, limits);
+    this.mailbox = new Mailbox(new DurableObjectSqlDb(storage), limits);
     this.durable = new DurablePushes(this.mailbox);
     this.hub = hub;
     this.limits = limits;
@@ -77,7 +75,7 @@ export class ShardMailbox {
       this.expired += expired;
       this.storage.kv.put(expiredKey, this.expired);
     }
-    return nextExpiry(this.db);
+    return this.mailbox.nextExpiry();
   }
 
   /** Pushes waiting for their uid now, and queued pushes that expired unseen so far. */

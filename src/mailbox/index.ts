@@ -2,4 +2,3 @@ export * from './sql-db.ts';
 export * from './mailbox-schema.ts';
 export * from './mailbox.ts';
 export * from './durable-pushes.ts';
-export * from './next-expiry.ts';

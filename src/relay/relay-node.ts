@@ -150,7 +150,7 @@ export class RelayNode<S extends PushSocket = PushSocket> {
       case FrameType.answer:
         return this.outbox.answered(from, f.id, f.value, f.message);
       case FrameType.deliverSeq:
-        return this.answer(from, f.id, this.hub.online(f.uid) === 0 ? 0 : this.hub.deliverSeq(f.uid, messageText(f.message), f.value));
+        return this.answer(from, f.id, this.deliverHere(f.uid, f.message, f.value));
       case FrameType.durable:
       case FrameType.mark: {
         const epoch = this.epochs[from];

@@ -3,6 +3,7 @@ import type { PushSocket } from '../hub/push-socket.ts';
 import { sumStats, type StatsShare } from '../hub/sum-stats.ts';
 import { countsByUid, PushRefused, type Push, type PushTarget } from '../hub/push-target.ts';
 import { homeOf } from './home-of.ts';
+import { nowOrLater } from './now-or-later.ts';
 import { decodeCounts, encodeUidList, FrameType, messageText, UNSURE } from './relay-frame.ts';
 import type { RelayNode } from './relay-node.ts';
 import { pushStored } from './stored-relay.ts';
@@ -45,26 +46,17 @@ export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTar
     if (node.count === 1) return node.tally.push(local);
     // Answered at once when no other process is involved (this is the home, and the directory says so);
     // a promise only for a push that crosses.
-    let answered = -1;
-    let resolve: ((n: number) => void) | undefined;
-    const done = (remote: number) => {
-      const total = node.tally.push(local + remote);
-      if (resolve) resolve(total);
-      else answered = total;
-    };
-    const home = homeOf(uid, node.count);
-    if (home === node.self) {
-      node.route(uid, message, node.self, local === 0, done);
-    } else {
+    return nowOrLater((answer) => {
+      const done = (remote: number) => answer(node.tally.push(local + remote));
+      const home = homeOf(uid, node.count);
+      if (home === node.self) return node.route(uid, message, node.self, local === 0, done);
       node.outbox.request(home, FrameType.push, local === 0 ? 1 : 0, uid, message, (n) => {
         if (n !== undefined && n !== UNSURE) return done(n);
         // The home is down or restarting, or could not ask a peer: ask every process rather than answer
         // for a directory we lack. Nobody was reached, so nobody is reached twice.
         node.outbox.requestAll(node.peers, FrameType.deliver, uid, message, done);
       });
-    }
-    if (answered >= 0) return answered;
-    return new Promise((r) => (resolve = r));
+    });
   }
 
   async pushMany(pushes: Push[]): Promise<(number | string)[]> {

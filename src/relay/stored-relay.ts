@@ -1,6 +1,7 @@
 import type { PushSocket } from '../hub/push-socket.ts';
 import { PushRefused, QUEUED } from '../hub/push-target.ts';
 import { homeOf } from './home-of.ts';
+import { nowOrLater } from './now-or-later.ts';
 import { frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
 import type { RelayNode } from './relay-node.ts';
 
@@ -82,12 +83,8 @@ export function welcomeStored<S extends PushSocket>(node: RelayNode<S>, socket: 
 // Stores the push (or finds the answer of its id) and routes it with its seq; no process has delivered it yet.
 function storeAndRoute<S extends PushSocket>(node: RelayNode<S>, uid: string, message: string,
   ttl: number | undefined, id: string | undefined, everyone: boolean): number | Promise<number> {
-  return node.durable!.push(uid, message, ttl, id, (seq) => {
-    let answered = -1;
-    let resolve: ((n: number) => void) | undefined;
-    node.route(uid, message, -1, true, (n) => (resolve ? resolve(n) : (answered = n)), seq, everyone);
-    return answered >= 0 ? answered : new Promise<number>((r) => (resolve = r));
-  });
+  return node.durable!.push(uid, message, ttl, id, (seq) =>
+    nowOrLater((done) => node.route(uid, message, -1, true, done, seq, everyone)));
 }
 
 // A stored push's id travels in front of its message, `<length>:<id>`, or `-` when it has none.

@@ -1,3 +1,4 @@
+import { defaultLimits } from '../limits.ts';
 import { byteLength, checkUid } from './uid.ts';
 
 /** What a push may ask for besides its uid: to wait `ttl` seconds for an offline uid, and an idempotency `id`. */
@@ -17,7 +18,7 @@ export const MAX_ID_BYTES = 128;
  * `maxTtlSeconds`) and `id` (a string; an `id` of another type is the backend's own data and is left alone). The message delivered is the text exactly as received, not a
  * re-serialisation, so clients see the bytes the backend sent.
  */
-export function parsePush(text: string, maxUidBytes: number, maxTtlSeconds = 86_400): PushParse {
+export function parsePush(text: string, maxUidBytes: number, maxTtlSeconds = defaultLimits.maxTtlSeconds): PushParse {
   let value: unknown;
   try {
     value = JSON.parse(text);

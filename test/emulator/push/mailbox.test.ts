@@ -124,6 +124,15 @@ describe('Mailbox', () => {
     expect(second.backlog('u', undefined, T0)).toEqual([{ seq: 2, message: 'b' }]);
   });
 
+  it('says when it next has something to expire: the first ttl, retention or id', () => {
+    const box = mailbox({ retainSeconds: 60, idempotencySeconds: 30 });
+    expect(box.nextExpiry()).toBeUndefined();
+    send(box, 'u', 'a', 1, { id: 'k' });
+    expect(box.nextExpiry()).toBe(T0 + 30_000);
+    send(box, 'u', 'b', 0, { ttl: 5 });
+    expect(box.nextExpiry()).toBe(T0 + 5000);
+  });
+
   it('never hands out a seq a resuming client has seen, even from a store that lost the uid', () => {
     const box = mailbox();
     expect(box.backlog('u', 41, T0)).toEqual([]);
