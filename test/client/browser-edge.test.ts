@@ -4,7 +4,7 @@ import { hasChromium, launchChromium } from '../support/chromium.ts';
 import { missingTool } from '../support/missing-tool.ts';
 import { waitFor } from '../support/poll.ts';
 import { startWranglerDev, type WranglerDev } from '../node/wrangler-process.ts';
-import { faultChecks } from './fault-checks.ts';
+import { faultChecks, steadyAndDropCases, tabReloadCase } from './fault-checks.ts';
 import { pushStream } from './push-stream.ts';
 import { RecordingPage } from './recording-page.ts';
 import { startRecordingPageServer, type RecordingPageServer } from './recording-page-server.ts';
@@ -36,16 +36,7 @@ describe.skipIf(skipped !== undefined)(`pushport/client in Chromium against wran
     await dev?.stop();
   }, 30_000);
 
-  it('shows a steady stream of pushes once each', async () => {
-    await stream.more(20);
-    await check.everyAcceptedPushArrivesOnce();
-    expect(stream.accepted().length).toBeGreaterThan(0);
-  }, 60_000);
-
-  it('gets the pushes sent while the tab was offline once it is back, through a real network drop', async () => {
-    await check.dropTheLink();
-    await check.everyAcceptedPushArrivesOnce();
-  }, 90_000);
+  steadyAndDropCases(() => stream, () => check);
 
   it('loses nothing through a restart of wrangler dev on the same port and state (a redeploy or an eviction)', async () => {
     const { opens } = await tab.socket();
@@ -58,8 +49,5 @@ describe.skipIf(skipped !== undefined)(`pushport/client in Chromium against wran
     expect((await tab.received()).length).toBeGreaterThan(shown);
   }, 150_000);
 
-  it('resumes from sessionStorage after a reload of the tab, showing the pushes sent meanwhile once', async () => {
-    await check.reloadTheTab();
-    await check.everyAcceptedPushArrivesOnce();
-  }, 90_000);
+  tabReloadCase(() => check);
 });

@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { waitFor } from '../support/poll.ts';
 import type { pushStream } from './push-stream.ts';
 import { deliveryProblems, type RecordingPage } from './recording-page.ts';
@@ -57,4 +57,26 @@ export function faultChecks(tab: RecordingPage, stream: ReturnType<typeof pushSt
       await stream.more(10);
     },
   };
+}
+
+/** The cases both runtimes' browser tests run first, in order: a steady stream, then a real network drop. */
+export function steadyAndDropCases(stream: () => ReturnType<typeof pushStream>, check: () => ReturnType<typeof faultChecks>): void {
+  it('shows a steady stream of pushes once each', async () => {
+    await stream().more(20);
+    await check().everyAcceptedPushArrivesOnce();
+    expect(stream().accepted().length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('gets the pushes sent while the tab was offline once it is back, through a real network drop', async () => {
+    await check().dropTheLink();
+    await check().everyAcceptedPushArrivesOnce();
+  }, 90_000);
+}
+
+/** The case both runtimes' browser tests run last: a reload of the tab itself. */
+export function tabReloadCase(check: () => ReturnType<typeof faultChecks>): void {
+  it('resumes from sessionStorage after a reload of the tab, showing the pushes sent meanwhile once', async () => {
+    await check().reloadTheTab();
+    await check().everyAcceptedPushArrivesOnce();
+  }, 90_000);
 }

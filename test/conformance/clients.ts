@@ -10,9 +10,9 @@ export interface WsClient {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-/** Opens a client; with a uid, identifies (first message) and waits until the server counts it online. */
-export async function wsClient(t: ConformanceTarget, uid?: string, path = ''): Promise<WsClient> {
-  const ws = new WebSocket(`${t.wsUrl}${path}`);
+/** Opens a WebSocket (asking for `protocols`, if any) that collects what it receives; resolves once it is open. */
+export async function openClient(url: string, protocols?: string[]): Promise<WsClient> {
+  const ws = new WebSocket(url, protocols);
   const messages: string[] = [];
   ws.on('message', (data) => messages.push(String(data)));
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
@@ -21,6 +21,12 @@ export async function wsClient(t: ConformanceTarget, uid?: string, path = ''): P
     ws.once('open', resolve);
     ws.once('error', reject);
   });
+  return { ws, messages, closed };
+}
+
+/** Opens a client; with a uid, identifies (first message) and waits until the server counts it online. */
+export async function wsClient(t: ConformanceTarget, uid?: string, path = ''): Promise<WsClient> {
+  const { ws, messages, closed } = await openClient(`${t.wsUrl}${path}`);
   if (uid !== undefined) {
     const before = await online(t, uid);
     ws.send(uid);

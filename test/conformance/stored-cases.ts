@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { http, online, textClient, wsClient, type WsClient } from './clients.ts';
+import { http, online, openClient, textClient, wsClient, type WsClient } from './clients.ts';
 import type { ConformanceTarget } from './target.ts';
 
 /** A pushport.v1 client: identified by ?uid=, resuming after `since` when given; waits until it is online. */
 export async function v1Client(t: ConformanceTarget, uid: string, since?: number): Promise<WsClient & { protocol: string }> {
   const query = `?uid=${encodeURIComponent(uid)}${since === undefined ? '' : `&since=${since}`}`;
   const before = await online(t, uid);
-  const ws = new WebSocket(`${t.wsUrl}/${query}`, ['pushport.v1']);
-  const messages: string[] = [];
-  ws.on('message', (data) => messages.push(String(data)));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
+  const client = await openClient(`${t.wsUrl}/${query}`, ['pushport.v1']);
   await expect.poll(() => online(t, uid), { timeout: 5000 }).toBeGreaterThan(before);
-  return { ws, messages, closed, protocol: ws.protocol };
+  return { ...client, protocol: client.ws.protocol };
 }
 
 const seqOf = (frame: string) => Number(frame.slice(0, frame.indexOf(' ')));
