@@ -33,17 +33,33 @@ export function rssOf(pid: number): number {
   return kb ? Number(kb) * 1024 : 0;
 }
 
-/** CPU seconds (user + system, all threads) one process has used so far. */
-export function cpuOf(pid: number): number {
+/** CPU seconds one process (all threads) has used so far, in user space and in the kernel. */
+export function cpuSplitOf(pid: number): { user: number; system: number } {
   // The fields after the command name, which may itself hold spaces and parentheses.
   const stat = readProc(`/proc/${pid}/stat`);
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / TICKS_PER_SECOND;
+  return { user: Number(fields[11] ?? 0) / TICKS_PER_SECOND, system: Number(fields[12] ?? 0) / TICKS_PER_SECOND };
+}
+
+/** CPU seconds (user + system, all threads) one process has used so far. */
+export function cpuOf(pid: number): number {
+  const { user, system } = cpuSplitOf(pid);
+  return user + system;
 }
 
 /** Sum of cpuOf over processes. */
 export function cpuSum(pids: number[]): number {
   return pids.reduce((sum, pid) => sum + cpuOf(pid), 0);
+}
+
+/** Kernel CPU seconds summed over processes: the share of the CPU figure that is syscalls and the network stack. */
+export function systemCpuSum(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + cpuSplitOf(pid).system, 0);
+}
+
+/** Write syscalls (write, writev, send…) the processes made so far, from /proc/<pid>/io (0 where unreadable). */
+export function writeSyscallsSum(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + Number(/^syscw:\s+(\d+)/m.exec(readProc(`/proc/${pid}/io`))?.[1] ?? 0), 0);
 }
 
 /** Sum of rssOf over processes. */

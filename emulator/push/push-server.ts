@@ -38,8 +38,10 @@ const STORE_SWEEP_MS = 1000;
 export function definePushServer(config: PushServerConfig): Worker {
   Worker.pidFile = pidFileFor(config.port);
   // A small young generation: a push server's garbage is short-lived frames and lines, and V8's default
-  // semi-space (tens of MB once grown) would sit in every process's memory. Measured with npm run bench.
-  settings.childExecArgv = ['--max-semi-space-size=4'];
+  // semi-space (tens of MB once grown) would sit in every process's memory. GC on the main thread only: with
+  // one process per core, V8's helper threads only take CPU from the other processes (at count 2 they cost
+  // a fifth of the CPU per push, on a core the processes share). Both measured with npm run bench.
+  settings.childExecArgv = ['--max-semi-space-size=4', '--single-threaded-gc'];
   const main = new Worker(formatSocketName('websocket', config.host, config.port));
   main.name = 'pushport';
   main.count = config.count;

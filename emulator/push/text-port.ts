@@ -2,6 +2,7 @@ import { Coalescer } from '../../src/coalesce.ts';
 import type { PushTarget } from '../../src/hub/push-target.ts';
 import { TextPushSession } from '../../src/text/text-push-session.ts';
 import type { TcpConnection } from '../tcp-connection.ts';
+import { corkForTickAfterDeliveries } from '../tick-cork.ts';
 import type { Worker } from '../worker.ts';
 
 /** How a text push port is served: where pushes go, the token, and the line limits. */
@@ -94,6 +95,7 @@ class TextPortConnection {
 
   private write(lines: string[]): void {
     this.pendingChars = 0;
+    corkForTickAfterDeliveries(this.connection.socket);
     this.connection.send(`${lines.join('\n')}\n`, true);
     if (this.observe && this.since >= 0) {
       this.observe((performance.now() - this.since) / 1000, lines.length);

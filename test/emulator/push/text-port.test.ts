@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createConnection, createServer, type Socket } from 'node:net';
+import { corkForTick } from '../../../emulator/tick-cork.ts';
 import type { PushTarget } from '../../../src/index.ts';
 import type { TcpConnection } from '../../../emulator/index.ts';
 import { REPLY_BACKLOG_BYTES, serveTextPort } from '../../../emulator/push/text-port.ts';
@@ -87,5 +89,31 @@ describe('the text push port', () => {
       expect(over.text()).toBe('');
     }
     expect(pushed).toEqual([exact, exact]);
+  });
+
+  it('answers ok only after the frame it answers for has left, so a backend never hears of a delivery first', async () => {
+    // The client's side of a delivery socket, written as a WebSocket transport writes: corked for the turn.
+    const events: string[] = [];
+    const listener = createServer((socket) => socket.on('data', () => events.push('frame')));
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const { port: deliveryPort } = listener.address() as { port: number };
+    const delivery: Socket = await new Promise((resolve) => {
+      const socket = createConnection({ port: deliveryPort, host: '127.0.0.1' }, () => resolve(socket));
+    });
+    try {
+      const target = { push: () => (corkForTick(delivery), delivery.write('frame'), 1) } as unknown as PushTarget;
+      const port = serve('text', (worker) => serveTextPort(worker, { target, maxLineBytes: 1024, maxUidBytes: 64 }));
+      const c = await client(port);
+      c.socket.on('data', () => events.push('ok'));
+      for (let i = 0; i < 20; i++) {
+        c.write('{"uid":"on"}\n');
+        await waitFor(() => events.filter((e) => e === 'ok').length === i + 1, 'the reply');
+      }
+      // Both land in this process's loopback sockets; whichever the server wrote first is read first.
+      expect(events).toEqual(Array.from({ length: 20 }, () => ['frame', 'ok']).flat());
+    } finally {
+      delivery.destroy();
+      listener.close();
+    }
   });
 });
