@@ -1,27 +1,24 @@
 import type { Socket } from 'node:net';
 
-// Sockets held this turn: deliveries first, then the sockets that must leave after them (text-port replies).
 const corked: Socket[] = [];
-const corkedLast: Socket[] = [];
+// What runs once this turn's deliveries have left: the text port's replies, and closes queued after them.
+const after: (() => void)[] = [];
 let scheduled = false;
 
-function uncorkAll(): void {
+function endOfTurn(): void {
   scheduled = false;
   // A socket may have been corked more than once if it was uncorked by Node meanwhile; uncork as often.
   for (let i = 0; i < corked.length; i++) corked[i]!.uncork();
   corked.length = 0;
-  for (let i = 0; i < corkedLast.length; i++) corkedLast[i]!.uncork();
-  corkedLast.length = 0;
+  // Run by index: a callback may queue another for this same pass.
+  for (let i = 0; i < after.length; i++) after[i]!();
+  after.length = 0;
 }
 
-function hold(socket: Socket, list: Socket[]): void {
-  if (socket.writableCorked > 0) return;
-  socket.cork();
-  list.push(socket);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(uncorkAll);
-  }
+function schedule(): void {
+  if (scheduled) return;
+  scheduled = true;
+  setImmediate(endOfTurn);
 }
 
 /**
@@ -31,14 +28,19 @@ function hold(socket: Socket, list: Socket[]): void {
  * having to remember the uncork). When the server is idle a turn is one callback, so nothing waits longer.
  */
 export function corkForTick(socket: Socket): void {
-  hold(socket, corked);
+  if (socket.writableCorked > 0) return;
+  socket.cork();
+  corked.push(socket);
+  schedule();
 }
 
 /**
- * As corkForTick, but flushed after every socket corked with corkForTick this turn: a backend's `ok` leaves
- * only after the frames it answers for, so it never learns of a delivery before the client can see it, and a
- * pipelining backend does not pile new pushes on top of frames still waiting to leave.
+ * Runs `run` at the end of this turn, once every socket corked with corkForTick has been flushed, in the
+ * order given: a backend's `ok` is written only after the frames it answers for, so it never learns of a
+ * delivery before the client can see it, and a pipelining backend does not pile new pushes on frames still
+ * waiting to leave.
  */
-export function corkForTickAfterDeliveries(socket: Socket): void {
-  hold(socket, corkedLast);
+export function afterDeliveries(run: () => void): void {
+  after.push(run);
+  schedule();
 }

@@ -2,7 +2,7 @@ import { Coalescer } from '../../src/coalesce.ts';
 import type { PushTarget } from '../../src/hub/push-target.ts';
 import { TextPushSession } from '../../src/text/text-push-session.ts';
 import type { TcpConnection } from '../tcp-connection.ts';
-import { corkForTickAfterDeliveries } from '../tick-cork.ts';
+import { afterDeliveries } from '../tick-cork.ts';
 import type { Worker } from '../worker.ts';
 
 /** How a text push port is served: where pushes go, the token, and the line limits. */
@@ -48,8 +48,8 @@ const FLUSHED = Buffer.alloc(0);
 class TextPortConnection {
   private readonly connection: TcpConnection;
   private readonly session: TextPushSession;
-  // One write for every reply of this tick: a pipelined burst costs one syscall, not one per line.
-  private readonly replies = new Coalescer<string>((lines) => this.write(lines), (run) => process.nextTick(run));
+  // One write for every reply of this turn, after the turn's frames: a pipelined burst costs one syscall.
+  private readonly replies = new Coalescer<string>((lines) => this.write(lines), afterDeliveries);
   // Characters of the replies not yet handed to the connection, for the backlog bound.
   private pendingChars = 0;
   // When the first line answered by the next write arrived (one clock read per write, not per line).
@@ -65,8 +65,8 @@ class TextPortConnection {
       maxUidBytes: options.maxUidBytes,
       maxTtlSeconds: options.maxTtlSeconds,
       reply: (text) => this.reply(text),
-      // After the replies already queued for this tick.
-      close: () => process.nextTick(() => connection.close()),
+      // After the replies already queued for this turn.
+      close: () => afterDeliveries(() => connection.close()),
       settled: () => this.maybeResume(),
     });
   }
@@ -95,7 +95,6 @@ class TextPortConnection {
 
   private write(lines: string[]): void {
     this.pendingChars = 0;
-    corkForTickAfterDeliveries(this.connection.socket);
     this.connection.send(`${lines.join('\n')}\n`, true);
     if (this.observe && this.since >= 0) {
       this.observe((performance.now() - this.since) / 1000, lines.length);

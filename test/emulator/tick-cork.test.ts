@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
-import { corkForTick, corkForTickAfterDeliveries } from '../../emulator/tick-cork.ts';
+import { afterDeliveries, corkForTick } from '../../emulator/tick-cork.ts';
 
 /** Enough of a socket for corking: it records its cork and uncork calls in a shared log. */
 function fakeSocket(name: string, log: string[]): Socket {
@@ -34,14 +34,17 @@ describe('corking per event-loop turn', () => {
     expect(log.slice(4)).toEqual(['cork a', 'uncork a']);
   });
 
-  it('flushes a reply socket after every delivery socket of the turn, even one corked after it', async () => {
+  it('runs what waits for the deliveries after every socket of the turn is flushed, even one corked after it was queued', async () => {
     const log: string[] = [];
-    const [reply, early, late] = [fakeSocket('reply', log), fakeSocket('early', log), fakeSocket('late', log)];
+    const [early, late] = [fakeSocket('early', log), fakeSocket('late', log)];
     corkForTick(early);
-    corkForTickAfterDeliveries(reply);
-    // A delivery corked after the reply in the same turn (a later chunk's frames) still leaves first.
+    afterDeliveries(() => log.push('reply'));
+    // A delivery corked after the reply was queued in the same turn (a later chunk's frames) still leaves first.
     corkForTick(late);
+    afterDeliveries(() => log.push('close'));
+    await Promise.resolve();
+    expect(log).toEqual(['cork early', 'cork late']);
     await endOfTurn();
-    expect(log.filter((line) => line.startsWith('uncork'))).toEqual(['uncork early', 'uncork late', 'uncork reply']);
+    expect(log).toEqual(['cork early', 'cork late', 'uncork early', 'uncork late', 'reply', 'close']);
   });
 });
