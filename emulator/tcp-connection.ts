@@ -19,6 +19,8 @@ export interface Transport {
   resume(): void;
   /** The socket has closed. */
   closed?(): void;
+  /** Bytes written that the transport still holds before handing them to the socket (0 when it holds none). */
+  heldLength?(): number;
 }
 
 /** onError codes, as Workerman's `WORKERMAN_SEND_FAIL`. */
@@ -73,7 +75,7 @@ export class TcpConnection {
     if (this.#status !== 'established') return this.#sendFailed('connection is closed');
     const bytes = this.#transport.encode(data, raw);
     if (bytes === null) return true;
-    if (this.socket.writableLength + bytes.length > this.maxSendBufferSize) {
+    if (this.getSendBufferQueueSize() + bytes.length > this.maxSendBufferSize) {
       if (!this.#bufferFull) {
         this.#bufferFull = true;
         // 'drain' comes only after a write past the socket's high-water mark; otherwise ask to hear of the flush.
@@ -125,7 +127,7 @@ export class TcpConnection {
 
   /** Bytes accepted by send() but not yet handed to the kernel. */
   getSendBufferQueueSize(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + (this.#transport.heldLength?.() ?? 0);
   }
 
   /** Stops reading (and delivering already-buffered packets) until resumeRecv(): flow control for slow consumers. */

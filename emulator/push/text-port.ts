@@ -2,7 +2,7 @@ import { Coalescer } from '../../src/coalesce.ts';
 import type { PushTarget } from '../../src/hub/push-target.ts';
 import { TextPushSession } from '../../src/text/text-push-session.ts';
 import type { TcpConnection } from '../tcp-connection.ts';
-import { afterDeliveries } from '../tick-cork.ts';
+import { afterDeliveries } from '../end-of-turn.ts';
 import type { Worker } from '../worker.ts';
 
 /** How a text push port is served: where pushes go, the token, and the line limits. */

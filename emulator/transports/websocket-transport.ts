@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { log } from '../log.ts';
 import type { TcpConnection, Transport } from '../tcp-connection.ts';
-import { corkForTick } from '../tick-cork.ts';
+import { flushAtEndOfTurn, type TurnWriter } from '../end-of-turn.ts';
 import { FrameReceiver, type FrameEvents } from '../websocket/frame-receiver.ts';
 import { encodeClose, encodeFrame, Opcode } from '../websocket/frame-writer.ts';
 
@@ -28,11 +28,11 @@ export interface LivenessWatch {
 }
 
 /**
- * An open WebSocket (after our 101): frames in through the receiver, frames out as single buffers corked per
- * tick. A class with its methods on the prototype, not closures, because every open connection holds one:
+ * An open WebSocket (after our 101): frames in through the receiver, frames out once per turn, joined into
+ * one buffer (see end-of-turn.ts). A class with its methods on the prototype, not closures, because every open connection holds one:
  * what it costs is paid ten thousand times over.
  */
-export class WebSocketTransport implements Transport, FrameEvents {
+export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
   /** Heard from since the last ping (read and reset by the heartbeat). */
   alive = true;
   private readonly socket: Socket;
@@ -40,6 +40,10 @@ export class WebSocketTransport implements Transport, FrameEvents {
   private readonly receiver: FrameReceiver;
   private readonly liveness: LivenessWatch;
   private closeSent = false;
+  // This turn's frames, not yet written: one buffer, or several to join. Held here rather than by corking the
+  // socket: one plain write per turn skips the stream's cork bookkeeping and its writev path.
+  private held: Buffer | Buffer[] | undefined = undefined;
+  private heldBytes = 0;
 
   constructor(socket: Socket, connection: TcpConnection, liveness: LivenessWatch) {
     this.socket = socket;
@@ -66,8 +70,26 @@ export class WebSocketTransport implements Transport, FrameEvents {
   }
 
   write(frame: Buffer): void {
-    corkForTick(this.socket);
-    this.socket.write(frame);
+    const held = this.held;
+    if (held === undefined) {
+      this.held = frame;
+      flushAtEndOfTurn(this);
+    } else if (Array.isArray(held)) held.push(frame);
+    else this.held = [held, frame];
+    this.heldBytes += frame.length;
+  }
+
+  /** Bytes written but not yet handed to the socket. */
+  heldLength(): number {
+    return this.heldBytes;
+  }
+
+  flush(): void {
+    const held = this.held;
+    if (held === undefined) return;
+    this.held = undefined;
+    this.heldBytes = 0;
+    if (!this.socket.destroyed) this.socket.write(Array.isArray(held) ? Buffer.concat(held) : held);
   }
 
   close(code: number, reason: string): void {
@@ -75,6 +97,8 @@ export class WebSocketTransport implements Transport, FrameEvents {
       this.closeSent = true;
       this.write(code === 1005 ? encodeFrame(Opcode.close, NO_PAYLOAD) : encodeClose(code, reason));
     }
+    // What this turn held goes before the end.
+    this.flush();
     this.socket.end();
     const socket = this.socket;
     setTimeout(() => socket.destroy(), CLOSE_TIMEOUT_MS).unref();

@@ -38,6 +38,29 @@ describe('websocket://', () => {
     expect(served()[0]?.connections.size).toBe(1);
   });
 
+  it('counts frames held for the end of the turn against maxSendBufferSize, and delivers every accepted one in order', async () => {
+    const accepted: boolean[] = [];
+    const port = serve('websocket', (worker) => {
+      worker.onConnect = (connection) => (connection.maxSendBufferSize = 64 * 1024);
+      worker.onMessage = (connection: TcpConnection) => {
+        // All in one turn: none of it has reached the socket yet, so only the held bytes can refuse it.
+        for (let i = 0; i < 100; i++) accepted.push(connection.send(`${i} ${'x'.repeat(16 * 1024)}`));
+      };
+    });
+    const ws = await openWs(`ws://127.0.0.1:${port}`);
+    const got: string[] = [];
+    ws.on('message', (data: Buffer) => got.push(data.toString().split(' ')[0]!));
+    ws.send('go');
+    await new Promise<void>((done) => {
+      const check = setInterval(() => got.length >= 3 && (clearInterval(check), done()), 5);
+    });
+    // Three 16 KiB frames (with their headers) fit in 64 KiB; the fourth would not.
+    expect(accepted.filter(Boolean)).toHaveLength(3);
+    expect(accepted.slice(0, 3)).toEqual([true, true, true]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(got).toEqual(['0', '1', '2']);
+  });
+
   it('closes a client whose message exceeds the package limit, and keeps serving others', async () => {
     const saved = TcpConnection.defaultMaxPackageSize;
     TcpConnection.defaultMaxPackageSize = 1024;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConnection, createServer, type Socket } from 'node:net';
-import { corkForTick } from '../../../emulator/tick-cork.ts';
+import { flushAtEndOfTurn } from '../../../emulator/end-of-turn.ts';
 import type { PushTarget } from '../../../src/index.ts';
 import type { TcpConnection } from '../../../emulator/index.ts';
 import { REPLY_BACKLOG_BYTES, serveTextPort } from '../../../emulator/push/text-port.ts';
@@ -92,7 +92,6 @@ describe('the text push port', () => {
   });
 
   it('answers ok only after the frame it answers for has left, so a backend never hears of a delivery first', async () => {
-    // The client's side of a delivery socket, written as a WebSocket transport writes: corked for the turn.
     const events: string[] = [];
     const listener = createServer((socket) => socket.on('data', () => events.push('frame')));
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
@@ -101,7 +100,9 @@ describe('the text push port', () => {
       const socket = createConnection({ port: deliveryPort, host: '127.0.0.1' }, () => resolve(socket));
     });
     try {
-      const target = { push: () => (corkForTick(delivery), delivery.write('frame'), 1) } as unknown as PushTarget;
+      // The client's frame, held for the end of the turn as a WebSocket transport holds it.
+      const frame = { flush: () => void delivery.write('frame') };
+      const target = { push: () => (flushAtEndOfTurn(frame), 1) } as unknown as PushTarget;
       const port = serve('text', (worker) => serveTextPort(worker, { target, maxLineBytes: 1024, maxUidBytes: 64 }));
       const c = await client(port);
       c.socket.on('data', () => events.push('ok'));
