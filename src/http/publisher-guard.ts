@@ -28,7 +28,7 @@ function unreadBodyHeaders(c: Context): Record<string, string> {
 /** Lets a request through only with the publisher token; with none configured the API stays shut. Reads no body. */
 export function requirePublisher(token: (c: Context) => string | undefined): MiddlewareHandler {
   return async (c, next) => {
-    const result = await checkBearer(c.req.header('authorization'), token(c));
+    const result = checkBearer(c.req.header('authorization'), token(c));
     if (result === 'ok') return next();
     if (result === 'unconfigured') {
       return jsonError(c, 503, 'the push API is disabled until a publisher token is set: configure PUSH_TOKEN and send it as "Authorization: Bearer <token>"', unreadBodyHeaders(c));

@@ -37,7 +37,7 @@ function reasonOf(err: unknown): string {
 /**
  * One connection of the text push port: each line is a push answered `ok` (delivered), `fail` (nobody
  * online), `queued` (nobody online, kept for its ttl) or `error <reason>`, in line order. When the target answers at once (a local hub), so does the
- * session: no promise per line. Answers that wait (another process, the edge, the token check) hold the
+ * session: no promise per line. Answers that wait (another process, the edge) hold the
  * replies after them until they arrive.
  */
 export class TextPushSession {
@@ -45,7 +45,7 @@ export class TextPushSession {
   // Answers not yet written, oldest first; a slot is null until its answer arrives.
   private queue: (LineAnswer | null)[] = [];
   private head = 0;
-  private auth: 'open' | 'none' | Promise<boolean> | 'failed';
+  private auth: 'open' | 'none' | 'failed';
   private closed = false;
 
   constructor(options: TextPushSessionOptions) {
@@ -66,7 +66,7 @@ export class TextPushSession {
     const slot = this.queue.length;
     this.queue.push(null);
     void answer.then((value) => {
-      this.queue[slot] = value ?? { reply: '' };
+      this.queue[slot] = value;
       this.flush();
       this.options.settled?.();
     });
@@ -77,20 +77,13 @@ export class TextPushSession {
     return this.queue.length - this.head;
   }
 
-  private answer(text: string): LineAnswer | Promise<LineAnswer | undefined> | undefined {
+  private answer(text: string): LineAnswer | Promise<LineAnswer> | undefined {
     const auth = this.auth;
     if (auth === 'open') return this.push(text);
     if (auth === 'failed') return undefined;
-    if (auth === 'none') {
-      const check = secretsEqual(text.trim(), this.options.token!);
-      this.auth = check;
-      return check.then((ok) => {
-        this.auth = ok ? 'open' : 'failed';
-        return ok ? answerOk : badToken;
-      });
-    }
-    // Parse now, push only once the token has been accepted.
-    return auth.then((ok) => (ok ? this.push(text) : undefined));
+    const ok = secretsEqual(text.trim(), this.options.token!);
+    this.auth = ok ? 'open' : 'failed';
+    return ok ? answerOk : badToken;
   }
 
   private push(text: string): LineAnswer | Promise<LineAnswer> {
