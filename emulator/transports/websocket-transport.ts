@@ -84,6 +84,7 @@ export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
     return this.heldBytes;
   }
 
+  /** Writes this turn's frames in one write (called at the end of the turn, and before a close). */
   flush(): void {
     const held = this.held;
     if (held === undefined) return;
