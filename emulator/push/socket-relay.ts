@@ -62,6 +62,10 @@ export class SocketRelay implements RelayLinks {
   private readonly inbound: (Socket | undefined)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly retries: (NodeJS.Timeout | undefined)[] = [];
+  // Which process said hello last in each slot: a new one there (a reload) means our link reaches its predecessor.
+  private readonly peerIncarnations: (number | undefined)[] = [];
+  /** This process among all that held its slot: sent in the hello, so a peer can tell a successor from a new link. */
+  private readonly incarnation = Math.floor(Math.random() * 0xfffffffe) + 1;
   private closed = false;
 
   constructor(options: SocketRelayOptions) {
@@ -143,13 +147,21 @@ export class SocketRelay implements RelayLinks {
         }
         if (f.type !== FrameType.hello || f.value >= this.count || f.value === this.self) return void socket.destroy();
         from = f.value;
+        const known = this.peerIncarnations[from];
+        this.peerIncarnations[from] = f.id;
         const previous = this.inbound[from];
         this.inbound[from] = socket;
         // A new hello is a new process (or a new link): what the home knew of the old one is stale.
         this.node!.peerReset(from);
         previous?.destroy();
-        // It is listening now: link back to it without waiting for the retry.
-        if (!this.outbound[from]) this.connect(from);
+        // It is listening now: link back to it without waiting for the retry. A successor in a known slot (a
+        // reload) gets a new link at once: ours still reaches the process it replaces, which no longer holds
+        // the slot's clients, and pushes to them would be answered `fail` until that process is gone.
+        const stale = known !== undefined && known !== f.id ? this.outbound[from] : undefined;
+        if (!this.outbound[from] || stale) {
+          this.connect(from);
+          stale?.destroy();
+        }
       }
     });
     socket.on('error', () => socket.destroy());
@@ -182,7 +194,7 @@ export class SocketRelay implements RelayLinks {
     const socket = createConnection(this.options.pathOf(peer));
     this.outbound[peer] = socket;
     // Written before the connection is up; node buffers it, and it stays ahead of every other frame.
-    socket.write(encodeFrames([frame(FrameType.hello, 0, this.self)]));
+    socket.write(encodeFrames([frame(FrameType.hello, this.incarnation, this.self)]));
     this.node!.linkUp(peer);
     // The peer answers our requests on this same connection.
     onFrames(socket, (frames) => {

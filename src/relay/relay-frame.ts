@@ -1,6 +1,9 @@
 /** What a relay frame asks or tells; every frame has the same layout, unused fields are empty. */
 export const FrameType = {
-  /** First frame on a connection: `value` is the sender's process index. */
+  /**
+   * First frame on a connection: `value` is the sender's process index, `id` which process holds that index now
+   * (a successor in the same slot, after a reload, has another).
+   */
   hello: 1,
   /** `uid` has at least one identified socket in the sender (to the uid's home). */
   here: 2,

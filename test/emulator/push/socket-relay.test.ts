@@ -14,10 +14,10 @@ const uidHomedAt = (home: number, count: number) => {
 };
 
 /** One "process": a hub, its relay node over a unix socket, and its push target. */
-function process1(self: number, count: number, tag: string) {
+function process1(self: number, count: number, tag: string, retryMs = 20) {
   const registry = new MemoryRegistry<FakeSocket>();
   const hub = new Hub<FakeSocket>(registry, defaultLimits);
-  const links = new SocketRelay({ self, count, pathOf: (i) => join(dir, `${tag}-${i}.sock`), timeoutMs: 500, retryMs: 20 });
+  const links = new SocketRelay({ self, count, pathOf: (i) => join(dir, `${tag}-${i}.sock`), timeoutMs: 500, retryMs });
   const node = new RelayNode(hub, links);
   registry.onUidChange = node.uidChanged;
   const join1 = (uid: string) => {
@@ -92,5 +92,29 @@ describe('SocketRelay between processes', () => {
     expect(held.sent).toEqual(['x', 'y']);
     m.close();
     back.links.close();
+  });
+
+  it('links to a successor in a slot as soon as it says hello, while the process it replaces is still up', async () => {
+    // Retries far beyond the test: only a link made on the successor's hello can reach it in time.
+    const stays = process1(0, 2, 'e', 60_000);
+    const replaced = process1(1, 2, 'e', 60_000);
+    await stays.links.listen(stays.node);
+    await replaced.links.listen(replaced.node);
+    await expect.poll(() => stays.links.connected(1) && replaced.node.directoryComplete).toBe(true);
+    // As in a reload: the successor listens and says hello; the process it replaces is still running.
+    const successor = process1(1, 2, 'e', 60_000);
+    await successor.links.listen(successor.node);
+    const [homedHere, homedThere] = [uidHomedAt(0, 2), uidHomedAt(1, 2)];
+    const held = [successor.join(homedHere), successor.join(homedThere)];
+    // The successor's directory is complete once process 0 has linked to it and announced its uids.
+    await expect.poll(() => successor.node.directoryComplete && stays.node.directoryComplete).toBe(true);
+    expect(await stays.target.push(homedHere, 'a')).toBe(1);
+    expect(await stays.target.push(homedThere, 'b')).toBe(1);
+    replaced.links.close();
+    expect(await stays.target.push(homedHere, 'c')).toBe(1);
+    expect(await stays.target.push(homedThere, 'd')).toBe(1);
+    expect(held.map((socket) => socket.sent)).toEqual([['a', 'c'], ['b', 'd']]);
+    stays.links.close();
+    successor.links.close();
   });
 });
