@@ -60,7 +60,8 @@ export interface RelayFrame {
 export const FRAME_HEADER_BYTES = 17;
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+// ignoreBOM keeps a leading U+FEFF: a message starting with one is still delivered exactly as pushed.
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /** A frame with only a type and id/value, for the many frames that carry no text. */
 export function frame(type: FrameKind, id = 0, value = 0, uid = '', message: string | Uint8Array = ''): RelayFrame {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCounts, decodeUidList, encodeFrames, encodeUidList, FrameReader, FrameType, messageText, type RelayFrame } from '../../../src/index.ts';
+import { decodeCounts, decodeUidList, encodeFrames, encodeUidList, frame, FrameReader, FrameType, messageText, type RelayFrame } from '../../../src/index.ts';
 
 // Any JavaScript string as a uid: arbitrary UTF-16 code units, lone surrogates included (JSON can make them).
 const anyUid = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 40 });
@@ -51,6 +51,11 @@ describe('relay frame encoding', () => {
       expect(messageText(forwarded!.message)).toBe(f.message);
       expect(forwarded!.uid).toBe(f.uid);
     }));
+  });
+
+  it('keeps a message that starts with a byte order mark as it was pushed', () => {
+    const [received] = new FrameReader().read(encodeFrames([frame(FrameType.deliver, 1, 0, 'u', '\ufeff{"a":1}')]));
+    expect(messageText(received!.message)).toBe('\ufeff{"a":1}');
   });
 
   it('refuses a stream whose lengths are corrupt', () => {
