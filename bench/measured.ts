@@ -1,5 +1,5 @@
 import type { BenchServer } from './bench-server.ts';
-import { cpuSum, systemCpuSum, writeSyscallsSum } from './proc-stats.ts';
+import { usageOf } from './proc-stats.ts';
 import { round } from './stats.ts';
 
 // The load client counts as saturated from this share of one core.
@@ -7,17 +7,17 @@ const SATURATED = 0.9;
 
 /** Runs `scenario`, with the server's CPU (all processes) and the load client's own CPU over its wall time. */
 export async function measured(server: BenchServer, scenario: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
-  const [serverCpu, serverSystem, serverWrites] = [cpuSum(server.pids()), systemCpuSum(server.pids()), writeSyscallsSum(server.pids())];
-  const [clientCpu, wall] = [process.cpuUsage(), performance.now()];
+  const [before, clientCpu, wall] = [usageOf(server.pids()), process.cpuUsage(), performance.now()];
   const figures = await scenario();
   const wallSeconds = (performance.now() - wall) / 1000;
   const ownSeconds = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(clientCpu));
-  const serverSeconds = cpuSum(server.pids()) - serverCpu;
+  const after = usageOf(server.pids());
+  const serverSeconds = after.cpuSeconds - before.cpuSeconds;
   const pushes = Number(figures.pushes) || 0;
   return {
     ...figures, serverCpuSeconds: round(serverSeconds, 2), serverCpuPct: round((serverSeconds / wallSeconds) * 100, 1),
-    serverKernelShare: serverSeconds > 0 ? round((systemCpuSum(server.pids()) - serverSystem) / serverSeconds, 2) : null,
-    ...(pushes > 0 ? { writeSyscallsPerPush: round((writeSyscallsSum(server.pids()) - serverWrites) / pushes, 3) } : {}),
+    serverKernelShare: serverSeconds > 0 ? round((after.kernelSeconds - before.kernelSeconds) / serverSeconds, 2) : null,
+    ...(pushes > 0 ? { writeSyscallsPerPush: round((after.writeSyscalls - before.writeSyscalls) / pushes, 3) } : {}),
     clientCpuPct: round((ownSeconds / wallSeconds) * 100, 1), clientSaturated: ownSeconds / wallSeconds >= SATURATED,
   };
 }

@@ -33,33 +33,26 @@ export function rssOf(pid: number): number {
   return kb ? Number(kb) * 1024 : 0;
 }
 
-/** CPU seconds one process (all threads) has used so far, in user space and in the kernel. */
-export function cpuSplitOf(pid: number): { user: number; system: number } {
-  // The fields after the command name, which may itself hold spaces and parentheses.
-  const stat = readProc(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { user: Number(fields[11] ?? 0) / TICKS_PER_SECOND, system: Number(fields[12] ?? 0) / TICKS_PER_SECOND };
+/** What some processes have used so far: CPU seconds (all threads), the kernel's share of them, and write syscalls. */
+export interface ProcessUsage {
+  cpuSeconds: number;
+  kernelSeconds: number;
+  writeSyscalls: number;
 }
 
-/** CPU seconds (user + system, all threads) one process has used so far. */
-export function cpuOf(pid: number): number {
-  const { user, system } = cpuSplitOf(pid);
-  return user + system;
-}
-
-/** Sum of cpuOf over processes. */
-export function cpuSum(pids: number[]): number {
-  return pids.reduce((sum, pid) => sum + cpuOf(pid), 0);
-}
-
-/** Kernel CPU seconds summed over processes: the share of the CPU figure that is syscalls and the network stack. */
-export function systemCpuSum(pids: number[]): number {
-  return pids.reduce((sum, pid) => sum + cpuSplitOf(pid).system, 0);
-}
-
-/** Write syscalls (write, writev, send…) the processes made so far, from /proc/<pid>/io (0 where unreadable). */
-export function writeSyscallsSum(pids: number[]): number {
-  return pids.reduce((sum, pid) => sum + Number(/^syscw:\s+(\d+)/m.exec(readProc(`/proc/${pid}/io`))?.[1] ?? 0), 0);
+/** ProcessUsage summed over `pids`, each process's /proc files read once (a process that is gone counts 0). */
+export function usageOf(pids: number[]): ProcessUsage {
+  const usage: ProcessUsage = { cpuSeconds: 0, kernelSeconds: 0, writeSyscalls: 0 };
+  for (const pid of pids) {
+    // The fields after the command name, which may itself hold spaces and parentheses.
+    const stat = readProc(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [user, kernel] = [Number(fields[11] ?? 0) / TICKS_PER_SECOND, Number(fields[12] ?? 0) / TICKS_PER_SECOND];
+    usage.cpuSeconds += user + kernel;
+    usage.kernelSeconds += kernel;
+    usage.writeSyscalls += Number(/^syscw:\s+(\d+)/m.exec(readProc(`/proc/${pid}/io`))?.[1] ?? 0);
+  }
+  return usage;
 }
 
 /** Sum of rssOf over processes. */
