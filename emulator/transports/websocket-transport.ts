@@ -29,8 +29,8 @@ export interface LivenessWatch {
 
 /**
  * An open WebSocket (after our 101): frames in through the receiver, frames out once per turn, joined into
- * one buffer (see end-of-turn.ts). A class with its methods on the prototype, not closures, because every open connection holds one:
- * what it costs is paid ten thousand times over.
+ * one buffer (see end-of-turn.ts). A class with its methods on the prototype, not closures, because every
+ * open connection holds one: what it costs is paid ten thousand times over.
  */
 export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
   /** Heard from since the last ping (read and reset by the heartbeat). */

@@ -36,9 +36,9 @@ function reasonOf(err: unknown): string {
 
 /**
  * One connection of the text push port: each line is a push answered `ok` (delivered), `fail` (nobody
- * online), `queued` (nobody online, kept for its ttl) or `error <reason>`, in line order. When the target answers at once (a local hub), so does the
- * session: no promise per line. Answers that wait (another process, the edge) hold the
- * replies after them until they arrive.
+ * online), `queued` (nobody online, kept for its ttl) or `error <reason>`, in line order. When the target
+ * answers at once (a local hub), so does the session: no promise per line. Answers that wait (another
+ * process, the edge) hold the replies after them until they arrive.
  */
 export class TextPushSession {
   private readonly options: TextPushSessionOptions;
@@ -114,8 +114,7 @@ export class TextPushSession {
   }
 
   private write(answer: LineAnswer): void {
-    // An answer for a line the token check refused is empty: the connection is closing anyway.
-    if (answer.reply !== '') this.options.reply(answer.reply);
+    this.options.reply(answer.reply);
     if (answer.close) {
       this.closed = true;
       this.options.close();
