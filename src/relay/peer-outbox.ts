@@ -80,9 +80,9 @@ export class PeerOutbox {
     }
   }
 
-  /** Records that a uid appeared in or left this process, for its home. */
-  tellPresence(home: number, uid: string, here: boolean): void {
-    this.presence[home]!.set(uid, here);
+  /** Records that a uid appeared in or left this process, for a peer's directory. */
+  tellPresence(peer: number, uid: string, here: boolean): void {
+    this.presence[peer]!.set(uid, here);
     this.schedule();
   }
 

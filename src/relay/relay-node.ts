@@ -2,7 +2,6 @@ import type { Hub } from '../hub/hub.ts';
 import type { PushSocket } from '../hub/push-socket.ts';
 import { PushTally } from '../hub/push-tally.ts';
 import type { StatsShare } from '../hub/sum-stats.ts';
-import { homeOf } from './home-of.ts';
 import { PeerOutbox, type RelayLinks } from './peer-outbox.ts';
 import { decodeUidList, frame, FrameType, messageText, UNSURE, type RelayFrame } from './relay-frame.ts';
 import { UidDirectory } from './uid-directory.ts';
@@ -12,44 +11,43 @@ import { receiveStored } from './stored-relay.ts';
 /*
  * Routing a push between the processes of one server.
  *
- * Each uid has a home process, homeOf(uid). The home keeps the uid's directory entry: the other processes
- * where the uid has at least one identified socket. A process tells the home "here" when its first socket
- * of the uid identifies and "left" when its last one closes, coalesced per tick.
+ * Every process keeps a directory of the other processes' uids: which peers hold at least one identified
+ * socket of each. A process tells every peer "here" when its first socket of a uid identifies and "left"
+ * when its last one closes, coalesced per tick.
  *
- * A push that lands in process A for uid u is delivered to A's own sockets at once. If A is u's home it
- * forwards to the holders its directory lists; otherwise it sends the push to the home, which delivers to
- * its own sockets, forwards to the holders and answers A with the count. Frames per push: 0 when A is the
- * home and nobody else holds u; 2 (A→home→A, or A→holder→A when A is the home) when one other process is
- * involved, which is every crossing at count 2; 4 when a third process holds u (A→home→holder→home→A).
- * Asking the home for the holders and then pushing to them directly costs the same four on the critical
- * path, plus a message per holder. Frames of one tick to one peer go out as one buffer.
+ * A push that lands in process A for uid u is delivered to A's own sockets at once, then sent straight to
+ * the peers A's directory lists for u, which deliver and answer with their counts. Frames per push: 0 when
+ * no other process holds u, 2 per holder otherwise (A→holder→A). With clients spread evenly over `count`
+ * processes, a push crosses for (count − 1) / count of the uids: half of them at count 2. (An earlier
+ * design kept each uid's entry only in a home process picked by a hash of the uid, so a push crossed to
+ * the home first: three pushes in four crossed at count 2, some twice. Every process now holds the whole
+ * directory, about a map entry per remote uid, to save that hop.)
  *
- * The race: process P identifies a socket of u, and a push for u lands in A before P's "here" reached the
- * home. The home cannot know, so it never concludes "nobody" from its directory alone: whenever a push
- * would be answered `fail` (nobody reached, A included), the home first asks every process it has not
- * asked yet. P answers from its own registry, which already holds the socket, so a socket identified
- * before the push arrived is reached, and `fail` means that every live process said "none". The cost is
- * one round to all peers for a push to a uid that is offline, and nothing for a push that reaches someone.
- * (test/src/relay/relay-race.test.ts plays these orderings; relay-routing.test.ts pushes to sockets the
- * moment they answer a ping, at count 4, and fails without this rule.) What the directory can still miss:
- * a second tab of u that identified in P less than one relay round trip before the push, while u is
- * already online elsewhere, may miss that push, which is answered `ok` with the count it really reached,
- * as if it had come a moment earlier. For the same reason, while a uid moves between processes, two
- * pushes to it may arrive in a different order than they were sent.
+ * The race: process P identifies a socket of u, and a push for u lands in A before P's "here" reached A.
+ * A cannot know, so it never concludes "nobody" from its directory alone: whenever a push would be answered
+ * `fail` (nobody reached, A included), A first asks every peer it has not asked yet. P answers from its own
+ * registry, which already holds the socket, so a socket identified before the push arrived is reached, and
+ * `fail` means that every live process said "none". The cost is one round to all peers for a push to a uid
+ * that is offline, and nothing for a push that reaches someone. (test/src/relay/relay-race.test.ts plays
+ * these orderings; relay-routing.test.ts pushes to sockets the moment they answer a ping, at count 4, and
+ * fails without this rule.) What the directory can still miss: a second tab of u that identified in P less
+ * than one relay trip before the push, while u is already online elsewhere, may miss that push, which is
+ * answered `ok` with the count it really reached, as if it had come a moment earlier. For the same reason,
+ * while a uid moves between processes, two pushes to it may arrive in a different order than they were sent.
  *
- * Restarts: a process that (re)connects to a peer announces every uid it holds that is homed there, then
- * says "synced". A home drops a process's entries when that process's link dies or it says hello anew.
- * Until every peer has said "synced" (just started, or a peer is restarting), a home sends each push to
- * every peer rather than trust a directory it knows is incomplete. If A cannot reach the home (it is
- * down or restarting), A asks every peer itself. A home that dies after forwarding but before answering
- * makes A ask again, so in that window a push can be delivered twice; it is never answered `fail` while a
- * live process holds the uid. Answers go back on the link the request came on, so they never wait for the
- * other direction to be (re)made.
+ * Restarts: a process that (re)connects to a peer announces every uid it holds, then says "synced". A
+ * process drops a peer's entries when that peer's link dies or it says hello anew. Until every peer has said
+ * "synced" (just started, or a peer is restarting), a process sends each push to every peer rather than
+ * trust a directory it knows is incomplete, and a peer it cannot reach counts as none. Answers go back on
+ * the link the request came on, so they never wait for the other direction to be (re)made.
+ *
+ * Stored pushes (a ttl, an id, v1 clients) still go through a home process, homeOf(uid), which numbers them
+ * in order (stored-relay.ts), and then route as above.
  */
 
 /**
- * One process's end of the relay: answers what peers ask, keeps the directory of the uids homed here, and
- * routes pushes as their home. The runtime feeds it frames and link events.
+ * One process's end of the relay: answers what peers ask, keeps the directory of the peers' uids, and routes
+ * the pushes that land here. The runtime feeds it frames and link events.
  */
 export class RelayNode<S extends PushSocket = PushSocket> {
   /** This process's sockets. */
@@ -85,15 +83,12 @@ export class RelayNode<S extends PushSocket = PushSocket> {
 
   /** The local registry saw a uid's first socket identify (`here`) or its last one close. */
   readonly uidChanged = (uid: string, here: boolean): void => {
-    const home = homeOf(uid, this.count);
-    if (home !== this.self) this.outbox.tellPresence(home, uid, here);
+    for (const peer of this.allPeers) this.outbox.tellPresence(peer, uid, here);
   };
 
-  /** A link to a peer was (re)made: tell it every uid homed there that this process holds. */
+  /** A link to a peer was (re)made: tell it every uid this process holds. */
   linkUp(peer: number): void {
-    for (const uid of this.hub.registry.uids()) {
-      if (homeOf(uid, this.count) === peer) this.outbox.tellPresence(peer, uid, true);
-    }
+    for (const uid of this.hub.registry.uids()) this.outbox.tellPresence(peer, uid, true);
     this.outbox.post(peer, frame(FrameType.synced));
   }
 
@@ -122,6 +117,7 @@ export class RelayNode<S extends PushSocket = PushSocket> {
         if (!this.synced[from]) this.syncedPeers++;
         this.synced[from] = true;
         return;
+      // Only a process of the previous version sends this (to a uid's home), during a reload that upgrades.
       case FrameType.push: {
         const epoch = this.epochs[from];
         const route = () => this.route(f.uid, f.message, from, f.value === 1, (n, sure) => {
@@ -160,9 +156,9 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   }
 
   /**
-   * Routes a push as u's home: delivers here (unless the origin is here: it already did), forwards to the
-   * holders, and asks everyone else before `done(0)` when `originMissed` (see the comment above). A stored
-   * push has its `seq` (and no origin has delivered it: `origin` is -1); `everyone` skips the directory.
+   * Routes a push: delivers here (unless the origin is here: it already did), forwards to the holders the
+   * directory lists, and asks everyone else before `done(0)` when `originMissed` (see the comment above). A
+   * stored push has its `seq` (and no origin has delivered it: `origin` is -1); `everyone` skips the directory.
    * `done` is told the count, and whether a 0 is sure: false when a peer that might hold the uid could not
    * be asked (its link is down, as while a process restarts).
    */

@@ -2,9 +2,8 @@ import { emptyStats, type HubStats } from '../hub/hub.ts';
 import type { PushSocket } from '../hub/push-socket.ts';
 import { sumStats, type StatsShare } from '../hub/sum-stats.ts';
 import { countsByUid, PushRefused, type Push, type PushTarget } from '../hub/push-target.ts';
-import { homeOf } from './home-of.ts';
 import { nowOrLater } from './now-or-later.ts';
-import { decodeCounts, encodeUidList, FrameType, messageText, UNSURE } from './relay-frame.ts';
+import { decodeCounts, encodeUidList, FrameType, messageText } from './relay-frame.ts';
 import type { RelayNode } from './relay-node.ts';
 import { pushStored } from './stored-relay.ts';
 import type { PushOptions } from '../wire/push-message.ts';
@@ -20,7 +19,8 @@ function parseShare(json: string): StatsShare {
 
 /**
  * The whole server as one push target, from the process a push landed in: its own sockets first, then
- * the uid's home (see relay-node.ts). Each push is counted once, here, whichever processes hold the sockets.
+ * the peers that hold the uid (see relay-node.ts). Each push is counted once, here, whichever processes hold
+ * the sockets.
  */
 export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTarget {
   private readonly node: RelayNode<S>;
@@ -44,19 +44,9 @@ export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTar
     // Delivered here at once, so pushes to local sockets keep their order whatever the peers do.
     const local = node.hub.deliver(uid, message);
     if (node.count === 1) return node.tally.push(local);
-    // Answered at once when no other process is involved (this is the home, and the directory says so);
-    // a promise only for a push that crosses.
-    return nowOrLater((answer) => {
-      const done = (remote: number) => answer(node.tally.push(local + remote));
-      const home = homeOf(uid, node.count);
-      if (home === node.self) return node.route(uid, message, node.self, local === 0, done);
-      node.outbox.request(home, FrameType.push, local === 0 ? 1 : 0, uid, message, (n) => {
-        if (n !== undefined && n !== UNSURE) return done(n);
-        // The home is down or restarting, or could not ask a peer: ask every process rather than answer
-        // for a directory we lack. Nobody was reached, so nobody is reached twice.
-        node.outbox.requestAll(node.peers, FrameType.deliver, uid, message, done);
-      });
-    });
+    // Answered at once when the directory lists no other holder and a socket here took it; a promise only
+    // for a push that crosses.
+    return nowOrLater((answer) => node.route(uid, message, node.self, local === 0, (remote) => answer(node.tally.push(local + remote))));
   }
 
   async pushMany(pushes: Push[]): Promise<(number | string)[]> {

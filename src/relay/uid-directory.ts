@@ -1,13 +1,18 @@
 const none: readonly number[] = [];
 
+// One shared list per process index: most uids have one holder, and their entries allocate nothing else.
+const single: (readonly number[])[] = [];
+const alone = (index: number) => (single[index] ??= Object.freeze([index]));
+
 /**
- * A home's directory: for each uid homed here, the other processes where it has at least one identified
- * socket. Kept from the "here" / "left" frames the processes send; a process's entries go with its link.
+ * A process's directory of its peers' uids: for each uid, the other processes where it has at least one
+ * identified socket. Kept from the "here" / "left" frames the peers send; a peer's entries go with its link.
+ * Lists are never changed in place (a change replaces them), so a caller may keep one across changes.
  */
 export class UidDirectory {
-  private readonly holders = new Map<string, number[]>();
+  private readonly holders = new Map<string, readonly number[]>();
 
-  /** The processes that hold a uid (never copied: read it before the next change). */
+  /** The processes that hold a uid. */
   holdersOf(uid: string): readonly number[] {
     return this.holders.get(uid) ?? none;
   }
@@ -15,17 +20,16 @@ export class UidDirectory {
   /** A process now holds a uid. */
   add(uid: string, index: number): void {
     const list = this.holders.get(uid);
-    if (!list) this.holders.set(uid, [index]);
-    else if (!list.includes(index)) list.push(index);
+    if (!list) this.holders.set(uid, alone(index));
+    else if (!list.includes(index)) this.holders.set(uid, [...list, index]);
   }
 
   /** A process no longer holds a uid. */
   remove(uid: string, index: number): void {
     const list = this.holders.get(uid);
-    const at = list ? list.indexOf(index) : -1;
-    if (at < 0) return;
-    list!.splice(at, 1);
-    if (list!.length === 0) this.holders.delete(uid);
+    if (!list?.includes(index)) return;
+    if (list.length === 1) this.holders.delete(uid);
+    else this.holders.set(uid, list.length === 2 ? alone(list[0] === index ? list[1]! : list[0]!) : list.filter((p) => p !== index));
   }
 
   /** Forgets every entry of one process, whose link died or which came back anew. */

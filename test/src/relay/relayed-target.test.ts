@@ -49,37 +49,39 @@ describe('RelayedTarget', () => {
     for (let i = 0; i < 3; i++) expect(hubOf(i).counters).toEqual({ pushes: 0, delivered: 0, failed: 0, queued: 0, broadcasts: 0 });
   });
 
-  it('crosses only to the home: a push to a uid held elsewhere costs one buffer there and one back at count 2', async () => {
+  it('crosses only to the process that holds the uid: one buffer there and one back at count 2', async () => {
     const { relay, targets, join } = await processes(2);
     const remote = uidHomedAt(1, 2);
-    const localHome = uidHomedAt(0, 2, 'v');
     const far = join(1, remote);
-    const near = join(0, localHome);
     await settle();
     relay.sent = 0;
-    // Three pushes in one tick to uids held in process 1 and homed there: one buffer each way.
+    // Three pushes in one tick to a uid held in process 1: one buffer each way.
     expect(await Promise.all([targets[0]!.push(remote, 'a'), targets[0]!.push(remote, 'b'), targets[0]!.push(remote, 'c')])).toEqual([1, 1, 1]);
     expect(far.sent).toEqual(['a', 'b', 'c']);
     expect(relay.sent).toBe(2);
-    // A uid homed here and held only here is answered without crossing at all.
-    relay.sent = 0;
-    expect(await targets[0]!.push(localHome, 'd')).toBe(1);
-    expect(near.sent).toEqual(['d']);
-    expect(relay.sent).toBe(0);
+    // A uid held only where the push lands is answered without crossing, whichever process its hash names.
+    for (const uid of [uidHomedAt(0, 2, 'v'), uidHomedAt(1, 2, 'w')]) {
+      const near = join(0, uid);
+      await settle();
+      relay.sent = 0;
+      expect(await targets[0]!.push(uid, 'd')).toBe(1);
+      expect(near.sent).toEqual(['d']);
+      expect(relay.sent).toBe(0);
+    }
   });
 
-  it('at count 4, a push crosses only to the home and the holders, never to an uninvolved process', async () => {
+  it('at count 4, a push crosses only to the holders, never to an uninvolved process', async () => {
     const { relay, targets, join } = await processes(4);
     const uid = uidHomedAt(1, 4);
-    const held = join(2, uid);
+    const held = [join(2, uid), join(3, uid)];
     await settle();
     relay.sent = 0;
     relay.received.fill(0);
-    expect(await targets[0]!.push(uid, 'x')).toBe(1);
-    expect(held.sent).toEqual(['x']);
-    // 0 → home 1 → holder 2 → home 1 → 0; process 3 hears nothing.
+    expect(await targets[0]!.push(uid, 'x')).toBe(2);
+    for (const socket of held) expect(socket.sent).toEqual(['x']);
+    // 0 → 2 → 0 and 0 → 3 → 0; process 1 (the uid's home for stored pushes) hears nothing.
     expect(relay.sent).toBe(4);
-    expect(relay.received[3]).toBe(0);
+    expect(relay.received[1]).toBe(0);
   });
 
   it('answers at once when alone', async () => {
