@@ -4,6 +4,8 @@ export interface BenchOptions {
   clients: number;
   /** Pushes in the pipelined scenario. */
   pushes: number;
+  /** Unmeasured pipelined pushes first, so the figures are of a warmed-up server (JIT), not its first second. */
+  warmupPushes: number;
   /** Pushes in each stored pipelined scenario (pushport only; 0 skips them). */
   storedPushes: number;
   /** Text-port connections of the pipelined scenario. */
@@ -31,14 +33,15 @@ export class FlagError extends Error {}
 
 type Numeric = Exclude<keyof BenchOptions, 'counts' | 'edge'>;
 const defaults: Record<Numeric, number> = {
-  clients: 1000, pushes: 200_000, storedPushes: 200_000, connections: 4, window: 1000, rrPushes: 5000, broadcasts: 50, bigClients: 10_000, runs: 3, scenarioSeconds: 60,
+  clients: 1000, pushes: 200_000, warmupPushes: 20_000, storedPushes: 200_000, connections: 4, window: 1000, rrPushes: 5000, broadcasts: 50, bigClients: 10_000, runs: 3, scenarioSeconds: 60,
 };
-const quick: Partial<Record<Numeric, number>> = { clients: 100, pushes: 4000, storedPushes: 4000, rrPushes: 300, broadcasts: 5, bigClients: 300, runs: 1, scenarioSeconds: 20 };
+const quick: Partial<Record<Numeric, number>> = { clients: 100, pushes: 4000, warmupPushes: 400, storedPushes: 4000, rrPushes: 300, broadcasts: 5, bigClients: 300, runs: 1, scenarioSeconds: 20 };
 
 // Flag → option, with the bounds that keep a run meaningful and finite.
 const numeric: Record<string, { key: Numeric; min: number; max: number }> = {
   '--clients': { key: 'clients', min: 1, max: 100_000 },
   '--pushes': { key: 'pushes', min: 1, max: 10_000_000 },
+  '--warmup-pushes': { key: 'warmupPushes', min: 0, max: 10_000_000 },
   '--stored-pushes': { key: 'storedPushes', min: 0, max: 10_000_000 },
   '--connections': { key: 'connections', min: 1, max: 256 },
   '--window': { key: 'window', min: 1, max: 1_000_000 },
@@ -51,7 +54,7 @@ const numeric: Record<string, { key: Numeric; min: number; max: number }> = {
 
 /** The usage line --help prints. */
 export const USAGE = 'usage: node bench/run.ts [--quick] [--edge] [--clients N] [--pushes M] [--connections K] [--window W] '
-  + '[--stored-pushes P] [--rr-pushes R] [--broadcasts B] [--big-clients N] [--counts 1,2,4] [--runs 3] [--scenario-seconds S]';
+  + '[--warmup-pushes W] [--stored-pushes P] [--rr-pushes R] [--broadcasts B] [--big-clients N] [--counts 1,2,4] [--runs 3] [--scenario-seconds S]';
 
 function whole(flag: string, raw: string | undefined, min: number, max: number): number {
   if (raw === undefined || raw.startsWith('--')) throw new FlagError(`${flag} needs a value`);

@@ -63,6 +63,8 @@ export async function benchServer(launch: Launch, options: BenchOptions, emit: E
       figures.rssAfterRegistrationMB = rssSum(server.pids()) / MB;
       note('registration', { clients: options.clients, ...registration, registrationMs: round(registration.registrationMs, 1), rssMB: round(figures.rssAfterRegistrationMB, 1) });
       const ctx = (): ScenarioContext => ({ server, pool, deadline: scenarioDeadline() });
+      // Both servers start cold: without this, the first tenth of the measured pushes (JIT warm-up) set the p99.
+      if (options.warmupPushes > 0) note('warm-up', await pipelined(ctx(), options.warmupPushes, options.connections, options.window));
       const pipe = await measured(server, () => pipelined(ctx(), options.pushes, options.connections, options.window));
       figures.cpuPerPushUs = cpuPerPushUs(pipe);
       figures.pushesPerSec = Number(pipe.pushesPerSec);

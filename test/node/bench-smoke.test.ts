@@ -12,7 +12,7 @@ describe('npm run bench (a tiny run)', () => {
     expect(lines.filter((l) => l.scenario === 'error')).toEqual([]);
     for (const server of ['reference', 'pushport c1']) {
       const of = (scenario: string) => lines.find((l) => l.scenario === scenario && l.server === server);
-      for (const scenario of ['pipelined', 'request-response']) {
+      for (const scenario of ['warm-up', 'pipelined', 'request-response']) {
         expect(of(scenario)).toMatchObject({ okRatio: 1, lost: 0, misrouted: 0, duplicates: 0, timedOut: false });
       }
       expect(of('registration')).toMatchObject({ identified: 40, timedOut: false });
