@@ -1,6 +1,9 @@
 /** One server's headline figures from one round; undefined when its scenario did not run or timed out. */
 export interface Figures {
   cpuPerPushUs?: number;
+  /** The kernel's part of it (system time): mostly the writes the pushes need, whatever the server's code. */
+  kernelCpuPerPushUs?: number;
+  writeSyscallsPerPush?: number;
   pushesPerSec?: number;
   e2eP50Ms?: number;
   e2eP99Ms?: number;

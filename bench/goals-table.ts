@@ -16,6 +16,8 @@ interface Row {
 
 const ROWS: Row[] = [
   { label: 'server CPU per pipelined push (µs)', key: 'cpuPerPushUs', digits: 2, goal: { max: 0.7, against: 'reference' } },
+  { label: '… of it in the kernel (µs)', key: 'kernelCpuPerPushUs', digits: 2 },
+  { label: 'write syscalls per pipelined push', key: 'writeSyscallsPerPush', digits: 2 },
   { label: 'pipelined pushes/s', key: 'pushesPerSec', digits: 0, goal: { min: 1.0, against: 'reference' } },
   { label: 'end-to-end p50 (ms)', key: 'e2eP50Ms', digits: 2 },
   { label: 'end-to-end p99 (ms)', key: 'e2eP99Ms', digits: 2, goal: { max: 0.5, against: 'reference' } },

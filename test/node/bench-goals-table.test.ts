@@ -28,6 +28,16 @@ describe('the bench goals table', () => {
     expect(rowOf(table, 'idle RSS per process')).toMatch(/n\/a$/);
   });
 
+  it('shows the kernel part of the CPU per push and the writes per push beside it, with no goal of their own', () => {
+    const medians = new Map<string, Figures>([
+      ['reference', { ...base, cpuPerPushUs: 10, kernelCpuPerPushUs: 6, writeSyscallsPerPush: 0.9 }],
+      ['pushport c1', { ...base, cpuPerPushUs: 8, kernelCpuPerPushUs: 5.5, writeSyscallsPerPush: 0.75 }],
+    ]);
+    const table = goalsTable(medians, [1], 1);
+    expect(rowOf(table, '… of it in the kernel').trim().split(/\s+/).slice(-2)).toEqual(['6.00', '5.50']);
+    expect(rowOf(table, 'write syscalls per pipelined push').trim().split(/\s+/).slice(-2)).toEqual(['0.90', '0.75']);
+  });
+
   it('fails the delivery row on any lost or misrouted push and flags a saturated load client', () => {
     const medians = new Map<string, Figures>([['reference', base], ['pushport c1', { ...base, lost: 1, clientSaturated: true }]]);
     const table = goalsTable(medians, [1], 1);
