@@ -36,6 +36,13 @@ describe('relay frame encoding', () => {
     }));
   });
 
+  it('reads a uid longer than one String.fromCharCode call takes, lone surrogates included, split anywhere', () => {
+    const uid = Array.from({ length: 10_001 }, (_, i) => String.fromCharCode(i % 7 === 0 ? 0xd800 : 0x41 + (i % 50))).join('');
+    const frames = [frame(FrameType.here, 0, 0, uid), frame(FrameType.answer, 7, 1), frame(FrameType.push, 8, 0, 'b', 'm')];
+    const bytes = encodeFrames(frames);
+    expect(plain(readSplit(bytes, [3, 11, 20_000, bytes.length - 2]))).toEqual(plain(frames));
+  });
+
   it('gives the same frames however the byte stream is split', () => {
     fc.assert(fc.property(fc.array(anyFrame, { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 20 }), (frames, cuts) => {
       const bytes = encodeFrames(frames);
