@@ -30,6 +30,9 @@ const answerQueued: LineAnswer = { reply: 'queued' };
 const answerOf = (n: number): LineAnswer => (n > 0 ? answerOk : n === QUEUED ? answerQueued : answerFail);
 const badToken: LineAnswer = { reply: 'error invalid token', close: true };
 
+// Written answers kept at most before they are dropped from the front of the queue.
+const DROP_AFTER = 1024;
+
 function reasonOf(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
 }
@@ -42,9 +45,11 @@ function reasonOf(err: unknown): string {
  */
 export class TextPushSession {
   private readonly options: TextPushSessionOptions;
-  // Answers not yet written, oldest first; a slot is null until its answer arrives.
+  // Answers not yet written, oldest first; a slot is null until its answer arrives. queue[0] is line number
+  // `base`, and queue[head] the oldest unwritten: the written front is dropped as it grows (see flush).
   private queue: (LineAnswer | null)[] = [];
   private head = 0;
+  private base = 0;
   private auth: 'open' | 'none' | 'failed';
   private closed = false;
 
@@ -63,10 +68,10 @@ export class TextPushSession {
       this.queue.push(answer);
       return;
     }
-    const slot = this.queue.length;
+    const slot = this.base + this.queue.length;
     this.queue.push(null);
     void answer.then((value) => {
-      this.queue[slot] = value;
+      this.queue[slot - this.base] = value;
       this.flush();
       this.options.settled?.();
     });
@@ -75,6 +80,11 @@ export class TextPushSession {
   /** Lines whose answer is still being worked out. */
   get waiting(): number {
     return this.queue.length - this.head;
+  }
+
+  /** Slots the session keeps, written ones not yet dropped included: bounded by about twice `waiting`. */
+  get kept(): number {
+    return this.queue.length;
   }
 
   private answer(text: string): LineAnswer | Promise<LineAnswer> | undefined {
@@ -103,14 +113,19 @@ export class TextPushSession {
   private flush(): void {
     while (this.head < this.queue.length && !this.closed) {
       const answer = this.queue[this.head];
-      if (answer === null || answer === undefined) return;
+      if (answer === null || answer === undefined) break;
       this.queue[this.head++] = null;
       this.write(answer);
     }
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    }
+    // A backend that pipelines without pause may never let the queue empty: drop the written front once it
+    // is most of the array (copying what is left, so the cost per line stays constant), or the array grows
+    // for as long as the connection lives.
+    const { head } = this;
+    if (head === this.queue.length) this.queue = [];
+    else if (head >= DROP_AFTER && head * 2 >= this.queue.length) this.queue = this.queue.slice(head);
+    else return;
+    this.base += head;
+    this.head = 0;
   }
 
   private write(answer: LineAnswer): void {

@@ -52,6 +52,28 @@ describe('TextPushSession', () => {
     expect(s.waiting).toBe(0);
   });
 
+  it('keeps a bounded queue for a backend that never lets it empty, and still answers each line in order', async () => {
+    // Every push is answered later, and a new line always comes before the oldest answer: the queue never drains.
+    const resolvers: (() => void)[] = [];
+    const target = {
+      push: (uid: string) => new Promise<number>((resolve) => resolvers.push(() => resolve(uid === 'a' ? 1 : 0))),
+    } as unknown as PushTarget;
+    const { s, replies } = session(target);
+    let most = 0;
+    for (let i = 0; i < 10_000; i++) {
+      s.line(i % 3 === 0 ? '{"uid":"b"}' : '{"uid":"a"}');
+      if (i > 0) resolvers.shift()!();
+      await Promise.resolve();
+      await Promise.resolve();
+      most = Math.max(most, s.kept);
+    }
+    expect(s.waiting).toBe(1);
+    expect(most).toBeLessThan(2100);
+    resolvers.shift()!();
+    await vi.waitFor(() => expect(replies).toHaveLength(10_000));
+    expect(replies.every((r, i) => r === (i % 3 === 0 ? 'fail' : 'ok'))).toBe(true);
+  });
+
   it('wants the token first when one is set, then pushes', async () => {
     const t = slowTarget({ a: 1 });
     const { s, replies, isClosed } = session(t.target, 'secret');
