@@ -5,13 +5,13 @@ export const FrameType = {
    * (a successor in the same slot, after a reload, has another).
    */
   hello: 1,
-  /** `uid` has at least one identified socket in the sender (to the uid's home). */
+  /** `uid` has at least one identified socket in the sender (to every peer, for its directory). */
   here: 2,
-  /** The sender's last socket of `uid` closed (to the uid's home). */
+  /** The sender's last socket of `uid` closed (to every peer). */
   left: 3,
-  /** The sender has announced every uid it holds: the home's directory is complete for it. */
+  /** The sender has announced every uid it holds: the receiver's directory is complete for it. */
   synced: 4,
-  /** A push for the receiver to route as `uid`'s home; `value` is 1 when the origin delivered to nobody. */
+  /** A push for the receiver to route (sent to a uid's home by the previous version); `value` is 1 when the origin delivered to nobody. */
   push: 5,
   /** Deliver to your own sockets of `uid` and answer the count. */
   deliver: 6,
