@@ -13,11 +13,15 @@ export async function measured(server: BenchServer, scenario: () => Promise<Reco
   const ownSeconds = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(clientCpu));
   const after = usageOf(server.pids());
   const serverSeconds = after.cpuSeconds - before.cpuSeconds;
+  const kernelSeconds = after.kernelSeconds - before.kernelSeconds;
   const pushes = Number(figures.pushes) || 0;
   return {
     ...figures, serverCpuSeconds: round(serverSeconds, 2), serverCpuPct: round((serverSeconds / wallSeconds) * 100, 1),
-    serverKernelShare: serverSeconds > 0 ? round((after.kernelSeconds - before.kernelSeconds) / serverSeconds, 2) : null,
-    ...(pushes > 0 ? { writeSyscallsPerPush: round((after.writeSyscalls - before.writeSyscalls) / pushes, 3) } : {}),
+    serverKernelShare: serverSeconds > 0 ? round(kernelSeconds / serverSeconds, 2) : null,
+    ...(pushes > 0 ? {
+      kernelCpuPerPushUs: round((kernelSeconds * 1e6) / pushes, 2),
+      writeSyscallsPerPush: round((after.writeSyscalls - before.writeSyscalls) / pushes, 3),
+    } : {}),
     clientCpuPct: round((ownSeconds / wallSeconds) * 100, 1), clientSaturated: ownSeconds / wallSeconds >= SATURATED,
   };
 }

@@ -28,8 +28,9 @@ export class UidDirectory {
   remove(uid: string, index: number): void {
     const list = this.holders.get(uid);
     if (!list?.includes(index)) return;
-    if (list.length === 1) this.holders.delete(uid);
-    else this.holders.set(uid, list.length === 2 ? alone(list[0] === index ? list[1]! : list[0]!) : list.filter((p) => p !== index));
+    const rest = list.filter((p) => p !== index);
+    if (rest.length === 0) this.holders.delete(uid);
+    else this.holders.set(uid, rest.length === 1 ? alone(rest[0]!) : rest);
   }
 
   /** Forgets every entry of one process, whose link died or which came back anew. */
