@@ -4,6 +4,7 @@ import { FrameReader } from '../../src/relay/frame-reader.ts';
 import { encodeFrames, frame, FrameType, type RelayFrame } from '../../src/relay/relay-frame.ts';
 import type { RelayLinks } from '../../src/relay/peer-outbox.ts';
 import type { RelayNode } from '../../src/relay/relay-node.ts';
+import { afterDeliveries } from '../end-of-turn.ts';
 import { describeError, log } from '../log.ts';
 
 /** Where one process of the push server finds its peers. */
@@ -53,6 +54,11 @@ export class SocketRelay implements RelayLinks {
   readonly self: number;
   /** How many processes the server has. */
   readonly count: number;
+  /**
+   * Relay frames go out after the turn's WebSocket frames: an answer counting a delivery leaves only once the
+   * frame is with the kernel, so a process killed in between cannot have a peer answer `ok` for a lost frame.
+   */
+  readonly schedule = afterDeliveries;
   private readonly options: SocketRelayOptions;
   private node: RelayNode | undefined;
   private server: Server | undefined;

@@ -1,4 +1,4 @@
-import { oncePerTick } from '../coalesce.ts';
+import { oncePerTick, type Schedule } from '../coalesce.ts';
 import { encodeFrames, frame, FrameType, type FrameKind, type RelayFrame } from './relay-frame.ts';
 
 /** How one process reaches its peers; the runtime supplies it (unix sockets, or memory in tests). */
@@ -11,6 +11,11 @@ export interface RelayLinks {
   send(peer: number, bytes: Uint8Array): boolean;
   /** Sends answers back on the peer's link to this process, the one its requests came on. */
   reply(peer: number, bytes: Uint8Array): boolean;
+  /**
+   * When a tick's frames go out (default: a microtask). A runtime that holds its sockets' frames for later
+   * sends its relay frames after them: an answer that counts a delivery must not leave before the delivery.
+   */
+  readonly schedule?: Schedule;
 }
 
 /** Called with a peer's answer, or with `undefined` when the peer went away before answering. */
@@ -32,10 +37,11 @@ export class PeerOutbox {
   private nextId = 1;
   private age = 0;
   // Every queue of this tick goes out together when the tick ends.
-  private readonly schedule = oncePerTick(() => this.flush());
+  private readonly schedule: () => void;
 
   constructor(links: RelayLinks) {
     this.links = links;
+    this.schedule = oncePerTick(() => this.flush(), links.schedule);
     this.frames = Array.from({ length: links.count }, () => []);
     this.replies = Array.from({ length: links.count }, () => []);
     this.presence = Array.from({ length: links.count }, () => new Map());

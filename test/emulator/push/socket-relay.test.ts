@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Hub, MemoryRegistry, RelayNode, RelayedTarget, defaultLimits, homeOf } from '../../../src/index.ts';
 import { SocketRelay } from '../../../emulator/push/socket-relay.ts';
 import { FakeSocket } from '../../src/fake-socket.ts';
+import { flushAtEndOfTurn } from '../../../emulator/end-of-turn.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pushport-relay-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,12 +52,28 @@ describe('SocketRelay between processes', () => {
     m.close();
   });
 
+  it('answers a peer only after the frame it counts has left, as a process killed in between must not yield an ok', async () => {
+    const m = await mesh(2, 'g');
+    const events: string[] = [];
+    // A socket whose frame waits for the end of the turn, as a WebSocket's does.
+    const held = new FakeSocket();
+    held.send = () => (flushAtEndOfTurn({ flush: () => void events.push('frame') }), true);
+    m.ps[1]!.hub.connect(held);
+    m.ps[1]!.hub.receive(held, 'held');
+    const reply = m.ps[1]!.links.reply.bind(m.ps[1]!.links);
+    m.ps[1]!.links.reply = (peer, bytes) => (events.push('answer'), reply(peer, bytes));
+    await expect.poll(() => m.ps.every((p) => p.node.directoryComplete)).toBe(true);
+    expect(await m.ps[0]!.target.push('held', 'x')).toBe(1);
+    expect(events).toEqual(['frame', 'answer']);
+    m.close();
+  });
+
   it('answers without a peer that is down instead of hanging', async () => {
     const m = await mesh(3, 'b', (i) => i !== 1);
     const uid = uidHomedAt(1, 3);
     m.ps[2]!.join(uid);
     await expect.poll(() => m.ps[0]!.links.connected(2)).toBe(true);
-    // The home (process 1) is down: process 0 asks every process itself.
+    // Process 1 is down, so process 0's directory is not complete: it asks every peer, and 1 counts as none.
     expect(await m.ps[0]!.target.push(uid, 'x')).toBe(1);
     expect(await m.ps[0]!.target.online(uid)).toBe(1);
     m.close();
@@ -77,7 +94,7 @@ describe('SocketRelay between processes', () => {
     peer.links.close();
   });
 
-  it('tells a home that came back every uid it holds again', async () => {
+  it('tells a process that came back every uid it holds again', async () => {
     const m = await mesh(2, 'c');
     const uid = uidHomedAt(1, 2);
     const held = m.ps[0]!.join(uid);
@@ -85,7 +102,7 @@ describe('SocketRelay between processes', () => {
     m.ps[1]!.links.close();
     const back = process1(1, 2, 'c');
     await back.links.listen(back.node);
-    // Whether or not process 0 has announced its uids yet, a push landing in the new home reaches the uid.
+    // Whether or not process 0 has announced its uids yet, a push landing in the new process reaches the uid.
     expect(await back.target.push(uid, 'x')).toBe(1);
     await expect.poll(() => back.node.directoryComplete).toBe(true);
     expect(await back.target.push(uid, 'y')).toBe(1);
