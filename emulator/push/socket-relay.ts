@@ -56,7 +56,8 @@ export class SocketRelay implements RelayLinks {
   readonly count: number;
   /**
    * Relay frames go out after the turn's WebSocket frames: an answer counting a delivery leaves only once the
-   * frame is with the kernel, so a process killed in between cannot have a peer answer `ok` for a lost frame.
+   * frame has been written, so a process killed between the two cannot have a peer answer `ok` for a frame it
+   * still held.
    */
   readonly schedule = afterDeliveries;
   private readonly options: SocketRelayOptions;
