@@ -120,6 +120,10 @@ export function floorTable(edge: Record<string, number | undefined>): string {
   ];
   const w = [Math.max(...rows.map((r) => r[0].length)), 9, Math.max(...rows.map((r) => r[2].length)), 9, 7];
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 2 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+  const pct = (v: number | undefined) => (v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
+  const profile = edge.cpuUsPerPush === undefined ? 'CPU profile of /push/batch: not taken (see edge-push-batch-profile-failed)'
+    : `CPU profile of /push/batch (Worker and object, one isolate): ${edge.cpuUsPerPush.toFixed(1)} µs per push; script JS ${pct(edge.scriptShare)}, `
+      + `runtime send ${pct(edge.sendShare)}, rest of the runtime ${pct(edge.runtimeShare)} (outside JS ${pct(edge.programShare)}, GC ${pct(edge.gcShare)})`;
   return [line(['pushport under wrangler dev', 'pushport', 'floor (same wrangler dev, same client)', 'floor', 'ratio']),
-    ...rows.map(([label, value, floorLabel, floorValue]) => line([label, show(value), floorLabel, show(floorValue), ratio(value, floorValue)]))].join('\n');
+    ...rows.map(([label, value, floorLabel, floorValue]) => line([label, show(value), floorLabel, show(floorValue), ratio(value, floorValue)])), profile].join('\n');
 }

@@ -9,6 +9,7 @@ import type { BenchServer } from './bench-server.ts';
 import { runCleanup } from './cleanup.ts';
 import { Deadline, pause } from './deadline.ts';
 import { FLOOR_CONFIG, floorTable, runFloor } from './edge-floor.ts';
+import { profileBatchPush } from './edge-profile.ts';
 import { httpPushes, type EdgeContext } from './edge-scenarios.ts';
 import { FlagError, parseFlags, type BenchOptions } from './flags.ts';
 import { httpBroadcaster } from './http-broadcaster.ts';
@@ -80,6 +81,9 @@ export async function runEdge(options: BenchOptions, print: Print, progress: (te
     pool.onMessage = () => {};
     const single = { connections: 32, depth: 1, sendMs: SEND_MS };
     Object.assign(out, await runFloor(edge, options.clients, EDGE_BATCH, single, { connections: 2, depth: 2, sendMs: SEND_MS }, options.broadcasts, options.scenarioSeconds, print));
+    progress('edge: /push/batch under the CPU profiler');
+    const profile = await profileBatchPush(edge.inspector, ctx(), Math.min(options.pushes, MAX_BATCH_PUSHES), EDGE_BATCH, SEND_MS, print);
+    if (profile) Object.assign(out, profile);
     const fit = Math.floor((openFileLimit() - EDGE_SPARE_FDS) / EDGE_FDS_PER_SOCKET / 500) * 500;
     const bigClients = Math.min(options.bigClients, fit);
     if (bigClients < options.bigClients) {
