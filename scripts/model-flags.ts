@@ -9,6 +9,8 @@ export interface ModelRequest {
   base: Omit<EdgeLoad, 'clients' | 'pushesPerSec'>;
   platform: EdgePlatform;
   json: boolean;
+  /** `--help`: print the usage and nothing else. */
+  help: boolean;
 }
 
 /** The usage line printed with every flag error. */
@@ -46,6 +48,7 @@ export function parseModelFlags(argv: readonly string[]): ModelRequest {
   let json = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
+    if (flag === '--help' || flag === '-h') return { base: load as unknown as ModelRequest['base'], platform, json, help: true };
     if (flag === '--json') {
       json = true;
       continue;
@@ -65,5 +68,5 @@ export function parseModelFlags(argv: readonly string[]): ModelRequest {
   }
   const { clients, pushesPerSec, ...rest } = load;
   const base = rest as unknown as ModelRequest['base'];
-  return { load: clients === undefined ? undefined : { ...base, clients, pushesPerSec: pushesPerSec! }, base, platform, json };
+  return { load: clients === undefined ? undefined : { ...base, clients, pushesPerSec: pushesPerSec! }, base, platform, json, help: false };
 }

@@ -43,16 +43,18 @@ export function modelTable(loads: EdgeLoad[], platform: EdgePlatform): string {
 }
 
 /** The loads asked for: the one given, or the grid, one list per client count. */
-export function requestedLoads(argv: readonly string[]): { tables: EdgeLoad[][]; platform: EdgePlatform; json: boolean } {
-  const { load, base, platform, json } = parseModelFlags(argv);
+export function requestedLoads(argv: readonly string[]): { tables: EdgeLoad[][]; platform: EdgePlatform; json: boolean; help: boolean } {
+  const { load, base, platform, json, help } = parseModelFlags(argv);
   const tables = load ? [[load]] : GRID_CLIENTS.map((clients) => GRID_PUSHES.map((pushesPerSec) => ({ ...base, clients, pushesPerSec })));
-  return { tables, platform, json };
+  return { tables, platform, json, help };
 }
 
 if (import.meta.main) {
   try {
-    const { tables, platform, json } = requestedLoads(process.argv.slice(2));
-    if (json) {
+    const { tables, platform, json, help } = requestedLoads(process.argv.slice(2));
+    if (help) {
+      process.stdout.write(`${MODEL_USAGE}\nWithout --clients and --pushes: the grid of docs/scale.md. Inputs and their sources: docs/scale.md.\n`);
+    } else if (json) {
       process.stdout.write(`${JSON.stringify(tables.flat().map((load) => ({ load, figures: modelEdge(load, platform) })), null, 2)}\n`);
     } else {
       const note = 'USD, marginal (past the included usage of the Workers Paid plan); inputs and their sources: docs/scale.md';

@@ -45,6 +45,13 @@ describe('npm run model', () => {
     expect(() => parseModelFlags(args)).toThrow(message);
   });
 
+  it('prints its usage for --help', () => {
+    const out = run('--help');
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/^usage: npm run model -- /);
+    expect(out.stdout).not.toContain('what set it');
+  });
+
   it('exits 2 with the reason and the usage on a bad flag', () => {
     const out = run('--clients', '1e6', '--pushes', '5');
     expect(out.status).toBe(2);
