@@ -8,6 +8,8 @@
 import type { BenchServer } from './bench-server.ts';
 import { runCleanup } from './cleanup.ts';
 import { Deadline, pause } from './deadline.ts';
+import { FLOOR_CONFIG, floorTable, runFloor } from './edge-floor.ts';
+import { profileBatchPush } from './edge-profile.ts';
 import { httpPushes, type EdgeContext } from './edge-scenarios.ts';
 import { FlagError, parseFlags, type BenchOptions } from './flags.ts';
 import { httpBroadcaster } from './http-broadcaster.ts';
@@ -55,7 +57,8 @@ async function connect(edge: LocalEdge, n: number, first: number, options: Bench
 /** The whole edge bench; prints JSON lines, returns the figures for the table, false when something failed. */
 export async function runEdge(options: BenchOptions, print: Print, progress: (text: string) => void): Promise<Record<string, number | undefined> | false> {
   progress('edge: starting wrangler dev');
-  const edge = await startLocalEdge();
+  // One wrangler dev serves pushport's Worker and the runtime's floor beside it, so both meet the same runtime.
+  const edge = await startLocalEdge(FLOOR_CONFIG);
   const out: Record<string, number | undefined> = {};
   const asServer: BenchServer = { name: 'edge', count: 1, port: edge.port, textPort: 0, stores: false, pids: () => [], broadcaster: async () => httpBroadcaster(edge.port, edge.token), stop: edge.stop };
   try {
@@ -67,13 +70,20 @@ export async function runEdge(options: BenchOptions, print: Print, progress: (te
     print({ scenario: 'edge-push-batch', ...batch });
     out.batchPushesPerSec = Number(batch.pushesPerSec);
     progress('edge: /push');
-    const single = await httpPushes(ctx(), Math.min(options.pushes, MAX_SINGLE_PUSHES), 1, 32, 1, SEND_MS);
-    print({ scenario: 'edge-push', ...single });
-    out.singleRequestsPerSec = Number(single.requestsPerSec);
+    const pushes = await httpPushes(ctx(), Math.min(options.pushes, MAX_SINGLE_PUSHES), 1, 32, 1, SEND_MS);
+    print({ scenario: 'edge-push', ...pushes });
+    out.singleRequestsPerSec = Number(pushes.requestsPerSec);
     progress('edge: broadcast');
     const fan = await broadcast({ server: asServer, pool, deadline: ctx().deadline }, options.broadcasts);
     print({ scenario: 'edge-broadcast', ...fan });
     [out.broadcastP50Ms, out.broadcastP99Ms] = [fan.fanOutP50Ms as number, fan.fanOutP99Ms as number];
+    progress('edge: the floor of wrangler dev (hello-world, bare object call, bare batch, bare broadcast)');
+    pool.onMessage = () => {};
+    const single = { connections: 32, depth: 1, sendMs: SEND_MS };
+    Object.assign(out, await runFloor(edge, options.clients, EDGE_BATCH, single, { connections: 2, depth: 2, sendMs: SEND_MS }, options.broadcasts, options.scenarioSeconds, print));
+    progress('edge: /push/batch under the CPU profiler');
+    const profile = await profileBatchPush(edge.inspector, ctx(), Math.min(options.pushes, MAX_BATCH_PUSHES), EDGE_BATCH, SEND_MS, print);
+    if (profile) Object.assign(out, profile);
     const fit = Math.floor((openFileLimit() - EDGE_SPARE_FDS) / EDGE_FDS_PER_SOCKET / 500) * 500;
     const bigClients = Math.min(options.bigClients, fit);
     if (bigClients < options.bigClients) {
@@ -126,7 +136,7 @@ if (import.meta.main) {
     process.exit(error instanceof FlagError ? 2 : 1);
   }
   runEdge(options, print, (t) => process.stderr.write(`bench: ${t}\n`)).then(async (figures) => {
-    if (figures) process.stdout.write(`\n${edgeTable(figures)}\n`);
+    if (figures) process.stdout.write(`\n${edgeTable(figures)}\n\n${floorTable(figures)}\n`);
     await runCleanup();
     process.exit(figures ? 0 : 1);
   }, async (error: unknown) => {

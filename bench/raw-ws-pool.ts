@@ -53,7 +53,10 @@ export class RawWsPool {
   /** How its clients identify. */
   readonly mode: PoolMode;
 
-  private constructor(size: number, first: number, mode: PoolMode) {
+  private readonly path: string;
+
+  private constructor(size: number, first: number, mode: PoolMode, path: string) {
+    this.path = path;
     this.size = size;
     this.first = first;
     this.mode = mode;
@@ -61,9 +64,9 @@ export class RawWsPool {
     this.unregister = onCleanup(() => this.close());
   }
 
-  /** Opens `size` clients (bounded concurrency), identifying as `mode` says. */
-  static async open(port: number, size: number, first: number, deadline: Deadline, mode: PoolMode = 'first-message'): Promise<RawWsPool> {
-    const pool = new RawWsPool(size, first, mode);
+  /** Opens `size` clients (bounded concurrency) on `path`, identifying as `mode` says. */
+  static async open(port: number, size: number, first: number, deadline: Deadline, mode: PoolMode = 'first-message', path = '/'): Promise<RawWsPool> {
+    const pool = new RawWsPool(size, first, mode, path);
     let next = 0;
     const opener = async () => {
       while (next < size && !deadline.passed()) await pool.openOne(port, next++);
@@ -124,7 +127,7 @@ export class RawWsPool {
       }, v1);
       const query = this.mode === 'first-message' ? '' : `?uid=u${this.first + index}`;
       socket.on('connect', () => {
-        socket.write(`GET /${query} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
+        socket.write(`GET ${this.path}${query} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
           + `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n${v1 ? `Sec-WebSocket-Protocol: ${V1_PROTOCOL}\r\n` : ''}\r\n`);
       });
       socket.on('data', (chunk: Buffer) => {

@@ -15,6 +15,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchServer } from './bench-server.ts';
 import { onCleanup, runCleanup } from './cleanup.ts';
+import { floorTable } from './edge-floor.ts';
 import { edgeTable, runEdge } from './edge.ts';
 import { medianFigures, type Figures } from './figures.ts';
 import { FlagError, parseFlags, USAGE } from './flags.ts';
@@ -83,7 +84,7 @@ async function main(args: string[]): Promise<number> {
   if (stored) process.stdout.write(`\n${stored}\n`);
   process.stdout.write(`Machine: ${machine.cpus.model}, ${machine.cpus.count} cores, ${machine.pinned ? 'server on core 0, load client on core 1' : `not pinned (${machine.pinning})`}; `
     + `load average ${machine.loadAverage.join(' / ')} at the start, ${loadavg().map((l) => l.toFixed(2)).join(' / ')} at the end (above ${machine.cpus.count}: others were busy, trust CPU per push over rates).\n`);
-  if (edge) process.stdout.write(`\n${edgeTable(edge, medians.get('pushport c1') as Record<string, number | undefined> | undefined)}\n`);
+  if (edge) process.stdout.write(`\n${edgeTable(edge, medians.get('pushport c1') as Record<string, number | undefined> | undefined)}\n\n${floorTable(edge)}\n`);
   return failed ? 1 : 0;
 }
 

@@ -9,6 +9,8 @@ import { ROOT } from './pushport-server.ts';
 /** A local `wrangler dev` (workerd) serving this repo's Worker. */
 export interface LocalEdge {
   port: number;
+  /** The inspector (DevTools protocol) port wrangler dev opens for the Worker's isolate. */
+  inspector: number;
   /** The publisher token it was started with. */
   token: string;
   /** The last lines wrangler printed, to say why something failed. */
@@ -20,14 +22,16 @@ const READY_TIMEOUT_MS = 60_000;
 
 /**
  * Starts the project's own `wrangler dev` on 127.0.0.1 with its state in a temp dir (removed on stop) and a
- * throwaway PUSH_TOKEN passed with --var, so no secret is ever written into the repo.
+ * throwaway PUSH_TOKEN passed with --var, so no secret is ever written into the repo. `config` picks another
+ * wrangler config of this repo (the bench's floor Worker, which serves pushport's Worker beside the floor).
  */
-export async function startLocalEdge(): Promise<LocalEdge> {
+export async function startLocalEdge(config?: string): Promise<LocalEdge> {
   const [port, inspector] = [await freePort(), await freePort()];
   const state = mkdtempSync(join(tmpdir(), 'pushport-bench-edge-'));
   const token = 'bench-edge';
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
-    '--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'warn', '--var', `PUSH_TOKEN:${token}`];
+    '--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'warn', '--var', `PUSH_TOKEN:${token}`,
+    ...(config ? ['--config', config] : [])];
   const child = spawn(join(ROOT, 'node_modules', '.bin', 'wrangler'), args, {
     cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
   });
@@ -52,7 +56,7 @@ export async function startLocalEdge(): Promise<LocalEdge> {
   // Bounded: one check per 100 ms until the ready timeout.
   for (let waited = 0; waited < READY_TIMEOUT_MS; waited += 100) {
     if (child.exitCode !== null) break;
-    if (await answers(port)) return { port, token, stop, logTail: () => log.trim().split('\n').slice(-5).join(' | ') };
+    if (await answers(port)) return { port, inspector, token, stop, logTail: () => log.trim().split('\n').slice(-5).join(' | ') };
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();

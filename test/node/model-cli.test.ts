@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { parseModelFlags } from '../../scripts/model-flags.ts';
+import { ModelError } from '../../scripts/scale-model.ts';
+
+const run = (...args: string[]) => spawnSync(process.execPath, ['scripts/model.ts', ...args], { encoding: 'utf8', timeout: 20_000 });
+
+describe('npm run model', () => {
+  it('prints the figures of one load', () => {
+    const out = run('--clients', '1000000', '--pushes', '50000');
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/1,000,000 clients, 50,000 pushes\/s/);
+    expect(out.stdout).toMatch(/shards \(what set it\)\s+102 \(requests\)/);
+    expect(out.stdout).toMatch(/cost per million pushes\s+\$0\.473\n/);
+  });
+
+  it('prints the grid of docs/scale.md without a load, and JSON when asked', () => {
+    const grid = run();
+    expect(grid.status).toBe(0);
+    for (const clients of ['10,000', '1,000,000', '10,000,000']) expect(grid.stdout).toContain(`${clients} clients, 500,000 pushes/s`);
+    const json = JSON.parse(run('--clients', '10_000', '--pushes', '1000', '--json').stdout) as Array<{ figures: { shards: number } }>;
+    expect(json.map((row) => row.figures.shards)).toEqual([3]);
+  });
+
+  it('reads every flag, with digit groups', () => {
+    const asked = parseModelFlags(['--clients', '1_000_000', '--pushes', '2,500', '--batch', '100', '--tabs', '2', '--session-minutes', '60',
+      '--broadcasts-per-minute', '0', '--shards', '8', '--sends-per-sec', '9000', '--sockets-per-shard', '5000', '--hop-ms', '40', '--headroom', '0.8']);
+    expect(asked.load).toEqual({ clients: 1_000_000, pushesPerSec: 2500, batch: 100, socketsPerPush: 2, sessionMinutes: 60, broadcastsPerMin: 0, shards: 8 });
+    expect([asked.platform.objectSendsPerSec, asked.platform.socketsPerObject, asked.platform.hopMs, asked.platform.headroom]).toEqual([9000, 5000, 40, 0.8]);
+    expect(parseModelFlags([]).load).toBeUndefined();
+  });
+
+  it.each([
+    [['--clients', '10'], /give both --clients and --pushes/],
+    [['--clients', 'ten', '--pushes', '1'], /--clients must be a number, got "ten"/],
+    [['--clients', '-5', '--pushes', '1'], /--clients needs a value|--clients must be a number/],
+    [['--pushes'], /--pushes needs a value/],
+    [['--batch', '0'], /--batch must be from 1 to 100000, got 0/],
+    [['--batch', '2.5'], /--batch must be a whole number, got 2.5/],
+    [['--headroom', '2'], /--headroom must be from 0.01 to 1, got 2/],
+    [['--tabs', '1', '--tabs', '2'], /--tabs was given twice/],
+    [['--shard', '2'], /unknown flag --shard/],
+  ])('refuses %j with a clear error', (args, message) => {
+    expect(() => parseModelFlags(args)).toThrow(ModelError);
+    expect(() => parseModelFlags(args)).toThrow(message);
+  });
+
+  it('prints its usage for --help', () => {
+    const out = run('--help');
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/^usage: npm run model -- /);
+    expect(out.stdout).not.toContain('what set it');
+  });
+
+  it('exits 2 with the reason and the usage on a bad flag', () => {
+    const out = run('--clients', '1e6', '--pushes', '5');
+    expect(out.status).toBe(2);
+    expect(out.stderr).toMatch(/^model: --clients must be a number, got "1e6"\nusage: npm run model -- /);
+    expect(out.stdout).toBe('');
+  });
+});
