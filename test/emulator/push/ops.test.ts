@@ -91,10 +91,13 @@ describe('ops on the local server with 2 processes', () => {
     await server.stop();
   }, 60_000);
 
-  it('reads DASHBOARD from a flag or the environment, and names a bad value', () => {
+  it('reads DASHBOARD and HOME_PAGE from a flag or the environment, and names a bad value', () => {
     expect(loadConfig(['start'], {}).dashboard).toBe(true);
     expect(loadConfig(['start', '--dashboard', 'off'], {}).dashboard).toBe(false);
     expect(loadConfig(['start'], { DASHBOARD: 'off' }).dashboard).toBe(false);
     expect(() => loadConfig(['start'], { DASHBOARD: 'nope' })).toThrow('DASHBOARD must be on or off, got "nope"');
+    expect(loadConfig(['start'], {}).homePage).toBe(true);
+    expect(loadConfig(['start', '--home-page', 'off'], {}).homePage).toBe(false);
+    expect(() => loadConfig(['start'], { HOME_PAGE: 'later' })).toThrow('HOME_PAGE must be on or off, got "later"');
   });
 });
