@@ -81,6 +81,14 @@ export function wholeSetting(name: string, raw: unknown, min: number, max: numbe
   return value;
 }
 
+/** Reads an on/off setting (on, true, 1 / off, false, 0; unset or empty is on); throws ConfigError naming anything else. */
+export function switchSetting(name: string, raw: unknown): boolean {
+  const value = raw === undefined ? '' : String(raw).trim().toLowerCase();
+  if (['', 'on', 'true', '1'].includes(value)) return true;
+  if (['off', 'false', '0'].includes(value)) return false;
+  throw new ConfigError(`${name} must be on or off, got ${JSON.stringify(raw)}`);
+}
+
 /** Reads limits from environment-style settings (strings), falling back to the defaults; throws ConfigError. */
 export function limitsFrom(settings: Readonly<Record<string, unknown>>): Limits {
   const limits: Limits = { ...defaultLimits };

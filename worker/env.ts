@@ -33,6 +33,8 @@ export interface Env {
   MARK_SECONDS?: string;
   /** The live page at GET /dashboard: on (default) or off (404). */
   DASHBOARD?: string;
+  /** The first page at GET / (a plain GET; an upgrade still connects): on (default) or off (404). */
+  HOME_PAGE?: string;
 }
 
 // A uid travels in each socket's attachment, which the runtime caps at 2 KiB.

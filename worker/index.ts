@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { createPushApp, dashboardSetting } from '../src/index.ts';
+import { createPushApp, switchSetting } from '../src/index.ts';
 import { connect } from './connect.ts';
 import { edgeSetup } from './edge-setup.ts';
 import type { Env } from './env.ts';
@@ -20,7 +20,7 @@ function waitUntilOf(c: Context<App>): (work: Promise<unknown>) => void {
 }
 
 /**
- * The Worker: the HTTP push API (authenticated here, before any Durable Object) and the WebSocket entry.
+ * The Worker: the HTTP push API (authenticated here, before any Durable Object), the WebSocket entry and the first page.
  * Token and declared size are checked before anything reads a body.
  */
 const app = createPushApp<App>({
@@ -29,8 +29,10 @@ const app = createPushApp<App>({
   connect,
   ops: {
     source: (c) => new ShardOps(edgeSetup(c.env).target, waitUntilOf(c)),
-    dashboard: (c) => dashboardSetting(c.env.DASHBOARD),
+    dashboard: (c) => switchSetting('DASHBOARD', c.env.DASHBOARD),
   },
+  // The edge has no text port: the page's PHP line pushes over HTTP.
+  home: (c) => ({ enabled: switchSetting('HOME_PAGE', c.env.HOME_PAGE), signed: Boolean(c.env.CLIENT_SECRET) }),
 });
 
 // A body we refused is cancelled, not left for someone to wait on: `wrangler dev` drains unread bodies after

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ParseArgsOptionsConfig } from 'node:util';
-import { ConfigError, limitsFrom, wholeSetting, type Limits } from '../../src/limits.ts';
-import { dashboardSetting } from '../../src/ops/ops-routes.ts';
+import { ConfigError, limitsFrom, switchSetting, wholeSetting, type Limits } from '../../src/limits.ts';
 import { parseFlags } from '../cli/parse-flags.ts';
 
 /** Everything the local push server runs with. */
@@ -24,6 +23,8 @@ export interface PushServerConfig {
   maxSendBufferBytes: number;
   /** Whether GET /dashboard serves the live page (DASHBOARD=off turns it off). */
   dashboard: boolean;
+  /** Whether a plain GET / serves the first page (HOME_PAGE=off turns it off; an upgrade there still connects). */
+  homePage: boolean;
   /** WebSocket connections the server holds, split evenly over its processes; past it an upgrade gets 503 (MAX_CONNECTIONS). */
   maxConnections: number;
   limits: Limits;
@@ -33,7 +34,7 @@ export interface PushServerConfig {
 const names = ['HOST', 'PORT', 'TEXT_HOST', 'TEXT_PORT', 'COUNT', 'PUSH_TOKEN', 'CLIENT_SECRET', 'HEARTBEAT_SECONDS',
   'MAX_SEND_BUFFER_BYTES', 'MAX_CONNECTIONS', 'IDENTIFY_TIMEOUT_SECONDS', 'MAX_MESSAGE_BYTES', 'MAX_UID_BYTES', 'MAX_CONNECTIONS_PER_UID',
   'MAX_BATCH', 'MAX_BATCH_BYTES', 'MAX_TTL_SECONDS', 'RETAIN_SECONDS', 'MAX_RETAINED_PER_UID', 'MAX_QUEUED_PER_UID',
-  'MAX_QUEUED_TOTAL', 'IDEMPOTENCY_SECONDS', 'MARK_SECONDS', 'DASHBOARD'] as const;
+  'MAX_QUEUED_TOTAL', 'IDEMPOTENCY_SECONDS', 'MARK_SECONDS', 'DASHBOARD', 'HOME_PAGE'] as const;
 type Name = (typeof names)[number];
 const aliases: Record<string, Name> = { '--token': 'PUSH_TOKEN' };
 
@@ -114,7 +115,8 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
       heartbeatSeconds: wholeSetting('HEARTBEAT_SECONDS', get('HEARTBEAT_SECONDS', 30), 0, 86400),
       maxSendBufferBytes: wholeSetting('MAX_SEND_BUFFER_BYTES', get('MAX_SEND_BUFFER_BYTES', 4 * 1024 * 1024), 1024, 2 ** 31),
       maxConnections: wholeSetting('MAX_CONNECTIONS', get('MAX_CONNECTIONS', defaultMaxConnections), 1, 10_000_000),
-      dashboard: dashboardSetting(get('DASHBOARD', '')),
+      dashboard: switchSetting('DASHBOARD', get('DASHBOARD', '')),
+      homePage: switchSetting('HOME_PAGE', get('HOME_PAGE', '')),
       limits: limitsFrom(merged),
     };
   } catch (error) {
@@ -163,6 +165,7 @@ const docs: Record<Name, string> = {
   IDEMPOTENCY_SECONDS: 'seconds a push id is remembered, so a retry is not delivered twice (300)',
   MARK_SECONDS: 'seconds every push to a uid is stored after its last pushport.v1 client identified (86400)',
   DASHBOARD: 'the live page at GET /dashboard (on; off answers 404)',
+  HOME_PAGE: 'the first page at GET /: connect a uid, see its pushes (on; off answers 404)',
 };
 
 /** The settings part of --help: each flag, its environment name, and what it does. */

@@ -85,6 +85,8 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   // The kernel spreads clients evenly over the processes, so each takes its share of MAX_CONNECTIONS.
   const maxConnections = Math.ceil(config.maxConnections / config.count);
 
+  const home = { enabled: config.homePage, signed: config.clientSecret !== undefined,
+    textPort: { host: config.textHost, port: config.textPort, token: textPortNeedsToken(config) } };
   // A server used only through WebSockets and the text port never pays for the HTTP API's code and memory.
   let app: Promise<{ fetch(request: Request): Response | Promise<Response> }> | undefined;
   main.onRequest = async (request) => {
@@ -92,6 +94,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
       settings: () => ({ token: config.token, limits: config.limits }),
       target: () => target,
       ops: { source: () => ops, dashboard: () => config.dashboard },
+      home: () => home,
     }));
     return (await app).fetch(request);
   };

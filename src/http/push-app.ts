@@ -1,6 +1,8 @@
 import { Hono, type Context, type Env } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { ConfigError, type Limits } from '../limits.ts';
+import type { HomeSettings } from '../home/home-page.ts';
+import { clientModuleReply, homeReply } from '../home/home-routes.ts';
 import { mountOps, type OpsOptions } from '../ops/ops-routes.ts';
 import { parseBatch } from '../wire/push-batch.ts';
 import { parsePush } from '../wire/push-message.ts';
@@ -28,6 +30,8 @@ export interface PushAppOptions {
   connect?(c: AnyContext): Promise<Response>;
   /** The operator's routes (/metrics, /stats/parts, /dashboard) and push timing, where the runtime has figures for them. */
   ops?: OpsOptions;
+  /** What the first page (GET / without an upgrade) shows; without it, or with it turned off, `/` answers 404. */
+  home?(c: AnyContext): HomeSettings;
 }
 
 /** One push's answer as JSON: reached some, queued for an offline uid (it had a ttl), or reached nobody. */
@@ -39,8 +43,8 @@ function deliveryOf(n: number) {
 const maxCloseReasonBytes = 123;
 
 /**
- * The HTTP push API, the same on every runtime: push, batch, broadcast, online (one uid or many), kick, stats, and the
- * answers of the client entry (`/`, `/ws`) to requests that are not WebSocket upgrades.
+ * The HTTP push API, the same on every runtime: push, batch, broadcast, online (one uid or many), kick, stats, the
+ * answers of the client entry (`/`, `/ws`) to requests that are not WebSocket upgrades, and pushport/client as a module.
  */
 export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
   const app = new Hono<E>();
@@ -128,10 +132,10 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
 
   app.get('/stats', guard, async (c) => jsonReply(c, await options.target(c).stats()));
 
-  // The client entry: an upgrade goes to the runtime; a plain request is told what this port is for.
+  // The client entry: an upgrade goes to the runtime; a plain request gets the first page.
   const isUpgrade = (c: AnyContext) => c.req.header('upgrade')?.toLowerCase() === 'websocket';
-  app.get('/', async (c) =>
-    options.connect && isUpgrade(c) ? options.connect(c) : c.text('pushport: open a WebSocket here and send your uid as the first message.\n'));
+  app.get('/', async (c) => (options.connect && isUpgrade(c) ? options.connect(c) : homeReply(c, options.home?.(c))));
+  app.get('/pushport-client.js', clientModuleReply);
   app.get('/ws', async (c) =>
     options.connect && isUpgrade(c) ? options.connect(c) : jsonReply(c, { error: 'expected a WebSocket upgrade (Upgrade: websocket)' }, 426));
 

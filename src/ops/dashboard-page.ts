@@ -1,3 +1,4 @@
+import { pageHead } from '../html-page.ts';
 import { dashboardChartScript } from './dashboard-chart.ts';
 import { dashboardScript } from './dashboard-script.ts';
 import { dashboardStyle } from './dashboard-style.ts';
@@ -12,14 +13,7 @@ const tile = (name: string, label: string, rate: boolean) => `
  */
 export const dashboardPage = `<!doctype html>
 <html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <meta name="referrer" content="no-referrer">
-  <link rel="icon" href="data:,">
-  <title>pushport dashboard</title>
-  <style>${dashboardStyle}</style>
-</head>
+${pageHead('pushport dashboard', dashboardStyle)}
 <body>
   <header><h1>pushport</h1><span id="state"></span><button id="sign-out" class="secondary" type="button" hidden>Sign out</button></header>
   <form id="login" hidden>

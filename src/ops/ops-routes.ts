@@ -1,6 +1,6 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { pageHeaders } from '../html-page.ts';
 import { jsonReply } from '../json-reply.ts';
-import { ConfigError } from '../limits.ts';
 import { dashboardPage } from './dashboard-page.ts';
 import { expositionContentType } from './exposition-writer.ts';
 import type { OpsSource } from './ops-report.ts';
@@ -15,14 +15,6 @@ export interface OpsOptions {
   source(c: AnyContext): OpsSource;
   /** Whether GET /dashboard serves the page (DASHBOARD=off turns it off). */
   dashboard(c: AnyContext): boolean;
-}
-
-/** Reads DASHBOARD: on (the default) or off; throws ConfigError naming anything else. */
-export function dashboardSetting(raw: unknown): boolean {
-  const value = raw === undefined ? '' : String(raw).trim().toLowerCase();
-  if (['', 'on', 'true', '1'].includes(value)) return true;
-  if (['off', 'false', '0'].includes(value)) return false;
-  throw new ConfigError(`DASHBOARD must be on or off, got ${JSON.stringify(raw)}`);
 }
 
 // Pushes in a batch body: its lines, as /push/batch counts them (the last newline is optional).
@@ -64,10 +56,6 @@ export function mountOps(app: Hono<any>, guard: MiddlewareHandler, ops: OpsOptio
   // The page holds no figures, so it needs no token; everything it shows it fetches with one.
   app.get('/dashboard', (c) => {
     if (!ops.dashboard(c)) return jsonReply(c, { error: 'the dashboard is turned off (DASHBOARD=off)' }, 404);
-    return c.html(dashboardPage, 200, {
-      'Content-Security-Policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
-    });
+    return c.html(dashboardPage, 200, pageHeaders("'unsafe-inline'"));
   });
 }

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { hasChromium, launchChromium } from '../support/chromium.ts';
 import { missingTool } from '../support/missing-tool.ts';
 import { waitFor } from '../support/poll.ts';
-import { bundleClient } from './bundle-client.ts';
+import { clientModule } from '../../src/home/client-module.ts';
 import { FakeV1Server } from './fake-v1-server.ts';
 
 /** The README's page snippet for pushport/client, read from the README itself, with the test server's address. */
@@ -16,9 +16,6 @@ const readmeSnippet = (url: string) => {
   if (!snippet?.includes("url: 'ws://127.0.0.1:1234'")) throw new Error('the README no longer has the pushport/client page snippet');
   return snippet.replace("url: 'ws://127.0.0.1:1234'", `url: '${url}'`);
 };
-
-// What a bundler does for the page: 'pushport/client' resolves to the bundle.
-const importMap = '<script type="importmap">{"imports":{"pushport/client":"/pushport-client.js"}}</script>';
 
 /** Opens the page in a new tab; every alert() it shows is recorded and dismissed. */
 async function openPage(browser: Browser, url: string): Promise<{ page: Page; alerts: string[] }> {
@@ -40,7 +37,8 @@ describe.skipIf(skipped !== undefined)(`pushport/client in a real browser${skipp
   let files: Parameters<typeof FakeV1Server.start>[0];
   beforeAll(async () => {
     browser = await launchChromium();
-    files = { '/pushport-client.js': { type: 'text/javascript', body: new TextDecoder().decode(await bundleClient()) } };
+    // What the server serves at /pushport-client.js, which the README's snippet imports.
+    files = { '/pushport-client.js': { type: 'text/javascript', body: clientModule } };
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -50,7 +48,7 @@ describe.skipIf(skipped !== undefined)(`pushport/client in a real browser${skipp
     // The page names the server's address, known once it listens.
     const page = { type: 'text/html', body: '' };
     const server = await FakeV1Server.start({ ...files, '/': page });
-    page.body = `<!doctype html>${importMap}${readmeSnippet(server.url)}`;
+    page.body = `<!doctype html>${readmeSnippet(server.url)}`;
     return server;
   }
 

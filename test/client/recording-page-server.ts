@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bundleClient } from './bundle-client.ts';
+import { clientModule } from '../../src/home/client-module.ts';
 
 /**
  * The README snippet's shape (`since` from sessionStorage), recording each push as `[seq, n]` in sessionStorage
@@ -8,7 +8,7 @@ import { bundleClient } from './bundle-client.ts';
  * Pings every second so a dead link is found in a few seconds, and short back-off so a test waits little.
  */
 const recordingSnippet = (url: string, uid: string) => `<script type="module">
-import { PushportSocket } from 'pushport/client';
+import { PushportSocket } from '/pushport-client.js';
 
 const socket = new PushportSocket({
   url: ${JSON.stringify(url)},
@@ -29,9 +29,6 @@ socket.on('message', (data, seq) => {
 });
 </script>`;
 
-// What a bundler does for the page: 'pushport/client' resolves to the bundle.
-const importMap = '<script type="importmap">{"imports":{"pushport/client":"/pushport-client.js"}}</script>';
-
 /** Serves the recording page and the client bundle over HTTP. */
 export interface RecordingPageServer {
   /** The page's address for a server at `wsUrl` and a uid. */
@@ -46,18 +43,17 @@ export interface RecordingPageServer {
  * a public origin (a page fulfilled by interception counts as one) to a loopback server (Local Network Access).
  */
 export async function startRecordingPageServer(): Promise<RecordingPageServer> {
-  const bundle = await bundleClient();
   let held: Promise<void> | undefined;
   const http = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/pushport-client.js') {
       await held;
-      return response.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' }).end(bundle);
+      return response.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' }).end(clientModule);
     }
     const ws = url.searchParams.get('ws');
     const uid = url.searchParams.get('uid');
     if (url.pathname !== '/' || !ws || !uid) return response.writeHead(404).end('not found');
-    response.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' }).end(`<!doctype html>${importMap}${recordingSnippet(ws, uid)}`);
+    response.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' }).end(`<!doctype html>${recordingSnippet(ws, uid)}`);
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;

@@ -161,8 +161,13 @@ export function httpCases(target: () => ConformanceTarget, prefix: string): void
       expect(await http(target(), 'POST', '/push', body)).toMatchObject({ status: 400, json: { error } });
     });
 
-    it('says what the client entry is for when it gets plain HTTP', async () => {
-      expect(await http(target(), 'GET', '/', undefined, '')).toMatchObject({ status: 200, json: expect.stringMatching(/WebSocket/) });
+    it('answers plain HTTP on the client entry: the first page on /, a wish for an upgrade on /ws', async () => {
+      const page = await http(target(), 'GET', '/', undefined, '');
+      expect(page).toMatchObject({ status: 200, json: expect.stringContaining("import { PushportSocket } from '/pushport-client.js'") });
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      const client = await http(target(), 'GET', '/pushport-client.js', undefined, '');
+      expect(client).toMatchObject({ status: 200, json: expect.stringContaining('PushportSocket') });
+      expect(client.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
       expect(await http(target(), 'GET', '/ws', undefined, '')).toMatchObject({ status: 426, json: { error: expect.stringMatching(/Upgrade/) } });
     });
 

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { hasChromium, launchChromium } from '../support/chromium.ts';
+import { chromiumForSuite, hasChromium } from '../support/chromium.ts';
 import { cleanup } from '../emulator/helpers/processes.ts';
 import { startPushServer } from '../support/push-server-process.ts';
 import { startWranglerDev } from './wrangler-process.ts';
@@ -41,18 +41,11 @@ async function onlineUid1(httpUrl: string, token: string): Promise<number> {
 const skipped = missingTool(hasChromium(), 'chromium', 'apt-get install chromium');
 
 describe.skipIf(skipped !== undefined)(`the reference browser snippet in a real browser${skipped ? ` (${skipped})` : ''}`, () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    cleanup();
-  });
+  const browser = chromiumForSuite(cleanup);
 
   it('alerts a push sent through the local server\'s text port', async () => {
     const server = await startPushServer([], { PUSH_TOKEN: 't' });
-    const alerts = await openSnippet(browser, server.wsUrl);
+    const alerts = await openSnippet(browser(), server.wsUrl);
     await expect.poll(() => onlineUid1(server.httpUrl, 't')).toBe(1);
     const text = await LineClient.open(server.textPort);
     text.write('{"uid":"uid1","percent":"88%"}\n');
@@ -65,7 +58,7 @@ describe.skipIf(skipped !== undefined)(`the reference browser snippet in a real 
   it('alerts a push sent with curl-style HTTP to wrangler dev', async () => {
     const dev = await startWranglerDev({ PUSH_TOKEN: 't' });
     try {
-      const alerts = await openSnippet(browser, dev.url.replace('http', 'ws'));
+      const alerts = await openSnippet(browser(), dev.url.replace('http', 'ws'));
       await expect.poll(() => onlineUid1(dev.url, 't')).toBe(1);
       const res = await fetch(`${dev.url}/push`, { method: 'POST', body: '{"uid":"uid1","percent":"88%"}', headers: { authorization: 'Bearer t' } });
       expect(await res.json()).toEqual({ ok: true, delivered: 1 });

@@ -72,6 +72,9 @@ describe('the packed package, installed in a scratch project', () => {
     expect(started.output).toContain(`pushport on port ${port} started in daemon mode`);
     const online = await fetch(`http://127.0.0.1:${port}/online/nobody`, { headers: { authorization: 'Bearer packed' } });
     expect(await online.json()).toMatchObject({ connections: 0 });
+    // The first page and the client module it imports come from the built files, with nothing built at install.
+    expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toContain("from '/pushport-client.js'");
+    expect(await (await fetch(`http://127.0.0.1:${port}/pushport-client.js`)).text()).toMatch(/export\s*\{[^}]*\bPushportSocket\b/);
     const stopped = await sh(project, 'npx', ['--no-install', 'pushport', 'stop', '--port', String(port)], server);
     expect(stopped.code, stopped.output).toBe(0);
     expect(stopped.output).toContain(`pushport on port ${port} stopped`);

@@ -57,8 +57,8 @@ describe('HTTP API errors', () => {
     expect((await res.json<{ error: string }>()).error).toBe('configuration error: MAX_BATCH must be a positive whole number, got "lots"');
   });
 
-  it('says how to connect on GET / and wants an upgrade on /ws', async () => {
-    expect(await (await api('/')).text()).toMatch(/WebSocket/);
+  it('answers GET / with the first page and wants an upgrade on /ws', async () => {
+    expect(await (await api('/')).text()).toContain("from '/pushport-client.js'");
     expect((await api('/ws')).status).toBe(426);
   });
 

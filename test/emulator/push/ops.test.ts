@@ -91,10 +91,32 @@ describe('ops on the local server with 2 processes', () => {
     await server.stop();
   }, 60_000);
 
-  it('reads DASHBOARD from a flag or the environment, and names a bad value', () => {
+  it('turns the first page off with --home-page off, while / still takes WebSockets and the client module stays', async () => {
+    const server = await startPushServer(['--home-page', 'off'], { PUSH_TOKEN: 't' });
+    try {
+      const page = await fetch(`${server.httpUrl}/`);
+      expect(page.status).toBe(404);
+      expect(((await page.json()) as { error: string }).error).toMatch(/^the home page is turned off \(HOME_PAGE=off\)/);
+      expect((await fetch(`${server.httpUrl}/pushport-client.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      const ws = new WebSocket(`${server.wsUrl}/?uid=home-off`);
+      const received = new Promise<string>((resolve) => ws.once('message', (m) => resolve(String(m))));
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      const pushed = await fetch(`${server.httpUrl}/push`, { method: 'POST', body: '{"uid":"home-off"}', headers: { authorization: 'Bearer t' } });
+      expect(await pushed.json()).toEqual({ ok: true, delivered: 1 });
+      expect(await received).toBe('{"uid":"home-off"}');
+      ws.close();
+    } finally {
+      await server.stop();
+    }
+  }, 60_000);
+
+  it('reads DASHBOARD and HOME_PAGE from a flag or the environment, and names a bad value', () => {
     expect(loadConfig(['start'], {}).dashboard).toBe(true);
     expect(loadConfig(['start', '--dashboard', 'off'], {}).dashboard).toBe(false);
     expect(loadConfig(['start'], { DASHBOARD: 'off' }).dashboard).toBe(false);
     expect(() => loadConfig(['start'], { DASHBOARD: 'nope' })).toThrow('DASHBOARD must be on or off, got "nope"');
+    expect(loadConfig(['start'], {}).homePage).toBe(true);
+    expect(loadConfig(['start', '--home-page', 'off'], {}).homePage).toBe(false);
+    expect(() => loadConfig(['start'], { HOME_PAGE: 'later' })).toThrow('HOME_PAGE must be on or off, got "later"');
   });
 });
