@@ -5,8 +5,7 @@ import {
 } from '../src/index.ts';
 import { AlarmSchedule } from './alarm-schedule.ts';
 import type { EdgeSocket } from './edge-socket.ts';
-import { edgeSetup } from './edge-setup.ts';
-import { idleTimeoutMs, type Env } from './env.ts';
+import { idleTimeoutMs, settingsFor, type Env } from './env.ts';
 import { HibernatingRegistry } from './hibernating-registry.ts';
 import { ShardMailbox, type Answer } from './shard-mailbox.ts';
 import { sweepSockets, type SweepTimeouts } from './socket-sweep.ts';
@@ -34,7 +33,7 @@ export class PushHub extends DurableObject<Env> {
     this.registry = new HibernatingRegistry(ctx);
     const counters = ctx.storage.kv.get<HubCounters>(countersKey) ?? zeroCounters();
     // The Worker's own settings, edge caps included: a uid the Worker would refuse is refused here too.
-    const { limits } = edgeSetup(env).settings;
+    const { limits } = settingsFor(env);
     this.hub = new Hub(this.registry, limits, counters);
     this.timeouts = { idleMs: idleTimeoutMs(env), identifyMs: limits.identifyTimeoutSeconds * 1000 };
     this.latency = addLatency(emptyLatency(), ctx.storage.kv.get<LatencyCounts>(latencyKey));

@@ -20,8 +20,7 @@ export function sumStats(shares: readonly StatsShare[]): HubStats {
     total.pushes += share.pushes;
     total.delivered += share.delivered;
     total.failed += share.failed;
-    // Shares from a process still on an older version have no queued count.
-    total.queued += share.queued ?? 0;
+    total.queued += share.queued;
     total.broadcasts = Math.max(total.broadcasts, share.broadcasts);
     if (share.uidList) {
       listed ??= new Set();

@@ -11,8 +11,6 @@ export const FrameType = {
   left: 3,
   /** The sender has announced every uid it holds: the receiver's directory is complete for it. */
   synced: 4,
-  /** A push for the receiver to route (sent to a uid's home by the previous version); `value` is 1 when the origin delivered to nobody. */
-  push: 5,
   /** Deliver to your own sockets of `uid` and answer the count. */
   deliver: 6,
   /** Deliver to all your identified sockets and answer the count. */
@@ -39,13 +37,10 @@ export const FrameType = {
   mark: 15,
 } as const;
 
-/** A home's answer to `push` when nobody was reached but a peer could not be asked: the origin asks everyone. */
-export const UNSURE = 0xffffffff;
-
 /** One frame's type. */
 export type FrameKind = (typeof FrameType)[keyof typeof FrameType];
 
-/** One relay frame. The message travels as UTF-8 bytes, so a home forwards what it received as-is. */
+/** One relay frame. The message travels as UTF-8 bytes, so a process forwards what it received as-is. */
 export interface RelayFrame {
   type: FrameKind;
   /** Request id (0 for frames that get no answer). */
@@ -75,7 +70,7 @@ export function messageText(message: string | Uint8Array): string {
 
 /**
  * Encodes frames into one buffer, to go out in one write. The uid is stored as UTF-16 code units so that
- * any JavaScript string (even one with a lone surrogate from a JSON escape) reaches the home unchanged;
+ * any JavaScript string (even one with a lone surrogate from a JSON escape) reaches the peer unchanged;
  * the message as UTF-8, the bytes a socket sends.
  */
 export function encodeFrames(frames: readonly RelayFrame[]): Uint8Array {

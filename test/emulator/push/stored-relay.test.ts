@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteDb } from '../../../emulator/push/sqlite-db.ts';
 import { welcomeStored } from '../../../src/relay/stored-relay.ts';
-import { DurablePushes, Mailbox, PushRefused, QUEUED, defaultLimits, type RelayNode } from '../../../src/index.ts';
+import { DurablePushes, Mailbox, PushRefused, QUEUED, defaultLimits } from '../../../src/index.ts';
+import type { RelayNode } from '../../../src/relay/index.ts';
 import { FakeSocket } from '../../src/fake-socket.ts';
 import { processes, settle, uidHomedAt } from '../../src/relay/relay-helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameType } from '../../../src/index.ts';
+import { FrameType } from '../../../src/relay/index.ts';
 import { processes, settle, uidHomedAt } from './relay-helpers.ts';
 
 describe('RelayedTarget', () => {
