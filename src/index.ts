@@ -3,6 +3,7 @@ export * from './hub/registry.ts';
 export * from './hub/hub.ts';
 export * from './hub/push-tally.ts';
 export * from './hub/sum-stats.ts';
+export * from './hub/push-answer.ts';
 export * from './hub/push-target.ts';
 export * from './wire/uid.ts';
 export * from './wire/push-message.ts';

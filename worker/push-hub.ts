@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
-  CloseCode, Hub, V1_PROTOCOL, offersV1, addLatency, emptyLatency, identifyTimeoutReason, zeroCounters, type HubCounters,
+  CloseCode, Hub, PushTally, V1_PROTOCOL, offersV1, addLatency, emptyLatency, identifyTimeoutReason, type HubCounters,
   type HubStats, type LatencyCounts, type MailboxFigures, type Push, type PushOptions,
 } from '../src/index.ts';
 import { AlarmSchedule } from './alarm-schedule.ts';
@@ -20,6 +20,8 @@ const latencyKey = 'latency';
 export class PushHub extends DurableObject<Env> {
   private readonly registry: HibernatingRegistry;
   private readonly hub: Hub<EdgeSocket>;
+  /** Counts what this shard served: it holds every socket of its uids, so its answers are whole. */
+  private readonly tally: PushTally;
   private readonly timeouts: SweepTimeouts;
   private readonly latency: LatencyCounts;
   private readonly schedule: AlarmSchedule;
@@ -31,15 +33,15 @@ export class PushHub extends DurableObject<Env> {
     // Answered by the runtime itself, so a heartbeat never wakes the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
     this.registry = new HibernatingRegistry(ctx);
-    const counters = ctx.storage.kv.get<HubCounters>(countersKey) ?? zeroCounters();
     // The Worker's own settings, edge caps included: a uid the Worker would refuse is refused here too.
     const { limits } = settingsFor(env);
-    this.hub = new Hub(this.registry, limits, counters);
+    this.hub = new Hub(this.registry, limits);
+    this.tally = new PushTally(ctx.storage.kv.get<HubCounters>(countersKey));
     this.timeouts = { idleMs: idleTimeoutMs(env), identifyMs: limits.identifyTimeoutSeconds * 1000 };
     this.latency = addLatency(emptyLatency(), ctx.storage.kv.get<LatencyCounts>(latencyKey));
     this.schedule = new AlarmSchedule(ctx.storage);
     // Creates its tables if they are missing and reads the marked uids: no write on an ordinary wake-up.
-    this.mailbox = new ShardMailbox(ctx.storage, limits, this.hub, this.schedule);
+    this.mailbox = new ShardMailbox(ctx.storage, limits, this.hub, this.tally, this.schedule);
   }
 
   /**
@@ -112,7 +114,7 @@ export class PushHub extends DurableObject<Env> {
     const ttl = options?.ttl;
     const id = options?.id;
     // Most pushes are not stored: they take the hub's path, with no storage touched.
-    if (!this.mailbox.needed(uid, ttl, id)) return this.saved(this.hub.push(uid, message));
+    if (!this.mailbox.needed(uid, ttl, id)) return this.saved(this.tally.push(this.hub.deliver(uid, message)));
     return this.saved(this.mailbox.push(uid, message, ttl, id));
   }
 
@@ -124,7 +126,7 @@ export class PushHub extends DurableObject<Env> {
 
   /** Delivers to every identified connection held here. */
   broadcast(message: string): number {
-    return this.saved(this.hub.broadcast(message));
+    return this.saved(this.tally.broadcast(this.hub.deliverAll(message)));
   }
 
   /** Live connections of a uid held here. */
@@ -144,7 +146,7 @@ export class PushHub extends DurableObject<Env> {
 
   /** This shard's connection counts and counters. */
   stats(): HubStats {
-    return this.hub.stats();
+    return { ...this.registry.counts(), ...this.tally.counters };
   }
 
   /** Pushes waiting for their uid here now, and the queued ones that expired unseen. */
@@ -167,7 +169,7 @@ export class PushHub extends DurableObject<Env> {
   private saved<T>(result: T): T {
     this.saveTimer ??= setTimeout(() => {
       this.saveTimer = undefined;
-      this.ctx.storage.kv.put(countersKey, this.hub.counters);
+      this.ctx.storage.kv.put(countersKey, this.tally.counters);
       this.ctx.storage.kv.put(latencyKey, this.latency);
     }, 1000);
     return result;

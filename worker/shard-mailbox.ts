@@ -1,5 +1,5 @@
 import {
-  DurablePushes, Mailbox, PushRefused, type Hub, type MailboxFigures, type MailboxLimits,
+  DurablePushes, Mailbox, PushRefused, type Hub, type MailboxFigures, type MailboxLimits, type PushTally,
 } from '../src/index.ts';
 import type { AlarmSchedule } from './alarm-schedule.ts';
 import type { EdgeSocket } from './edge-socket.ts';
@@ -19,16 +19,18 @@ export class ShardMailbox {
   private readonly mailbox: Mailbox;
   private readonly durable: DurablePushes;
   private readonly hub: Hub<EdgeSocket>;
+  private readonly tally: PushTally;
   private readonly limits: MailboxLimits;
   private readonly alarm: AlarmSchedule;
   // Queued pushes that expired unseen, over the shard's life: a counter must not restart with an eviction.
   private expired: number;
 
-  constructor(storage: DurableObjectStorage, limits: MailboxLimits, hub: Hub<EdgeSocket>, alarm: AlarmSchedule) {
+  constructor(storage: DurableObjectStorage, limits: MailboxLimits, hub: Hub<EdgeSocket>, tally: PushTally, alarm: AlarmSchedule) {
     this.storage = storage;
     this.mailbox = new Mailbox(new DurableObjectSqlDb(storage), limits);
     this.durable = new DurablePushes(this.mailbox);
     this.hub = hub;
+    this.tally = tally;
     this.limits = limits;
     this.alarm = alarm;
     this.expired = storage.kv.get<number>(expiredKey) ?? 0;
@@ -92,7 +94,7 @@ export class ShardMailbox {
       if (err instanceof PushRefused) return err.message;
       throw err;
     }
-    return this.hub.tally.push(answer);
+    return this.tally.push(answer);
   }
 }
 

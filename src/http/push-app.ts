@@ -8,7 +8,8 @@ import { byteLength, checkUid } from '../wire/uid.ts';
 import { parseUidList } from '../wire/uid-list.ts';
 import { jsonReply } from '../json-reply.ts';
 import { jsonError, limitBody, requirePublisher } from './publisher-guard.ts';
-import { PushRefused, QUEUED, type Push, type PushTarget } from '../hub/push-target.ts';
+import { QUEUED } from '../hub/push-answer.ts';
+import { PushRefused, type Push, type PushTarget } from '../hub/push-target.ts';
 
 /** Per-request settings; a runtime reads them from its environment. */
 export interface PushAppSettings {

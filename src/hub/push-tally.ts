@@ -1,5 +1,18 @@
-import type { HubCounters } from './hub.ts';
-import { QUEUED } from './push-target.ts';
+import { QUEUED } from './push-answer.ts';
+
+/** Running totals of the pushes served; a runtime may persist and restore them. */
+export interface HubCounters {
+  /** Pushes to a uid, delivered or not. */
+  pushes: number;
+  /** Messages that went out to a connection (one push to two tabs counts two). */
+  delivered: number;
+  /** Pushes that reached nobody. */
+  failed: number;
+  /** Pushes that reached nobody and wait for their uid (they had a ttl). */
+  queued: number;
+  /** Broadcasts sent. */
+  broadcasts: number;
+}
 
 /** A fresh set of counters, all zero. */
 export function zeroCounters(): HubCounters {

@@ -1,4 +1,4 @@
-import type { HubStats } from './hub.ts';
+import type { HubStats } from './sum-stats.ts';
 import type { PushOptions } from '../wire/push-message.ts';
 
 /** A push that can be delivered: the uid it names, the exact text to deliver, and its ttl and id if any. */
@@ -6,9 +6,6 @@ export interface Push extends PushOptions {
   uid: string;
   message: string;
 }
-
-/** A push's answer when nobody was online and it waits for its uid, because it has a ttl. */
-export const QUEUED = -1;
 
 /** Thrown for a push the server will not take (its uid's queue is full); the message says why. */
 export class PushRefused extends Error {

@@ -1,5 +1,6 @@
 import type { Limits } from '../limits.ts';
-import { QUEUED, PushRefused } from '../hub/push-target.ts';
+import { QUEUED } from '../hub/push-answer.ts';
+import { PushRefused } from '../hub/push-target.ts';
 import { createMailboxTables } from './mailbox-schema.ts';
 import type { SqlDb } from './sql-db.ts';
 

@@ -1,6 +1,5 @@
-import { emptyStats, type HubStats } from '../hub/hub.ts';
 import type { PushSocket } from '../hub/push-socket.ts';
-import { sumStats, type StatsShare } from '../hub/sum-stats.ts';
+import { emptyStats, sumStats, type HubStats, type StatsShare } from '../hub/sum-stats.ts';
 import { countsByUid, PushRefused, type Push, type PushTarget } from '../hub/push-target.ts';
 import { nowOrLater } from './now-or-later.ts';
 import { decodeCounts, encodeUidList, FrameType, messageText } from './relay-frame.ts';

@@ -1,5 +1,6 @@
 import type { PushSocket } from '../hub/push-socket.ts';
-import { PushRefused, QUEUED } from '../hub/push-target.ts';
+import { QUEUED } from '../hub/push-answer.ts';
+import { PushRefused } from '../hub/push-target.ts';
 import { homeOf } from './home-of.ts';
 import { nowOrLater } from './now-or-later.ts';
 import { frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';

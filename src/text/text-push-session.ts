@@ -1,5 +1,6 @@
 import { secretsEqual } from '../auth/publisher-token.ts';
-import { QUEUED, type PushTarget } from '../hub/push-target.ts';
+import { QUEUED } from '../hub/push-answer.ts';
+import type { PushTarget } from '../hub/push-target.ts';
 import { parsePush } from '../wire/push-message.ts';
 
 /** How a text-port connection is wired to the runtime. */
