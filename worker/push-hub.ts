@@ -1,13 +1,13 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
   CloseCode, Hub, PushTally, V1_PROTOCOL, offersV1, addLatency, emptyLatency, identifyTimeoutReason, type HubCounters,
-  type HubStats, type LatencyCounts, type MailboxFigures, type Push, type PushOptions,
+  type HubStats, type LatencyCounts, type MailboxFigures, type Push, type PushAnswer, type PushOptions,
 } from '../src/index.ts';
 import { AlarmSchedule } from './alarm-schedule.ts';
 import type { EdgeSocket } from './edge-socket.ts';
 import { idleTimeoutMs, settingsFor, type Env } from './env.ts';
 import { HibernatingRegistry } from './hibernating-registry.ts';
-import { ShardMailbox, type Answer } from './shard-mailbox.ts';
+import { ShardMailbox } from './shard-mailbox.ts';
 import { sweepSockets, type SweepTimeouts } from './socket-sweep.ts';
 
 const countersKey = 'counters';
@@ -107,10 +107,10 @@ export class PushHub extends DurableObject<Env> {
   }
 
   /**
-   * Delivers to every connection of a uid held here: a count, QUEUED, or (a ttl push whose queue is full) the
-   * reason it was refused, returned rather than thrown so that it reaches the Worker as itself.
+   * Delivers to every connection of a uid held here: a count, QUEUED, or (a ttl push whose queue is full) a
+   * refusal, which RPC carries to the Worker as it is.
    */
-  push(uid: string, message: string, options?: PushOptions): Answer | Promise<Answer> {
+  push(uid: string, message: string, options?: PushOptions): PushAnswer | Promise<PushAnswer> {
     const ttl = options?.ttl;
     const id = options?.id;
     // Most pushes are not stored: they take the hub's path, with no storage touched.
@@ -119,9 +119,9 @@ export class PushHub extends DurableObject<Env> {
   }
 
   /** Delivers many pushes, in order, answering each as `push` does. */
-  pushMany(pushes: Push[]): Answer[] | Promise<Answer[]> {
+  pushMany(pushes: Push[]): PushAnswer[] | Promise<PushAnswer[]> {
     const answers = pushes.map((p) => this.push(p.uid, p.message, p));
-    return this.saved(answers.some((a) => typeof a === 'object') ? Promise.all(answers) : answers as Answer[]);
+    return this.saved(answers.some((a) => a instanceof Promise) ? Promise.all(answers) : answers as PushAnswer[]);
   }
 
   /** Delivers to every identified connection held here. */

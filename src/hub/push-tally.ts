@@ -1,4 +1,4 @@
-import { QUEUED } from './push-answer.ts';
+import { QUEUED, type PushAnswer } from './push-answer.ts';
 
 /** Running totals of the pushes served; a runtime may persist and restore them. */
 export interface HubCounters {
@@ -31,8 +31,11 @@ export class PushTally {
     this.counters = counters;
   }
 
-  /** Counts one push by its answer: the connections it reached, or QUEUED; returns the answer. */
-  push(answer: number): number {
+  /** Counts one push by its answer (a refused push was not taken, and counts nothing); returns the answer. */
+  push(answer: number): number;
+  push(answer: PushAnswer): PushAnswer;
+  push(answer: PushAnswer): PushAnswer {
+    if (typeof answer !== 'number') return answer;
     this.counters.pushes++;
     if (answer > 0) this.counters.delivered += answer;
     else if (answer === QUEUED) this.counters.queued++;

@@ -1,3 +1,5 @@
+import { QUEUED, refusal, type PushAnswer } from '../hub/push-answer.ts';
+
 /** What a relay frame asks or tells; every frame has the same layout, unused fields are empty. */
 export const FrameType = {
   /**
@@ -27,8 +29,7 @@ export const FrameType = {
   onlineMany: 12,
   /**
    * A stored push for the receiver to store and route as `uid`'s home; `value` is its ttl (0: none), and
-   * `message` its id and text (see stored-relay.ts). Answered with the count in `value`, and `message` `q`
-   * (queued) or `e<reason>` (refused).
+   * `message` its id and text (see stored-relay.ts). Answered with the push's answer (see answerFrame).
    */
   durable: 13,
   /** Deliver a stored push to your sockets of `uid`; `value` is its seq. Answer the count. */
@@ -101,6 +102,19 @@ export function encodeFrames(frames: readonly RelayFrame[]): Uint8Array {
     at += length;
   }
   return out.subarray(0, at);
+}
+
+/** The `answer` frame to request `id` for a push: the count in `value`; `message` `q` for QUEUED, `e<reason>` for a refusal. */
+export function answerFrame(id: number, answer: PushAnswer): RelayFrame {
+  if (typeof answer !== 'number') return frame(FrameType.answer, id, 0, '', `e${answer.refused}`);
+  return answer === QUEUED ? frame(FrameType.answer, id, 0, '', 'q') : frame(FrameType.answer, id, answer);
+}
+
+/** Reads a push's answer from an `answer` frame written by answerFrame. */
+export function answerOf(value: number, message: string | Uint8Array | undefined): PushAnswer {
+  const text = message === undefined ? '' : messageText(message);
+  if (text.startsWith('e')) return refusal(text.slice(1));
+  return text === 'q' ? QUEUED : value;
 }
 
 /** Reads a uid stored as UTF-16 code units. */
