@@ -1,5 +1,5 @@
 import type { PushAppSettings } from '../src/index.ts';
-import { settingsFrom, shardCount, type Env } from './env.ts';
+import { settingsFor, shardCount, type Env } from './env.ts';
 import { ShardedTarget } from './sharded-target.ts';
 
 /** What the edge derives from its bindings: the same for every request that shares one `env`. */
@@ -13,14 +13,14 @@ export interface EdgeSetup {
 const setups = new WeakMap<Env, EdgeSetup>();
 
 /**
- * The settings and shard target for one `env`, read once and then reused by every request and by the
- * Durable Object. A bad setting throws ConfigError each time it is asked for, so it is never cached.
+ * The settings and shard target for one `env`, built once and then reused by every request. A bad setting
+ * throws ConfigError each time it is asked for, so it is never cached.
  */
 export function edgeSetup(env: Env): EdgeSetup {
   let setup = setups.get(env);
   if (!setup) {
     const shards = shardCount(env);
-    setup = { settings: settingsFrom(env), shards, target: new ShardedTarget(env.PUSH_HUB, shards) };
+    setup = { settings: settingsFor(env), shards, target: new ShardedTarget(env.PUSH_HUB, shards) };
     setups.set(env, setup);
   }
   return setup;

@@ -40,13 +40,24 @@ export interface Env {
 // A uid travels in each socket's attachment, which the runtime caps at 2 KiB.
 const maxUidBytesOnEdge = 1024;
 
-/** Reads the HTTP API settings from the environment; throws ConfigError naming a bad setting. */
-export function settingsFrom(env: Env): PushAppSettings {
-  const limits = limitsFrom(env as unknown as Record<string, unknown>);
-  if (limits.maxUidBytes > maxUidBytesOnEdge) {
-    throw new ConfigError(`MAX_UID_BYTES must be at most ${maxUidBytesOnEdge} on the edge, got ${limits.maxUidBytes}`);
+// Keyed by the env object itself, so a new deployment (a new env) is read afresh and nothing leaks.
+const settingsByEnv = new WeakMap<Env, PushAppSettings>();
+
+/**
+ * The HTTP API settings of one `env`, read once and then reused by every request and by the Durable Object.
+ * A bad setting throws ConfigError, naming it, each time it is asked for: it is never cached.
+ */
+export function settingsFor(env: Env): PushAppSettings {
+  let settings = settingsByEnv.get(env);
+  if (!settings) {
+    const limits = limitsFrom(env as unknown as Record<string, unknown>);
+    if (limits.maxUidBytes > maxUidBytesOnEdge) {
+      throw new ConfigError(`MAX_UID_BYTES must be at most ${maxUidBytesOnEdge} on the edge, got ${limits.maxUidBytes}`);
+    }
+    settings = { token: env.PUSH_TOKEN || undefined, limits };
+    settingsByEnv.set(env, settings);
   }
-  return { token: env.PUSH_TOKEN || undefined, limits };
+  return settings;
 }
 
 /** How many shards the uids are spread over (SHARDS, default 1). */

@@ -1,14 +1,13 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
-  CloseCode, Hub, V1_PROTOCOL, offersV1, addLatency, emptyLatency, identifyTimeoutReason, zeroCounters, type HubCounters,
-  type HubStats, type LatencyCounts, type MailboxFigures, type Push, type PushOptions,
+  CloseCode, Hub, PushTally, V1_PROTOCOL, offersV1, addLatency, emptyLatency, identifyTimeoutReason, type HubCounters,
+  type HubStats, type LatencyCounts, type MailboxFigures, type Push, type PushAnswer, type PushOptions,
 } from '../src/index.ts';
 import { AlarmSchedule } from './alarm-schedule.ts';
 import type { EdgeSocket } from './edge-socket.ts';
-import { edgeSetup } from './edge-setup.ts';
-import { idleTimeoutMs, type Env } from './env.ts';
+import { idleTimeoutMs, settingsFor, type Env } from './env.ts';
 import { HibernatingRegistry } from './hibernating-registry.ts';
-import { ShardMailbox, type Answer } from './shard-mailbox.ts';
+import { ShardMailbox } from './shard-mailbox.ts';
 import { sweepSockets, type SweepTimeouts } from './socket-sweep.ts';
 
 const countersKey = 'counters';
@@ -21,6 +20,8 @@ const latencyKey = 'latency';
 export class PushHub extends DurableObject<Env> {
   private readonly registry: HibernatingRegistry;
   private readonly hub: Hub<EdgeSocket>;
+  /** Counts what this shard served: it holds every socket of its uids, so its answers are whole. */
+  private readonly tally: PushTally;
   private readonly timeouts: SweepTimeouts;
   private readonly latency: LatencyCounts;
   private readonly schedule: AlarmSchedule;
@@ -32,15 +33,15 @@ export class PushHub extends DurableObject<Env> {
     // Answered by the runtime itself, so a heartbeat never wakes the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
     this.registry = new HibernatingRegistry(ctx);
-    const counters = ctx.storage.kv.get<HubCounters>(countersKey) ?? zeroCounters();
     // The Worker's own settings, edge caps included: a uid the Worker would refuse is refused here too.
-    const { limits } = edgeSetup(env).settings;
-    this.hub = new Hub(this.registry, limits, counters);
+    const { limits } = settingsFor(env);
+    this.hub = new Hub(this.registry, limits);
+    this.tally = new PushTally(ctx.storage.kv.get<HubCounters>(countersKey));
     this.timeouts = { idleMs: idleTimeoutMs(env), identifyMs: limits.identifyTimeoutSeconds * 1000 };
     this.latency = addLatency(emptyLatency(), ctx.storage.kv.get<LatencyCounts>(latencyKey));
     this.schedule = new AlarmSchedule(ctx.storage);
     // Creates its tables if they are missing and reads the marked uids: no write on an ordinary wake-up.
-    this.mailbox = new ShardMailbox(ctx.storage, limits, this.hub, this.schedule);
+    this.mailbox = new ShardMailbox(ctx.storage, limits, this.hub, this.tally, this.schedule);
   }
 
   /**
@@ -106,26 +107,26 @@ export class PushHub extends DurableObject<Env> {
   }
 
   /**
-   * Delivers to every connection of a uid held here: a count, QUEUED, or (a ttl push whose queue is full) the
-   * reason it was refused, returned rather than thrown so that it reaches the Worker as itself.
+   * Delivers to every connection of a uid held here: a count, QUEUED, or (a ttl push whose queue is full) a
+   * refusal, which RPC carries to the Worker as it is.
    */
-  push(uid: string, message: string, options?: PushOptions): Answer | Promise<Answer> {
+  push(uid: string, message: string, options?: PushOptions): PushAnswer | Promise<PushAnswer> {
     const ttl = options?.ttl;
     const id = options?.id;
     // Most pushes are not stored: they take the hub's path, with no storage touched.
-    if (!this.mailbox.needed(uid, ttl, id)) return this.saved(this.hub.push(uid, message));
+    if (!this.mailbox.needed(uid, ttl, id)) return this.saved(this.tally.push(this.hub.deliver(uid, message)));
     return this.saved(this.mailbox.push(uid, message, ttl, id));
   }
 
   /** Delivers many pushes, in order, answering each as `push` does. */
-  pushMany(pushes: Push[]): Answer[] | Promise<Answer[]> {
+  pushMany(pushes: Push[]): PushAnswer[] | Promise<PushAnswer[]> {
     const answers = pushes.map((p) => this.push(p.uid, p.message, p));
-    return this.saved(answers.some((a) => typeof a === 'object') ? Promise.all(answers) : answers as Answer[]);
+    return this.saved(answers.some((a) => a instanceof Promise) ? Promise.all(answers) : answers as PushAnswer[]);
   }
 
   /** Delivers to every identified connection held here. */
   broadcast(message: string): number {
-    return this.saved(this.hub.broadcast(message));
+    return this.saved(this.tally.broadcast(this.hub.deliverAll(message)));
   }
 
   /** Live connections of a uid held here. */
@@ -145,7 +146,7 @@ export class PushHub extends DurableObject<Env> {
 
   /** This shard's connection counts and counters. */
   stats(): HubStats {
-    return this.hub.stats();
+    return { ...this.registry.counts(), ...this.tally.counters };
   }
 
   /** Pushes waiting for their uid here now, and the queued ones that expired unseen. */
@@ -168,7 +169,7 @@ export class PushHub extends DurableObject<Env> {
   private saved<T>(result: T): T {
     this.saveTimer ??= setTimeout(() => {
       this.saveTimer = undefined;
-      this.ctx.storage.kv.put(countersKey, this.hub.counters);
+      this.ctx.storage.kv.put(countersKey, this.tally.counters);
       this.ctx.storage.kv.put(latencyKey, this.latency);
     }, 1000);
     return result;

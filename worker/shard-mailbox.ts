@@ -1,14 +1,11 @@
 import {
-  DurablePushes, Mailbox, PushRefused, type Hub, type MailboxFigures, type MailboxLimits,
+  DurablePushes, Mailbox, type Hub, type MailboxFigures, type MailboxLimits, type PushAnswer, type PushTally,
 } from '../src/index.ts';
 import type { AlarmSchedule } from './alarm-schedule.ts';
 import type { EdgeSocket } from './edge-socket.ts';
 import { DurableObjectSqlDb } from './sql-db.ts';
 
 const expiredKey = 'queue-expired';
-
-/** A durable push's answer: a count, QUEUED, or the reason it was refused. */
-export type Answer = number | string;
 
 /**
  * A shard's durable pushes, in its own SQLite: the uids it holds get their seqs, retention, queue and
@@ -19,16 +16,18 @@ export class ShardMailbox {
   private readonly mailbox: Mailbox;
   private readonly durable: DurablePushes;
   private readonly hub: Hub<EdgeSocket>;
+  private readonly tally: PushTally;
   private readonly limits: MailboxLimits;
   private readonly alarm: AlarmSchedule;
   // Queued pushes that expired unseen, over the shard's life: a counter must not restart with an eviction.
   private expired: number;
 
-  constructor(storage: DurableObjectStorage, limits: MailboxLimits, hub: Hub<EdgeSocket>, alarm: AlarmSchedule) {
+  constructor(storage: DurableObjectStorage, limits: MailboxLimits, hub: Hub<EdgeSocket>, tally: PushTally, alarm: AlarmSchedule) {
     this.storage = storage;
     this.mailbox = new Mailbox(new DurableObjectSqlDb(storage), limits);
     this.durable = new DurablePushes(this.mailbox);
     this.hub = hub;
+    this.tally = tally;
     this.limits = limits;
     this.alarm = alarm;
     this.expired = storage.kv.get<number>(expiredKey) ?? 0;
@@ -40,10 +39,10 @@ export class ShardMailbox {
   }
 
   /**
-   * Stores, delivers and counts one durable push. Answers a count, QUEUED, or the reason it was refused; after
+   * Stores, delivers and counts one durable push. Answers a count, QUEUED, or a refusal; after
    * the expiry alarm is set, when this push needs it earlier than the pending one (rarely: a promise then).
    */
-  push(uid: string, message: string, ttl: number | undefined, id: string | undefined): Answer | Promise<Answer> {
+  push(uid: string, message: string, ttl: number | undefined, id: string | undefined): PushAnswer | Promise<PushAnswer> {
     const answer = this.store(uid, message, ttl, id);
     // The earliest this push's rows can expire: its ttl, its retention, its id.
     const seconds = Math.min(ttl ?? this.limits.retainSeconds, id === undefined ? Infinity : this.limits.idempotencySeconds);
@@ -83,16 +82,10 @@ export class ShardMailbox {
     return { queued: this.mailbox.figures().queued, expired: this.expired };
   }
 
-  private store(uid: string, message: string, ttl: number | undefined, id: string | undefined): Answer {
-    let answer: number;
-    try {
-      // Delivery answers at once here, so the answer is a number, never a promise.
-      answer = this.durable.push(uid, message, ttl, id, (seq) => this.hub.deliverSeq(uid, message, seq)) as number;
-    } catch (err) {
-      if (err instanceof PushRefused) return err.message;
-      throw err;
-    }
-    return this.hub.tally.push(answer);
+  private store(uid: string, message: string, ttl: number | undefined, id: string | undefined): PushAnswer {
+    // Delivery answers at once here, so the answer is never a promise.
+    const answer = this.durable.push(uid, message, ttl, id, (seq) => this.hub.deliverSeq(uid, message, seq)) as PushAnswer;
+    return this.tally.push(answer);
   }
 }
 

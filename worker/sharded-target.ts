@@ -1,5 +1,5 @@
 import {
-  countsByUid, PushRefused, sumStats, type HubStats, type MailboxFigures, type Push, type PushOptions, type PushTarget,
+  countsByUid, sumStats, type HubStats, type MailboxFigures, type Push, type PushAnswer, type PushOptions, type PushTarget,
 } from '../src/index.ts';
 import type { PushHub } from './push-hub.ts';
 
@@ -12,12 +12,6 @@ export function shardOf(uid: string, shards: number): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash % shards;
-}
-
-// A shard returns a refusal as its reason, since an error thrown over RPC loses its class.
-function countOrRefused(answer: number | string): number {
-  if (typeof answer === 'string') throw new PushRefused(answer);
-  return answer;
 }
 
 /** Pushes into the Durable Object shards: a uid goes to its own shard, a broadcast to all of them. */
@@ -40,19 +34,16 @@ export class ShardedTarget implements PushTarget {
     return this.stub(shardOf(uid, this.shards));
   }
 
-  push(uid: string, message: string, options?: PushOptions): Promise<number> {
+  push(uid: string, message: string, options?: PushOptions): Promise<PushAnswer> {
     const stub = this.stubFor(uid);
-    // Only a ttl push can be refused (its uid's queue is full): the others' answers are counts, passed on as they are.
-    if (options?.ttl === undefined) {
-      // Only the options travel, not the whole parsed push: the message must not cross twice.
-      return (options?.id === undefined ? stub.push(uid, message) : stub.push(uid, message, { id: options.id })) as Promise<number>;
-    }
-    return stub.push(uid, message, { ttl: options.ttl, id: options.id }).then(countOrRefused);
+    if (options?.ttl === undefined && options?.id === undefined) return stub.push(uid, message) as Promise<PushAnswer>;
+    // Only the options travel, not the whole parsed push: the message must not cross twice.
+    return stub.push(uid, message, { ttl: options.ttl, id: options.id }) as Promise<PushAnswer>;
   }
 
-  async pushMany(pushes: Push[]): Promise<(number | string)[]> {
+  async pushMany(pushes: Push[]): Promise<PushAnswer[]> {
     // One RPC per shard, then the answers go back into request order.
-    const counts = new Array<number | string>(pushes.length).fill(0);
+    const counts = new Array<PushAnswer>(pushes.length).fill(0);
     await Promise.all([...this.byShard(pushes.map((p) => p.uid))].map(async ([shard, indexes]) => {
       const answered = await this.stub(shard).pushMany(indexes.map((i) => pushes[i]!));
       indexes.forEach((i, k) => (counts[i] = answered[k] ?? 0));

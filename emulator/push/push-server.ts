@@ -32,15 +32,14 @@ const STORE_SWEEP_MS = 1000;
 /**
  * The ready push server on the emulator: `count` processes share the WebSocket + HTTP port and the text
  * port with SO_REUSEPORT; each holds its own clients in a Hub, and a push crosses only to the processes
- * that hold its uid, found through the uid's home process (src/relay/relay-node.ts).
+ * that hold its uid, found in a directory of the peers' uids that every process keeps (src/relay/relay-node.ts).
  * Returns the main Worker; call Worker.runAll() next.
  */
 export function definePushServer(config: PushServerConfig): Worker {
   Worker.pidFile = pidFileFor(config.port);
   // A small young generation: a push server's garbage is short-lived frames and lines, and V8's default
   // semi-space (tens of MB once grown) would sit in every process's memory. GC on the main thread only: with
-  // one process per core, V8's helper threads only take CPU from the other processes (at count 2 they cost
-  // a fifth of the CPU per push, on a core the processes share). Both measured with npm run bench.
+  // one process per core, V8's helper threads only take CPU from the other processes.
   settings.childExecArgv = ['--max-semi-space-size=4', '--single-threaded-gc'];
   const main = new Worker(formatSocketName('websocket', config.host, config.port));
   main.name = 'pushport';

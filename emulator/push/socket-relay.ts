@@ -41,13 +41,13 @@ function write(socket: Socket | undefined, bytes: Uint8Array): boolean {
 }
 
 /**
- * How pushes are routed through a uid's home process, and how a uid that has just identified in another
+ * How a push reaches the processes that hold its uid, and how a uid that has just identified in another
  * process is never answered `fail`: see src/relay/relay-node.ts.
  *
  * The links between the push server's processes: each process listens on its own unix socket and keeps
  * one connection to every peer, on which it sends its requests and presence (length-prefixed binary frames,
  * see relay-frame.ts) and gets the answers back. A connection starts with a hello naming the sender.
- * A lost peer is retried until it is back, and then told again every uid homed there.
+ * A lost peer is retried until it is back, and then told again every uid this process holds.
  */
 export class SocketRelay implements RelayLinks {
   /** This process's index. */
@@ -158,7 +158,7 @@ export class SocketRelay implements RelayLinks {
         this.peerIncarnations[from] = f.id;
         const previous = this.inbound[from];
         this.inbound[from] = socket;
-        // A new hello is a new process (or a new link): what the home knew of the old one is stale.
+        // A new hello is a new process (or a new link): what the directory knew of the old one is stale.
         this.node!.peerReset(from);
         previous?.destroy();
         // It is listening now: link back to it without waiting for the retry. A successor in a known slot (a

@@ -10,7 +10,8 @@ import { byteLength, checkUid } from '../wire/uid.ts';
 import { parseUidList } from '../wire/uid-list.ts';
 import { jsonReply } from '../json-reply.ts';
 import { jsonError, limitBody, requirePublisher } from './publisher-guard.ts';
-import { PushRefused, QUEUED, type Push, type PushTarget } from '../hub/push-target.ts';
+import { isRefusal, QUEUED, type PushAnswer } from '../hub/push-answer.ts';
+import type { Push, PushTarget } from '../hub/push-target.ts';
 
 /** Per-request settings; a runtime reads them from its environment. */
 export interface PushAppSettings {
@@ -34,9 +35,10 @@ export interface PushAppOptions {
   home?(c: AnyContext): HomeSettings;
 }
 
-/** One push's answer as JSON: reached some, queued for an offline uid (it had a ttl), or reached nobody. */
-function deliveryOf(n: number) {
-  return n === QUEUED ? { ok: true, delivered: 0, queued: true } : { ok: n > 0, delivered: n };
+/** One push's answer as JSON: reached some, queued for an offline uid (it had a ttl), reached nobody, or refused. */
+function deliveryOf(answer: PushAnswer) {
+  if (isRefusal(answer)) return { ok: false, error: answer.refused };
+  return answer === QUEUED ? { ok: true, delivered: 0, queued: true } : { ok: answer > 0, delivered: answer };
 }
 
 // A WebSocket close reason must fit in a 125-byte control frame along with its 2-byte code.
@@ -72,13 +74,10 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
     const { limits } = settings(c);
     const parsed = parsePush(await c.req.text(), limits.maxUidBytes, limits.maxTtlSeconds);
     if (!parsed.ok) return jsonError(c, 400, parsed.error);
-    try {
-      return jsonReply(c, deliveryOf(await options.target(c).push(parsed.uid, parsed.message, parsed)));
-    } catch (err) {
-      // Nothing was taken: the backend may retry later, with the same id if it has one.
-      if (err instanceof PushRefused) return jsonError(c, 429, err.message);
-      throw err;
-    }
+    const answer = await options.target(c).push(parsed.uid, parsed.message, parsed);
+    // Nothing was taken: the backend may retry later, with the same id if it has one.
+    if (isRefusal(answer)) return jsonError(c, 429, answer.refused);
+    return jsonReply(c, deliveryOf(answer));
   });
 
   app.post('/push/batch', guard, batchLimit, async (c) => {
@@ -93,8 +92,7 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
     const results = parsed.map((p) => {
       if (!p.ok) return { ok: false, error: p.error };
       const answer = answers[next++] ?? 0;
-      if (typeof answer === 'string') return { ok: false, error: answer };
-      if (answer > 0) total += answer;
+      if (typeof answer === 'number' && answer > 0) total += answer;
       return deliveryOf(answer);
     });
     return jsonReply(c, { results, delivered: total });

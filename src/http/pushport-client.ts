@@ -1,6 +1,7 @@
-import type { HubStats } from '../hub/hub.ts';
+import type { HubStats } from '../hub/sum-stats.ts';
 import { Coalescer } from '../coalesce.ts';
-import { QUEUED, type PushTarget } from '../hub/push-target.ts';
+import { QUEUED } from '../hub/push-answer.ts';
+import type { PushTarget } from '../hub/push-target.ts';
 import type { PushOptions } from '../wire/push-message.ts';
 import { PushportError } from './pushport-error.ts';
 

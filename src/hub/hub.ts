@@ -1,56 +1,24 @@
 import type { Limits } from '../limits.ts';
-import type { Push } from './push-target.ts';
 import { byteLength } from '../wire/uid.ts';
 import { formatV1Frame } from '../wire/v1-frame.ts';
 import { CloseCode, type PushSocket } from './push-socket.ts';
-import { PushTally, zeroCounters } from './push-tally.ts';
-import type { RegistryCounts, UidRegistry } from './registry.ts';
-
-/** Running totals of what a hub has served; a runtime may persist and restore them. */
-export interface HubCounters {
-  /** Pushes to a uid, delivered or not. */
-  pushes: number;
-  /** Messages that went out to a connection (one push to two tabs counts two). */
-  delivered: number;
-  /** Pushes that reached nobody. */
-  failed: number;
-  /** Pushes that reached nobody and wait for their uid (they had a ttl). */
-  queued: number;
-  /** Broadcasts sent. */
-  broadcasts: number;
-}
-
-/** Whole-hub figures: connection counts and counters. */
-export type HubStats = RegistryCounts & HubCounters;
+import type { UidRegistry } from './registry.ts';
 
 /** The limits the hub itself enforces. */
 export type HubLimits = Pick<Limits, 'maxUidBytes' | 'maxConnectionsPerUid'>;
 
-/** Whole-hub figures, all zero: the start of a sum over processes or shards. */
-export function emptyStats(): HubStats {
-  return { connections: 0, identified: 0, uids: 0, ...zeroCounters() };
-}
-
 /**
- * The uid → connections hub: identify, push, broadcast, kick, online, stats.
- * This is the only push logic; every runtime feeds it sockets and calls it.
+ * The uid → connections hub: holds the registry and delivers to it (identify, deliver, broadcast, kick,
+ * online). It counts nothing: the layer that knows a push's whole answer counts it (see PushTally).
  */
 export class Hub<S extends PushSocket = PushSocket> {
   /** Where the connections live (memory, or hibernation-aware on the edge). */
   readonly registry: UidRegistry<S>;
-  /** Counts what `push` and `broadcast` served: used where this hub holds every socket of its uids (a shard). */
-  readonly tally: PushTally;
   private readonly limits: HubLimits;
 
-  constructor(registry: UidRegistry<S>, limits: HubLimits, counters?: HubCounters) {
+  constructor(registry: UidRegistry<S>, limits: HubLimits) {
     this.registry = registry;
     this.limits = limits;
-    this.tally = new PushTally(counters);
-  }
-
-  /** What this hub's `push` and `broadcast` have served. */
-  get counters(): HubCounters {
-    return this.tally.counters;
   }
 
   /** A new connection, not identified yet. */
@@ -94,24 +62,9 @@ export class Hub<S extends PushSocket = PushSocket> {
     this.registry.remove(socket);
   }
 
-  /** Delivers a message to every live connection of a uid and counts the push; returns how many it reached. */
-  push(uid: string, message: string): number {
-    return this.tally.push(this.deliver(uid, message));
-  }
-
-  /** Delivers many pushes in order; returns each one's delivered count. */
-  pushMany(pushes: readonly Push[]): number[] {
-    return pushes.map((p) => this.push(p.uid, p.message));
-  }
-
-  /** Delivers a message to every identified connection; returns how many it reached. */
-  broadcast(message: string): number {
-    return this.tally.broadcast(this.deliverAll(message));
-  }
-
   /**
-   * Sends to a uid's connections without counting: for a push whose total another layer counts. A push that
-   * is not stored reaches v1 clients with seq 0.
+   * Sends a message to every live connection of a uid; returns how many it reached. A push that is not stored
+   * reaches v1 clients with seq 0.
    */
   deliver(uid: string, message: string): number {
     let delivered = 0;
@@ -135,7 +88,7 @@ export class Hub<S extends PushSocket = PushSocket> {
     for (const push of pushes) this.sendStored(socket, push.seq, push.message);
   }
 
-  /** Sends to every identified connection without counting a broadcast. */
+  /** Sends a message to every identified connection; returns how many it reached. */
   deliverAll(message: string): number {
     let delivered = 0;
     for (const socket of this.registry.identified()) {
@@ -162,11 +115,6 @@ export class Hub<S extends PushSocket = PushSocket> {
   /** How many live connections a uid holds. */
   online(uid: string): number {
     return this.registry.socketsOf(uid).size;
-  }
-
-  /** Connection counts and counters, as one object. */
-  stats(): HubStats {
-    return { ...this.registry.counts(), ...this.counters };
   }
 
   private drop(socket: S, code: number, reason: string): false {

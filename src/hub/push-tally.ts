@@ -1,5 +1,18 @@
-import type { HubCounters } from './hub.ts';
-import { QUEUED } from './push-target.ts';
+import { QUEUED, type PushAnswer } from './push-answer.ts';
+
+/** Running totals of the pushes served; a runtime may persist and restore them. */
+export interface HubCounters {
+  /** Pushes to a uid, delivered or not. */
+  pushes: number;
+  /** Messages that went out to a connection (one push to two tabs counts two). */
+  delivered: number;
+  /** Pushes that reached nobody. */
+  failed: number;
+  /** Pushes that reached nobody and wait for their uid (they had a ttl). */
+  queued: number;
+  /** Broadcasts sent. */
+  broadcasts: number;
+}
 
 /** A fresh set of counters, all zero. */
 export function zeroCounters(): HubCounters {
@@ -18,8 +31,11 @@ export class PushTally {
     this.counters = counters;
   }
 
-  /** Counts one push by its answer: the connections it reached, or QUEUED; returns the answer. */
-  push(answer: number): number {
+  /** Counts one push by its answer (a refused push was not taken, and counts nothing); returns the answer. */
+  push(answer: number): number;
+  push(answer: PushAnswer): PushAnswer;
+  push(answer: PushAnswer): PushAnswer {
+    if (typeof answer !== 'number') return answer;
     this.counters.pushes++;
     if (answer > 0) this.counters.delivered += answer;
     else if (answer === QUEUED) this.counters.queued++;

@@ -1,4 +1,5 @@
-import type { HubStats } from './hub.ts';
+import type { PushAnswer } from './push-answer.ts';
+import type { HubStats } from './sum-stats.ts';
 import type { PushOptions } from '../wire/push-message.ts';
 
 /** A push that can be delivered: the uid it names, the exact text to deliver, and its ttl and id if any. */
@@ -7,26 +8,18 @@ export interface Push extends PushOptions {
   message: string;
 }
 
-/** A push's answer when nobody was online and it waits for its uid, because it has a ttl. */
-export const QUEUED = -1;
-
-/** Thrown for a push the server will not take (its uid's queue is full); the message says why. */
-export class PushRefused extends Error {
-  override name = 'PushRefused';
-}
-
 /**
  * What the HTTP API pushes into. In the emulator it is the local hub (through the process relay);
  * on the edge it is the Durable Object stubs. Each count is of connections reached.
  */
 export interface PushTarget {
   /**
-   * Delivers to every connection of one uid: the count reached, or QUEUED; throws PushRefused. A local hub
-   * answers at once, without a promise.
+   * Delivers to every connection of one uid: the count reached, QUEUED, or a refusal. A local hub answers at
+   * once, without a promise.
    */
-  push(uid: string, message: string, options?: PushOptions): number | Promise<number>;
-  /** Delivers many pushes, answering each in order: a count, QUEUED, or the reason it was refused. */
-  pushMany(pushes: Push[]): Promise<(number | string)[]>;
+  push(uid: string, message: string, options?: PushOptions): PushAnswer | Promise<PushAnswer>;
+  /** Delivers many pushes, answering each in order as `push` does. */
+  pushMany(pushes: Push[]): Promise<PushAnswer[]>;
   /** Delivers to every identified connection. */
   broadcast(message: string): Promise<number>;
   /** Live connections of one uid. */

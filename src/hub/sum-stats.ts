@@ -1,4 +1,13 @@
-import { emptyStats, type HubStats } from './hub.ts';
+import { zeroCounters, type HubCounters } from './push-tally.ts';
+import type { RegistryCounts } from './registry.ts';
+
+/** Whole-hub figures: connection counts and counters. */
+export type HubStats = RegistryCounts & HubCounters;
+
+/** Whole-hub figures, all zero: the start of a sum over processes or shards. */
+export function emptyStats(): HubStats {
+  return { connections: 0, identified: 0, uids: 0, ...zeroCounters() };
+}
 
 /** One process's or shard's share of the whole-server figures. */
 export interface StatsShare extends HubStats {
@@ -20,8 +29,7 @@ export function sumStats(shares: readonly StatsShare[]): HubStats {
     total.pushes += share.pushes;
     total.delivered += share.delivered;
     total.failed += share.failed;
-    // Shares from a process still on an older version have no queued count.
-    total.queued += share.queued ?? 0;
+    total.queued += share.queued;
     total.broadcasts = Math.max(total.broadcasts, share.broadcasts);
     if (share.uidList) {
       listed ??= new Set();

@@ -1,3 +1,4 @@
+import type { PushAnswer } from '../hub/push-answer.ts';
 import type { Mailbox } from './mailbox.ts';
 
 /**
@@ -8,7 +9,7 @@ import type { Mailbox } from './mailbox.ts';
 export class DurablePushes {
   /** The store. */
   readonly mailbox: Mailbox;
-  private readonly inFlight = new Map<string, Promise<number>>();
+  private readonly inFlight = new Map<string, Promise<PushAnswer>>();
   // Uids with a stored push waiting for the store's commit, and that commit.
   private readonly waiting = new Set<string>();
   private commit: Promise<void> | undefined;
@@ -32,10 +33,10 @@ export class DurablePushes {
 
   /**
    * Stores, delivers and answers one push. `deliver` sends the stored push (with its seq) wherever the uid's
-   * clients are and returns how many it reached. Answers a count or QUEUED; throws PushRefused.
+   * clients are and returns how many it reached. Answers a count, QUEUED or a refusal.
    */
   push(uid: string, message: string, ttl: number | undefined, id: string | undefined,
-    deliver: (seq: number) => number | Promise<number>): number | Promise<number> {
+    deliver: (seq: number) => number | Promise<number>): PushAnswer | Promise<PushAnswer> {
     const key = id === undefined ? undefined : `${uid}\n${id}`;
     if (key !== undefined) {
       const first = this.inFlight.get(key);

@@ -1,5 +1,5 @@
 import type { Limits } from '../limits.ts';
-import { QUEUED, PushRefused } from '../hub/push-target.ts';
+import { QUEUED, refusal, type PushAnswer } from '../hub/push-answer.ts';
 import { createMailboxTables } from './mailbox-schema.ts';
 import type { SqlDb } from './sql-db.ts';
 
@@ -101,18 +101,15 @@ export class Mailbox {
 
   /**
    * Records how a stored push went and returns its answer: the connections it reached, QUEUED (nobody, but it
-   * has a ttl and waits), or 0. Throws PushRefused when it would wait but the queue is full.
+   * has a ttl and waits), 0, or a refusal when it would wait but the queue is full.
    */
-  settle(uid: string, seq: number, delivered: number, ttl: number | undefined, id: string | undefined, now = Date.now()): number {
+  settle(uid: string, seq: number, delivered: number, ttl: number | undefined, id: string | undefined, now = Date.now()): PushAnswer {
     if (ttl === undefined && id === undefined) return delivered;
-    // A refusal is an answer, not a failure: what it changed is committed, then it is thrown.
-    const answer = this.db.transaction(() => this.record(uid, seq, delivered, ttl, id, now));
-    if (typeof answer === 'string') throw new PushRefused(answer);
-    return answer;
+    // A refusal is an answer, not a failure: what it changed is committed with it.
+    return this.db.transaction(() => this.record(uid, seq, delivered, ttl, id, now));
   }
 
-  // The answer, or why the push is refused.
-  private record(uid: string, seq: number, delivered: number, ttl: number | undefined, id: string | undefined, now: number): number | string {
+  private record(uid: string, seq: number, delivered: number, ttl: number | undefined, id: string | undefined, now: number): PushAnswer {
     let answer = delivered;
     let refused: string | undefined;
     if (ttl !== undefined && delivered === 0) {
@@ -127,7 +124,7 @@ export class Mailbox {
       // so that a retry once the queue has room is taken.
       this.db.run('DELETE FROM pushport_messages WHERE uid = ? AND seq = ?', uid, seq);
       if (id !== undefined) this.db.run('DELETE FROM pushport_ids WHERE uid = ? AND id = ?', uid, id);
-      return refused;
+      return refusal(refused);
     }
     if (ttl !== undefined && answer !== QUEUED) this.db.run('UPDATE pushport_messages SET queued_until = 0 WHERE uid = ? AND seq = ?', uid, seq);
     if (id !== undefined) this.db.run('UPDATE pushport_ids SET answer = ? WHERE uid = ? AND id = ?', answer, uid, id);

@@ -1,4 +1,4 @@
-import type { HubStats } from '../hub/hub.ts';
+import type { HubStats } from '../hub/sum-stats.ts';
 import type { MailboxFigures } from '../mailbox/mailbox.ts';
 import type { LatencyCounts } from './latency-histogram.ts';
 

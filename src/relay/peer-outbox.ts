@@ -67,21 +67,16 @@ export class PeerOutbox {
     this.post(peer, frame(type, id, value, uid, message));
   }
 
-  /**
-   * Asks several peers the same thing; `done` gets the sum of their counts and how many peers were lost
-   * before they answered (they count 0).
-   */
+  /** Asks several peers the same thing; `done` gets the sum of their counts (a peer lost before it answered counts 0). */
   requestAll(peers: readonly number[], type: FrameKind, uid: string, message: string | Uint8Array,
-    done: (sum: number, lost: number) => void, value = 0): void {
+    done: (sum: number) => void, value = 0): void {
     let left = peers.length;
     let sum = 0;
-    let lost = 0;
-    if (left === 0) return done(0, 0);
+    if (left === 0) return done(0);
     for (const peer of peers) {
       this.request(peer, type, value, uid, message, (n) => {
-        if (n === undefined) lost++;
-        else sum += n;
-        if (--left === 0) done(sum, lost);
+        if (n !== undefined) sum += n;
+        if (--left === 0) done(sum);
       });
     }
   }

@@ -1,3 +1,5 @@
+import { QUEUED, refusal, type PushAnswer } from '../hub/push-answer.ts';
+
 /** What a relay frame asks or tells; every frame has the same layout, unused fields are empty. */
 export const FrameType = {
   /**
@@ -11,8 +13,6 @@ export const FrameType = {
   left: 3,
   /** The sender has announced every uid it holds: the receiver's directory is complete for it. */
   synced: 4,
-  /** A push for the receiver to route (sent to a uid's home by the previous version); `value` is 1 when the origin delivered to nobody. */
-  push: 5,
   /** Deliver to your own sockets of `uid` and answer the count. */
   deliver: 6,
   /** Deliver to all your identified sockets and answer the count. */
@@ -29,8 +29,7 @@ export const FrameType = {
   onlineMany: 12,
   /**
    * A stored push for the receiver to store and route as `uid`'s home; `value` is its ttl (0: none), and
-   * `message` its id and text (see stored-relay.ts). Answered with the count in `value`, and `message` `q`
-   * (queued) or `e<reason>` (refused).
+   * `message` its id and text (see stored-relay.ts). Answered with the push's answer (see answerFrame).
    */
   durable: 13,
   /** Deliver a stored push to your sockets of `uid`; `value` is its seq. Answer the count. */
@@ -39,13 +38,10 @@ export const FrameType = {
   mark: 15,
 } as const;
 
-/** A home's answer to `push` when nobody was reached but a peer could not be asked: the origin asks everyone. */
-export const UNSURE = 0xffffffff;
-
 /** One frame's type. */
 export type FrameKind = (typeof FrameType)[keyof typeof FrameType];
 
-/** One relay frame. The message travels as UTF-8 bytes, so a home forwards what it received as-is. */
+/** One relay frame. The message travels as UTF-8 bytes, so a process forwards what it received as-is. */
 export interface RelayFrame {
   type: FrameKind;
   /** Request id (0 for frames that get no answer). */
@@ -75,7 +71,7 @@ export function messageText(message: string | Uint8Array): string {
 
 /**
  * Encodes frames into one buffer, to go out in one write. The uid is stored as UTF-16 code units so that
- * any JavaScript string (even one with a lone surrogate from a JSON escape) reaches the home unchanged;
+ * any JavaScript string (even one with a lone surrogate from a JSON escape) reaches the peer unchanged;
  * the message as UTF-8, the bytes a socket sends.
  */
 export function encodeFrames(frames: readonly RelayFrame[]): Uint8Array {
@@ -106,6 +102,19 @@ export function encodeFrames(frames: readonly RelayFrame[]): Uint8Array {
     at += length;
   }
   return out.subarray(0, at);
+}
+
+/** The `answer` frame to request `id` for a push: the count in `value`; `message` `q` for QUEUED, `e<reason>` for a refusal. */
+export function answerFrame(id: number, answer: PushAnswer): RelayFrame {
+  if (typeof answer !== 'number') return frame(FrameType.answer, id, 0, '', `e${answer.refused}`);
+  return answer === QUEUED ? frame(FrameType.answer, id, 0, '', 'q') : frame(FrameType.answer, id, answer);
+}
+
+/** Reads a push's answer from an `answer` frame written by answerFrame. */
+export function answerOf(value: number, message: string | Uint8Array | undefined): PushAnswer {
+  const text = message === undefined ? '' : messageText(message);
+  if (text.startsWith('e')) return refusal(text.slice(1));
+  return text === 'q' ? QUEUED : value;
 }
 
 /** Reads a uid stored as UTF-16 code units. */

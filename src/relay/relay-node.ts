@@ -3,7 +3,7 @@ import type { PushSocket } from '../hub/push-socket.ts';
 import { PushTally } from '../hub/push-tally.ts';
 import type { StatsShare } from '../hub/sum-stats.ts';
 import { PeerOutbox, type RelayLinks } from './peer-outbox.ts';
-import { decodeUidList, frame, FrameType, messageText, UNSURE, type RelayFrame } from './relay-frame.ts';
+import { decodeUidList, frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
 import { UidDirectory } from './uid-directory.ts';
 import type { DurablePushes } from '../mailbox/durable-pushes.ts';
 import { receiveStored } from './stored-relay.ts';
@@ -18,10 +18,8 @@ import { receiveStored } from './stored-relay.ts';
  * A push that lands in process A for uid u is delivered to A's own sockets at once, then sent straight to
  * the peers A's directory lists for u, which deliver and answer with their counts. Frames per push: 0 when
  * no other process holds u, 2 per holder otherwise (A→holder→A). With clients spread evenly over `count`
- * processes, a push crosses for (count − 1) / count of the uids: half of them at count 2. (An earlier
- * design kept each uid's entry only in a home process picked by a hash of the uid, so a push crossed to
- * the home first: three pushes in four crossed at count 2, some twice. Every process now holds the whole
- * directory, about a map entry per remote uid, to save that hop.)
+ * processes, a push crosses for (count − 1) / count of the uids. Every process holds the whole directory,
+ * about a map entry per remote uid, so that a push goes straight to its holders.
  *
  * The race: process P identifies a socket of u, and a push for u lands in A before P's "here" reached A.
  * A cannot know, so it never concludes "nobody" from its directory alone: whenever a push would be answered
@@ -41,8 +39,8 @@ import { receiveStored } from './stored-relay.ts';
  * trust a directory it knows is incomplete, and a peer it cannot reach counts as none. Answers go back on
  * the link the request came on, so they never wait for the other direction to be (re)made.
  *
- * Stored pushes (a ttl, an id, v1 clients) still go through a home process, homeOf(uid), which numbers them
- * in order (stored-relay.ts), and then route as above.
+ * Stored pushes (a ttl, an id, v1 clients) go through a home process, homeOf(uid), which numbers them in
+ * order (stored-relay.ts), and then route as above.
  */
 
 /**
@@ -117,17 +115,6 @@ export class RelayNode<S extends PushSocket = PushSocket> {
         if (!this.synced[from]) this.syncedPeers++;
         this.synced[from] = true;
         return;
-      // Only a process of the previous version sends this (to a uid's home), during a reload that upgrades.
-      case FrameType.push: {
-        const epoch = this.epochs[from];
-        const route = () => this.route(f.uid, f.message, from, f.value === 1, (n, sure) => {
-          // Nobody reached, but a peer could not be asked: the origin asks everyone itself (its links may be up).
-          if (this.epochs[from] === epoch) this.answer(from, f.id, n === 0 && !sure ? UNSURE : n);
-        });
-        // Behind a stored push to the same uid that waits for the store's commit, as it came.
-        const pending = this.durable?.pendingFor(f.uid);
-        return pending === undefined ? route() : void pending.then(route);
-      }
       case FrameType.deliver:
         return this.answer(from, f.id, this.deliverHere(f.uid, f.message, 0));
       case FrameType.broadcast:
@@ -159,22 +146,21 @@ export class RelayNode<S extends PushSocket = PushSocket> {
    * Routes a push: delivers here (unless the origin is here: it already did), forwards to the holders the
    * directory lists, and asks everyone else before `done(0)` when `originMissed` (see the comment above). A
    * stored push has its `seq` (and no origin has delivered it: `origin` is -1); `everyone` skips the directory.
-   * `done` is told the count, and whether a 0 is sure: false when a peer that might hold the uid could not
-   * be asked (its link is down, as while a process restarts).
+   * A peer that cannot be asked (its link is down, as while a process restarts) counts 0.
    */
   route(uid: string, message: string | Uint8Array, origin: number, originMissed: boolean,
-    done: (n: number, sure: boolean) => void, seq = 0, everyone = false): void {
+    done: (n: number) => void, seq = 0, everyone = false): void {
     const local = origin === this.self ? 0 : this.deliverHere(uid, message, seq);
     const sure = this.directoryComplete && !everyone;
     const holders = sure ? this.directory.holdersOf(uid) : this.allPeers;
-    if (holders.length === 0 && (local > 0 || !originMissed)) return done(local, true);
+    if (holders.length === 0 && (local > 0 || !originMissed)) return done(local);
     const asked = holders.filter((p) => p !== origin && p !== this.self);
     const type = seq > 0 ? FrameType.deliverSeq : FrameType.deliver;
-    this.outbox.requestAll(asked, type, uid, message, (forwarded, lost) => {
+    this.outbox.requestAll(asked, type, uid, message, (forwarded) => {
       const total = local + forwarded;
-      if (total > 0 || !originMissed || !sure) return done(total, lost === 0);
+      if (total > 0 || !originMissed || !sure) return done(total);
       const rest = this.allPeers.filter((p) => p !== origin && !asked.includes(p));
-      this.outbox.requestAll(rest, type, uid, message, (more, lostMore) => done(local + more, lost + lostMore === 0), seq);
+      this.outbox.requestAll(rest, type, uid, message, (more) => done(local + more), seq);
     }, seq);
   }
 

@@ -1,7 +1,7 @@
-import { emptyStats, type HubStats } from '../hub/hub.ts';
 import type { PushSocket } from '../hub/push-socket.ts';
-import { sumStats, type StatsShare } from '../hub/sum-stats.ts';
-import { countsByUid, PushRefused, type Push, type PushTarget } from '../hub/push-target.ts';
+import { emptyStats, sumStats, type HubStats, type StatsShare } from '../hub/sum-stats.ts';
+import type { PushAnswer } from '../hub/push-answer.ts';
+import { countsByUid, type Push, type PushTarget } from '../hub/push-target.ts';
 import { nowOrLater } from './now-or-later.ts';
 import { decodeCounts, encodeUidList, FrameType, messageText } from './relay-frame.ts';
 import type { RelayNode } from './relay-node.ts';
@@ -29,7 +29,7 @@ export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTar
     this.node = node;
   }
 
-  push(uid: string, message: string, options?: PushOptions): number | Promise<number> {
+  push(uid: string, message: string, options?: PushOptions): PushAnswer | Promise<PushAnswer> {
     const { node } = this;
     const ttl = options?.ttl;
     const id = options?.id;
@@ -49,16 +49,8 @@ export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTar
     return nowOrLater((answer) => node.route(uid, message, node.self, local === 0, (remote) => answer(node.tally.push(local + remote))));
   }
 
-  async pushMany(pushes: Push[]): Promise<(number | string)[]> {
-    return Promise.all(pushes.map(async (p) => {
-      try {
-        return await this.push(p.uid, p.message, p);
-      } catch (error) {
-        // One refused push (its uid's queue is full) spoils nothing else in the batch.
-        if (error instanceof PushRefused) return error.message;
-        throw error;
-      }
-    }));
+  pushMany(pushes: Push[]): Promise<PushAnswer[]> {
+    return Promise.all(pushes.map((p) => this.push(p.uid, p.message, p)));
   }
 
   broadcast(message: string): Promise<number> {

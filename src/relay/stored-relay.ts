@@ -1,8 +1,8 @@
 import type { PushSocket } from '../hub/push-socket.ts';
-import { PushRefused, QUEUED } from '../hub/push-target.ts';
+import { refusal, type PushAnswer } from '../hub/push-answer.ts';
 import { homeOf } from './home-of.ts';
 import { nowOrLater } from './now-or-later.ts';
-import { frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
+import { answerFrame, answerOf, frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
 import type { RelayNode } from './relay-node.ts';
 
 /*
@@ -22,13 +22,13 @@ import type { RelayNode } from './relay-node.ts';
 const ownIds = `\u0000${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.`;
 let ownCount = 0;
 
-/** Pushes a stored push from the process it landed in; answers a count or QUEUED, throws PushRefused. */
+/** Pushes a stored push from the process it landed in; answers a count, QUEUED or a refusal. */
 export function pushStored<S extends PushSocket>(node: RelayNode<S>, uid: string, message: string,
-  ttl: number | undefined, backendId: string | undefined): number | Promise<number> {
+  ttl: number | undefined, backendId: string | undefined): PushAnswer | Promise<PushAnswer> {
   const home = homeOf(uid, node.count);
   if (home === node.self) return settled(node, storeAndRoute(node, uid, message, ttl, backendId, false));
   const id = backendId ?? `${ownIds}${++ownCount}`;
-  return new Promise<number>((resolve, reject) => {
+  return new Promise<PushAnswer>((resolve, reject) => {
     node.outbox.request(home, FrameType.durable, ttl ?? 0, uid, withId(id, message), (value, reply) => {
       if (value === undefined) {
         // The home is down or restarting: store it here and ask every process.
@@ -38,9 +38,7 @@ export function pushStored<S extends PushSocket>(node: RelayNode<S>, uid: string
           return reject(error);
         }
       }
-      const text = reply === undefined ? '' : messageText(reply);
-      if (text.startsWith('e')) return reject(new PushRefused(text.slice(1)));
-      resolve(node.tally.push(text === 'q' ? QUEUED : value));
+      resolve(node.tally.push(answerOf(value, reply)));
     });
   });
 }
@@ -49,17 +47,17 @@ export function pushStored<S extends PushSocket>(node: RelayNode<S>, uid: string
 export function receiveStored<S extends PushSocket>(node: RelayNode<S>, from: number, f: RelayFrame, current: () => boolean): void {
   const durable = node.store();
   if (f.type === FrameType.mark) return durable?.mailbox.learnMark(f.uid, f.value * 1000);
-  const answer = (value: number, text = '') => {
-    if (current()) node.outbox.reply(from, frame(FrameType.answer, f.id, value, '', text));
+  const send = (answer: PushAnswer) => {
+    if (current()) node.outbox.reply(from, answerFrame(f.id, answer));
   };
-  if (!durable) return answer(0, 'ethis process cannot store pushes');
+  if (!durable) return send(refusal('this process cannot store pushes'));
   const { id, message } = splitId(messageText(f.message));
-  const send = (n: number) => (n === QUEUED ? answer(0, 'q') : answer(n));
-  const refuse = (error: unknown) => answer(0, `e${error instanceof Error ? error.message : String(error)}`);
+  // A store that fails answers as a refusal: the origin learns why, and nothing was taken.
+  const refuse = (error: unknown) => send(refusal(error instanceof Error ? error.message : String(error)));
   try {
     const result = storeAndRoute(node, f.uid, message, f.value || undefined, id, false);
-    if (typeof result === 'number') send(result);
-    else result.then(send, refuse);
+    if (result instanceof Promise) result.then(send, refuse);
+    else send(result);
   } catch (error) {
     refuse(error);
   }
@@ -82,7 +80,7 @@ export function welcomeStored<S extends PushSocket>(node: RelayNode<S>, socket: 
 
 // Stores the push (or finds the answer of its id) and routes it with its seq; no process has delivered it yet.
 function storeAndRoute<S extends PushSocket>(node: RelayNode<S>, uid: string, message: string,
-  ttl: number | undefined, id: string | undefined, everyone: boolean): number | Promise<number> {
+  ttl: number | undefined, id: string | undefined, everyone: boolean): PushAnswer | Promise<PushAnswer> {
   return node.durable!.push(uid, message, ttl, id, (seq) =>
     nowOrLater((done) => node.route(uid, message, -1, true, done, seq, everyone)));
 }
@@ -99,6 +97,6 @@ function splitId(text: string): { id: string | undefined; message: string } {
   return { id: text.slice(colon + 1, end), message: text.slice(end) };
 }
 
-function settled<S extends PushSocket>(node: RelayNode<S>, answer: number | Promise<number>): number | Promise<number> {
-  return typeof answer === 'number' ? node.tally.push(answer) : answer.then((n) => node.tally.push(n));
+function settled<S extends PushSocket>(node: RelayNode<S>, answer: PushAnswer | Promise<PushAnswer>): PushAnswer | Promise<PushAnswer> {
+  return answer instanceof Promise ? answer.then((a) => node.tally.push(a)) : node.tally.push(answer);
 }

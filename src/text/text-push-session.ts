@@ -1,5 +1,6 @@
 import { secretsEqual } from '../auth/publisher-token.ts';
-import { QUEUED, type PushTarget } from '../hub/push-target.ts';
+import { isRefusal, QUEUED, type PushAnswer } from '../hub/push-answer.ts';
+import type { PushTarget } from '../hub/push-target.ts';
 import { parsePush } from '../wire/push-message.ts';
 
 /** How a text-port connection is wired to the runtime. */
@@ -27,14 +28,18 @@ export interface LineAnswer {
 const answerOk: LineAnswer = { reply: 'ok' };
 const answerFail: LineAnswer = { reply: 'fail' };
 const answerQueued: LineAnswer = { reply: 'queued' };
-const answerOf = (n: number): LineAnswer => (n > 0 ? answerOk : n === QUEUED ? answerQueued : answerFail);
 const badToken: LineAnswer = { reply: 'error invalid token', close: true };
 
 // Written answers kept at most before they are dropped from the front of the queue.
 const DROP_AFTER = 1024;
 
-function reasonOf(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
+// A reason on one line, as the reply needs it.
+const errorReply = (reason: string): LineAnswer => ({ reply: `error ${reason.replace(/\s+/g, ' ')}` });
+const reasonOf = (err: unknown) => errorReply(err instanceof Error ? err.message : String(err));
+
+function answerOf(answer: PushAnswer): LineAnswer {
+  if (isRefusal(answer)) return errorReply(answer.refused);
+  return answer > 0 ? answerOk : answer === QUEUED ? answerQueued : answerFail;
 }
 
 /**
@@ -99,15 +104,15 @@ export class TextPushSession {
   private push(text: string): LineAnswer | Promise<LineAnswer> {
     const parsed = parsePush(text, this.options.maxUidBytes, this.options.maxTtlSeconds);
     if (!parsed.ok) return { reply: `error ${parsed.error}` };
-    let delivered: number | Promise<number>;
+    let answer: PushAnswer | Promise<PushAnswer>;
     try {
       // The parse result carries ttl and id when the line had them.
-      delivered = this.options.target.push(parsed.uid, parsed.message, parsed);
+      answer = this.options.target.push(parsed.uid, parsed.message, parsed);
     } catch (err) {
-      return { reply: `error ${reasonOf(err)}` };
+      // A target that fails (a store error, a remote call) throws: the line is answered with why.
+      return reasonOf(err);
     }
-    if (typeof delivered === 'number') return answerOf(delivered);
-    return delivered.then(answerOf, (err: unknown) => ({ reply: `error ${reasonOf(err)}` }));
+    return answer instanceof Promise ? answer.then(answerOf, reasonOf) : answerOf(answer);
   }
 
   private flush(): void {

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/index.ts';
 import { edgeSetup } from '../../worker/edge-setup.ts';
-import type { Env } from '../../worker/env.ts';
+import { settingsFor, type Env } from '../../worker/env.ts';
 import { PushHub } from '../../worker/push-hub.ts';
 import { ShardedTarget } from '../../worker/sharded-target.ts';
 import { client, post } from './helpers.ts';
@@ -16,6 +16,8 @@ describe('edge setup', () => {
     expect(edgeSetup(bindings)).toBe(first);
     expect(edgeSetup(bindings).target).toBe(first.target);
     expect(first.settings.token).toBe('test-token');
+    // The Durable Object reads the same cached settings, without building a shard target.
+    expect(settingsFor(bindings)).toBe(first.settings);
     // A different env (another deployment's bindings) is read afresh.
     const other = edgeSetup({ ...bindings, MAX_UID_BYTES: '64' });
     expect(other.target).not.toBe(first.target);
@@ -40,6 +42,7 @@ describe('edge setup', () => {
     const bad = { ...bindings, MAX_UID_BYTES: '4096' };
     expect(() => edgeSetup(bad)).toThrow(ConfigError);
     expect(() => edgeSetup(bad)).toThrow(/MAX_UID_BYTES must be at most 1024 on the edge/);
+    expect(() => settingsFor(bad)).toThrow(/MAX_UID_BYTES must be at most 1024 on the edge/);
   });
 
   it('the Durable Object applies the edge uid cap the Worker applies', async () => {

@@ -1,7 +1,8 @@
 import { Agent, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Worker } from '../../../emulator/index.ts';
-import { Hub, MemoryRegistry, MemoryRelay, createPushApp, defaultLimits } from '../../../src/index.ts';
+import { Hub, MemoryRegistry, createPushApp, defaultLimits } from '../../../src/index.ts';
+import { MemoryRelay } from '../../src/relay/memory-relay.ts';
 import { LineClient } from '../../support/line-client.ts';
 import { stopServed, track } from '../helpers/in-process.ts';
 

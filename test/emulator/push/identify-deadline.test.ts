@@ -19,7 +19,7 @@ describe('IdentifyDeadline', () => {
     expect(deadline.sweep(10_000)).toBe(1);
     expect(silent.closed).toEqual({ code: 1008, reason: 'identify timeout: send your uid as the first message within 10 s' });
     expect([identified.closed, later.closed, gone.closed]).toEqual([undefined, undefined, undefined]);
-    expect(hub.stats()).toMatchObject({ connections: 2, identified: 1 });
+    expect(hub.registry.counts()).toMatchObject({ connections: 2, identified: 1 });
     expect(deadline.sweep(15_000)).toBe(1);
     expect(later.closed?.code).toBe(1008);
     deadline.stop();

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteDb } from '../../../emulator/push/sqlite-db.ts';
 import { welcomeStored } from '../../../src/relay/stored-relay.ts';
-import { DurablePushes, Mailbox, PushRefused, QUEUED, defaultLimits, type RelayNode } from '../../../src/index.ts';
+import { DurablePushes, Mailbox, QUEUED, defaultLimits, refusal } from '../../../src/index.ts';
+import type { RelayNode } from '../../../src/relay/index.ts';
 import { FakeSocket } from '../../src/fake-socket.ts';
 import { processes, settle, uidHomedAt } from '../../src/relay/relay-helpers.ts';
 
@@ -76,8 +77,8 @@ describe('stored pushes across processes', () => {
     const { targets } = await storedProcesses(2, { maxQueuedPerUid: 1 });
     const uid = uidHomedAt(1, 2);
     expect(await targets[0]!.push(uid, 'a', { ttl: 60 })).toBe(QUEUED);
-    await expect(targets[0]!.push(uid, 'b', { ttl: 60 })).rejects.toEqual(new PushRefused('queue full: 1 pushes wait for this uid already (MAX_QUEUED_PER_UID)'));
-    expect(await targets[0]!.pushMany([{ uid, message: 'c', ttl: 60 }])).toEqual([expect.stringMatching(/^queue full/)]);
+    expect(await targets[0]!.push(uid, 'b', { ttl: 60 })).toEqual(refusal('queue full: 1 pushes wait for this uid already (MAX_QUEUED_PER_UID)'));
+    expect(await targets[0]!.pushMany([{ uid, message: 'c', ttl: 60 }])).toEqual([refusal(expect.stringMatching(/^queue full/))]);
   });
 
   it('resumes a v1 client after since, sends a push that reaches it twice only once, and marks the uid in every process', async () => {

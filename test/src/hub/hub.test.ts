@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Hub, MemoryRegistry } from '../../../src/index.ts';
+import { Hub, MemoryRegistry, PushTally } from '../../../src/index.ts';
 import { FakeSocket } from '../fake-socket.ts';
 
 function makeHub(maxConnectionsPerUid = 4) {
@@ -22,16 +22,17 @@ describe('Hub', () => {
     expect(hub.online('u2')).toBe(0);
   });
 
-  it('pushes to every tab of a uid and counts what was delivered', () => {
+  it('pushes to every tab of a uid, and a tally counts what was delivered', () => {
     const hub = makeHub();
+    const tally = new PushTally();
     const [a, b] = [identified(hub, 'u'), identified(hub, 'u')];
     const other = identified(hub, 'v');
-    expect(hub.push('u', 'hi')).toBe(2);
+    expect(tally.push(hub.deliver('u', 'hi'))).toBe(2);
     expect(a.sent).toEqual(['hi']);
     expect(b.sent).toEqual(['hi']);
     expect(other.sent).toEqual([]);
-    expect(hub.push('nobody', 'x')).toBe(0);
-    expect(hub.counters).toEqual({ pushes: 2, delivered: 2, failed: 1, queued: 0, broadcasts: 0 });
+    expect(tally.push(hub.deliver('nobody', 'x'))).toBe(0);
+    expect(tally.counters).toEqual({ pushes: 2, delivered: 2, failed: 1, queued: 0, broadcasts: 0 });
   });
 
   it('does not count a socket that refuses the message (closing, or over its buffer)', () => {
@@ -39,9 +40,9 @@ describe('Hub', () => {
     const a = identified(hub, 'u');
     identified(hub, 'u');
     a.accepting = false;
-    expect(hub.push('u', 'm')).toBe(1);
+    expect(hub.deliver('u', 'm')).toBe(1);
     a.accepting = true;
-    expect(hub.pushMany([{ uid: 'u', message: '1' }, { uid: 'x', message: '2' }])).toEqual([2, 0]);
+    expect([hub.deliver('u', '1'), hub.deliver('x', '2')]).toEqual([2, 0]);
   });
 
   it('keeps the other tab when one closes (the reference loses it)', () => {
@@ -49,21 +50,22 @@ describe('Hub', () => {
     const a = identified(hub, 'u');
     const b = identified(hub, 'u');
     hub.disconnect(a);
-    expect(hub.push('u', 'after')).toBe(1);
+    expect(hub.deliver('u', 'after')).toBe(1);
     expect(b.sent).toEqual(['after']);
     hub.disconnect(b);
-    expect(hub.stats()).toMatchObject({ connections: 0, identified: 0, uids: 0 });
+    expect(hub.registry.counts()).toMatchObject({ connections: 0, identified: 0, uids: 0 });
   });
 
   it('broadcasts to identified sockets only', () => {
     const hub = makeHub();
+    const tally = new PushTally();
     const a = identified(hub, 'a');
     const anonymous = new FakeSocket();
     hub.connect(anonymous);
-    expect(hub.broadcast('all')).toBe(1);
+    expect(tally.broadcast(hub.deliverAll('all'))).toBe(1);
     expect(a.sent).toEqual(['all']);
     expect(anonymous.sent).toEqual([]);
-    expect(hub.stats()).toMatchObject({ connections: 2, identified: 1, uids: 1, broadcasts: 1 });
+    expect({ ...hub.registry.counts(), ...tally.counters }).toMatchObject({ connections: 2, identified: 1, uids: 1, broadcasts: 1 });
   });
 
   it('closes the oldest tab when a uid is over its limit', () => {
@@ -89,7 +91,7 @@ describe('Hub', () => {
     hub.connect(binary);
     hub.receive(binary, new Uint8Array([1]));
     expect(binary.closed?.code).toBe(1003);
-    expect(hub.stats().connections).toBe(0);
+    expect(hub.registry.counts().connections).toBe(0);
   });
 
   it('kicks every connection of a uid', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Hub, MemoryRegistry, MemoryRelay, RelayedOps, createPushApp, defaultLimits } from '../../../src/index.ts';
+import { Hub, MemoryRegistry, RelayedOps, createPushApp, defaultLimits } from '../../../src/index.ts';
+import { MemoryRelay } from '../relay/memory-relay.ts';
 import { FakeSocket } from '../fake-socket.ts';
 
 /** Two processes of one server in memory, each with its hub, its ops and the relay to the other. */

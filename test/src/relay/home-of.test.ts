@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { homeOf } from '../../../src/index.ts';
+import { homeOf } from '../../../src/relay/index.ts';
 
 describe('homeOf', () => {
   it('is the same in every process and every release: FNV-1a over UTF-16 code units', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameReader, FrameType, PeerOutbox } from '../../../src/index.ts';
+import { FrameReader, FrameType, PeerOutbox } from '../../../src/relay/index.ts';
 
 /** An outbox whose peer 1 takes everything and answers nothing; what went out is kept. */
 function silentPeer(up = true) {
@@ -12,13 +12,13 @@ function silentPeer(up = true) {
 describe('PeerOutbox', () => {
   it('sends what one tick queued for a peer as one buffer, presence first and coalesced per uid', async () => {
     const { outbox, sent, frames } = silentPeer();
-    outbox.request(1, FrameType.push, 0, 'a', 'm1', () => {});
+    outbox.request(1, FrameType.deliver, 0, 'a', 'm1', () => {});
     outbox.tellPresence(1, 'x', true);
-    outbox.request(1, FrameType.push, 0, 'b', 'm2', () => {});
+    outbox.request(1, FrameType.deliver, 0, 'b', 'm2', () => {});
     outbox.tellPresence(1, 'x', false);
     await Promise.resolve();
     expect(sent).toHaveLength(1);
-    expect(frames().map((f) => [f.type, f.uid])).toEqual([[FrameType.left, 'x'], [FrameType.push, 'a'], [FrameType.push, 'b']]);
+    expect(frames().map((f) => [f.type, f.uid])).toEqual([[FrameType.left, 'x'], [FrameType.deliver, 'a'], [FrameType.deliver, 'b']]);
   });
 
   it('gives up on a request that is never answered after at most two expiries', () => {

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeCounts, decodeUidList, encodeFrames, encodeUidList, frame, FrameReader, FrameType, messageText, type RelayFrame } from '../../../src/index.ts';
+import { QUEUED, refusal, type PushAnswer } from '../../../src/index.ts';
+import {
+  answerFrame, answerOf, decodeCounts, decodeUidList, encodeFrames, encodeUidList, frame, FrameReader, FrameType, messageText, type RelayFrame,
+} from '../../../src/relay/index.ts';
 
 // Any JavaScript string as a uid: arbitrary UTF-16 code units, lone surrogates included (JSON can make them).
 const anyUid = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 40 });
@@ -38,7 +41,7 @@ describe('relay frame encoding', () => {
 
   it('reads a uid longer than one String.fromCharCode call takes, lone surrogates included, split anywhere', () => {
     const uid = Array.from({ length: 10_001 }, (_, i) => String.fromCharCode(i % 7 === 0 ? 0xd800 : 0x41 + (i % 50))).join('');
-    const frames = [frame(FrameType.here, 0, 0, uid), frame(FrameType.answer, 7, 1), frame(FrameType.push, 8, 0, 'b', 'm')];
+    const frames = [frame(FrameType.here, 0, 0, uid), frame(FrameType.answer, 7, 1), frame(FrameType.deliver, 8, 0, 'b', 'm')];
     const bytes = encodeFrames(frames);
     expect(plain(readSplit(bytes, [3, 11, 20_000, bytes.length - 2]))).toEqual(plain(frames));
   });
@@ -66,7 +69,7 @@ describe('relay frame encoding', () => {
   });
 
   it('refuses a stream whose lengths are corrupt', () => {
-    const bytes = encodeFrames([{ type: FrameType.push, id: 1, value: 0, uid: 'u', message: 'm' }]);
+    const bytes = encodeFrames([{ type: FrameType.deliver, id: 1, value: 0, uid: 'u', message: 'm' }]);
     new DataView(bytes.buffer, bytes.byteOffset).setUint32(9, 0xfffffff0, true);
     expect(() => new FrameReader().read(bytes)).toThrow(/corrupt/);
   });
@@ -85,5 +88,14 @@ describe('relay frame encoding', () => {
     expect(decodeUidList('{"a":1}')).toEqual([]);
     expect(decodeCounts('[1,"x",-2]', 4)).toEqual([1, 0, 0, 0]);
     expect(decodeCounts(undefined, 2)).toEqual([0, 0]);
+  });
+
+  it('carries a push\'s answer through an answer frame as it is: a count, QUEUED, or a refusal and its reason', () => {
+    const anyAnswer = fc.oneof(fc.nat({ max: 0xffffffff }), fc.constant(QUEUED), anyMessage.map(refusal)) as fc.Arbitrary<PushAnswer>;
+    fc.assert(fc.property(anyAnswer, fc.nat({ max: 0xffffffff }), (answer, id) => {
+      const [read] = new FrameReader().read(encodeFrames([answerFrame(id, answer)]));
+      expect(read!.id).toBe(id);
+      expect(answerOf(read!.value, read!.message)).toEqual(answer);
+    }));
   });
 });

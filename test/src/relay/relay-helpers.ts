@@ -1,4 +1,6 @@
-import { Hub, MemoryRegistry, MemoryRelay, defaultLimits, homeOf } from '../../../src/index.ts';
+import { Hub, MemoryRegistry, defaultLimits } from '../../../src/index.ts';
+import { homeOf } from '../../../src/relay/index.ts';
+import { MemoryRelay } from './memory-relay.ts';
 import { FakeSocket } from '../fake-socket.ts';
 
 /** Lets every queued relay frame through: microtasks, then a turn of the event loop. */

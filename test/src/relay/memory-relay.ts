@@ -1,13 +1,12 @@
-import type { Hub } from '../hub/hub.ts';
-import type { PushSocket } from '../hub/push-socket.ts';
-import { MemoryRegistry } from '../hub/registry.ts';
-import { FrameReader } from './frame-reader.ts';
-import { RelayNode } from './relay-node.ts';
-import { RelayedTarget } from './relayed-target.ts';
+import type { Hub } from '../../../src/hub/hub.ts';
+import type { PushSocket } from '../../../src/hub/push-socket.ts';
+import { MemoryRegistry } from '../../../src/hub/registry.ts';
+import { FrameReader } from '../../../src/relay/frame-reader.ts';
+import { RelayNode } from '../../../src/relay/relay-node.ts';
+import { RelayedTarget } from '../../../src/relay/relayed-target.ts';
 
 /**
- * Several hubs in one process, relayed to each other through the real frame encoding: for tests and
- * single-process setups. Each direction between two hubs is an ordered channel that a test may hold and
+ * Several hubs in one process, relayed to each other through the real frame encoding, for tests. Each direction between two hubs is an ordered channel that a test may hold and
  * release, to play any ordering of frames between processes deterministically.
  */
 export class MemoryRelay<S extends PushSocket = PushSocket> {
