@@ -23,15 +23,16 @@ const READY_TIMEOUT_MS = 60_000;
 /**
  * Starts the project's own `wrangler dev` on 127.0.0.1 with its state in a temp dir (removed on stop) and a
  * throwaway PUSH_TOKEN passed with --var, so no secret is ever written into the repo. `config` picks another
- * wrangler config of this repo (the bench's floor Worker, which serves pushport's Worker beside the floor).
+ * wrangler config of this repo (the bench's floor Worker, which serves pushport's Worker beside the floor);
+ * `vars` are more settings, passed with --var as well.
  */
-export async function startLocalEdge(config?: string): Promise<LocalEdge> {
+export async function startLocalEdge(config?: string, vars: Record<string, string> = {}): Promise<LocalEdge> {
   const [port, inspector] = [await freePort(), await freePort()];
   const state = mkdtempSync(join(tmpdir(), 'pushport-bench-edge-'));
   const token = 'bench-edge';
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
     '--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'warn', '--var', `PUSH_TOKEN:${token}`,
-    ...(config ? ['--config', config] : [])];
+    ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]), ...(config ? ['--config', config] : [])];
   const child = spawn(join(ROOT, 'node_modules', '.bin', 'wrangler'), args, {
     cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
   });

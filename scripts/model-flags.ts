@@ -15,7 +15,7 @@ export interface ModelRequest {
 
 /** The usage line printed with every flag error. */
 export const MODEL_USAGE = 'usage: npm run model -- [--clients N --pushes P] [--broadcasts-per-minute 1] [--batch 1] [--tabs 1] '
-  + '[--session-minutes 30] [--shards S] [--sends-per-sec 15000] [--sockets-per-shard 20000] [--hop-ms 25] [--headroom 0.5] [--json]';
+  + '[--session-minutes 30] [--shards S] [--sends-per-sec 15000] [--sockets-per-shard 20000] [--hop-ms 25] [--fan-out 10000] [--headroom 0.5] [--json]';
 
 type Target = { load: keyof EdgeLoad } | { platform: keyof EdgePlatform };
 const flags: Record<string, Target & { min: number; max: number; whole?: boolean }> = {
@@ -29,6 +29,8 @@ const flags: Record<string, Target & { min: number; max: number; whole?: boolean
   '--sends-per-sec': { platform: 'objectSendsPerSec', min: 1, max: 1e9 },
   '--sockets-per-shard': { platform: 'socketsPerObject', min: 1, max: 1e9, whole: true },
   '--hop-ms': { platform: 'hopMs', min: 0, max: 60_000 },
+  // The calls one invocation makes: the Worker's FAN_OUT (default 32), at most the plan's subrequest limit.
+  '--fan-out': { platform: 'subrequestsPerInvocation', min: 2, max: 10_000_000, whole: true },
   '--headroom': { platform: 'headroom', min: 0.01, max: 1 },
 };
 

@@ -1,5 +1,5 @@
 import type { PushAppSettings } from '../src/index.ts';
-import { settingsFor, shardCount, type Env } from './env.ts';
+import { fanOutWidth, settingsFor, shardCount, type Env } from './env.ts';
 import { ShardedTarget } from './sharded-target.ts';
 
 /** What the edge derives from its bindings: the same for every request that shares one `env`. */
@@ -20,7 +20,7 @@ export function edgeSetup(env: Env): EdgeSetup {
   let setup = setups.get(env);
   if (!setup) {
     const shards = shardCount(env);
-    setup = { settings: settingsFor(env), shards, target: new ShardedTarget(env.PUSH_HUB, shards) };
+    setup = { settings: settingsFor(env), shards, target: new ShardedTarget(env.PUSH_HUB, shards, fanOutWidth(env)) };
     setups.set(env, setup);
   }
   return setup;

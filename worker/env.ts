@@ -10,6 +10,8 @@ export interface Env {
   CLIENT_SECRET?: string;
   /** How many Durable Objects share the uids; above 1, clients must connect with ?uid=. */
   SHARDS?: string;
+  /** Objects one invocation calls at most; past it a broadcast, /stats and /online?uids= fan out in a tree. */
+  FAN_OUT?: string;
   /** Close sockets that have not sent `ping` for this long (0, the default, never closes idle sockets). */
   IDLE_TIMEOUT_SECONDS?: string;
   /** Close sockets that send no uid within this long, with 1008 (default 10; 0 = never). */
@@ -63,6 +65,17 @@ export function settingsFor(env: Env): PushAppSettings {
 /** How many shards the uids are spread over (SHARDS, default 1). */
 export function shardCount(env: Env): number {
   return wholeSetting('SHARDS', env.SHARDS ?? '1', 1, 1024);
+}
+
+/** FAN_OUT when unset. */
+export const defaultFanOut = 32;
+
+/**
+ * How many objects one invocation calls at most (FAN_OUT, default 32): within the Free plan's 50 subrequests
+ * with room for the Worker's own calls; Workers Paid allows up to about 9,990, which keeps a tree one level deep.
+ */
+export function fanOutWidth(env: Env): number {
+  return wholeSetting('FAN_OUT', env.FAN_OUT ?? String(defaultFanOut), 2, 10_000_000);
 }
 
 /** The idle timeout in milliseconds (IDLE_TIMEOUT_SECONDS; 0 = off). */

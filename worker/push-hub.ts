@@ -5,10 +5,13 @@ import {
 } from '../src/index.ts';
 import { AlarmSchedule } from './alarm-schedule.ts';
 import type { EdgeSocket } from './edge-socket.ts';
+import { edgeSetup } from './edge-setup.ts';
 import { idleTimeoutMs, settingsFor, type Env } from './env.ts';
 import { HibernatingRegistry } from './hibernating-registry.ts';
 import { ShardMailbox } from './shard-mailbox.ts';
+import { restOf, type Gathered, type Span } from './shard-tree.ts';
 import { sweepSockets, type SweepTimeouts } from './socket-sweep.ts';
+import { addCounts, addFigures, appendCounts, figuresOf, type TreeFigures, type UidGroup } from './tree-answers.ts';
 
 const countersKey = 'counters';
 const latencyKey = 'latency';
@@ -129,6 +132,24 @@ export class PushHub extends DurableObject<Env> {
     return this.saved(this.tally.broadcast(this.hub.deliverAll(message)));
   }
 
+  /** A broadcast's part of the fan-out tree (shard-tree.ts): delivers here, then hands the rest of `span` on. */
+  broadcastTree(message: string, span: Span, width: number): Promise<Gathered<number>> {
+    return edgeSetup(this.env).target.handOn(this.broadcast(message), restOf(span), width,
+      (stub, part) => stub.broadcastTree(message, part, width), addCounts);
+  }
+
+  /** The figures' part of the fan-out tree: this shard's, then those of the rest of `span`, in order. */
+  figuresTree(span: Span, width: number): Promise<Gathered<TreeFigures>> {
+    return edgeSetup(this.env).target.handOn(figuresOf(this.stats(), this.latency, this.queueFigures()), restOf(span), width,
+      (stub, part) => stub.figuresTree(part, width), addFigures);
+  }
+
+  /** /online?uids= as part of the fan-out tree: the first group's uids are held here, the rest are handed on. */
+  onlineTree(groups: UidGroup[], width: number): Promise<Gathered<number[]>> {
+    return edgeSetup(this.env).target.handOnList(this.onlineMany(groups[0]?.uids ?? []), groups.slice(1), width,
+      (stub, part) => stub.onlineTree(part, width), appendCounts);
+  }
+
   /** Live connections of a uid held here. */
   online(uid: string): number {
     return this.hub.online(uid);
@@ -157,11 +178,6 @@ export class PushHub extends DurableObject<Env> {
   /** Adds push latency that Worker instances measured (they hand it over at most once a second). */
   addLatency(measured: LatencyCounts): void {
     this.saved(addLatency(this.latency, measured));
-  }
-
-  /** The push latency handed to this shard so far. */
-  latencyCounts(): LatencyCounts {
-    return this.latency;
   }
 
   // Counters survive eviction, written at most once a second: a storage write on every push would cost

@@ -1,4 +1,4 @@
-import { addLatency, emptyLatency, LatencyHistogram, sumStats, type OpsReport, type OpsSource } from '../src/index.ts';
+import { LatencyHistogram, sumStats, type OpsReport, type OpsSource } from '../src/index.ts';
 import type { ShardedTarget } from './sharded-target.ts';
 
 // A Worker instance times its own requests. It hands what it measured to shard 0 at most once a second, so
@@ -26,14 +26,9 @@ export class ShardOps implements OpsSource {
   async report(): Promise<OpsReport> {
     // This instance's latest figures first, so a scrape right after a push sees it.
     await this.handOver();
-    const [shards, latencies, queue] = await Promise.all([
-      this.target.statsByShard(),
-      this.target.everyShard((stub) => stub.latencyCounts()),
-      this.target.queueFigures(),
-    ]);
-    const latency = emptyLatency();
-    for (const share of latencies) addLatency(latency, share);
-    return { unit: 'shard', parts: shards.map((s, id) => ({ id, ...s })), total: sumStats(shards), latency, queue };
+    // One call per shard (through the fan-out tree past FAN_OUT shards) brings its stats, latency and queue.
+    const { parts, latency, queue } = await this.target.figures();
+    return { unit: 'shard', parts: parts.map((s, id) => ({ id, ...s })), total: sumStats(parts), latency, queue };
   }
 
   private async handOver(): Promise<void> {

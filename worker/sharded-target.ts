@@ -1,7 +1,10 @@
 import {
   countsByUid, sumStats, type HubStats, type MailboxFigures, type Push, type PushAnswer, type PushOptions, type PushTarget,
 } from '../src/index.ts';
+import { defaultFanOut } from './env.ts';
 import type { PushHub } from './push-hub.ts';
+import { gather, listName, spanName, splitList, splitSpan, type Gathered, type Span } from './shard-tree.ts';
+import { addCounts, addFigures, appendCounts, noFigures, wholeOr, type TreeFigures, type UidGroup } from './tree-answers.ts';
 
 /** The shard a uid lives on: FNV-1a of its UTF-8 bytes, so every Worker instance agrees without state. */
 export function shardOf(uid: string, shards: number): number {
@@ -14,14 +17,19 @@ export function shardOf(uid: string, shards: number): number {
   return hash % shards;
 }
 
-/** Pushes into the Durable Object shards: a uid goes to its own shard, a broadcast to all of them. */
+/**
+ * Pushes into the Durable Object shards: a uid goes to its own shard, a broadcast to all of them (through the
+ * fan-out tree of shard-tree.ts past `fanOut` shards).
+ */
 export class ShardedTarget implements PushTarget {
   private readonly namespace: DurableObjectNamespace<PushHub>;
   private readonly shards: number;
+  private readonly fanOut: number;
 
-  constructor(namespace: DurableObjectNamespace<PushHub>, shards: number) {
+  constructor(namespace: DurableObjectNamespace<PushHub>, shards: number, fanOut = defaultFanOut) {
     this.namespace = namespace;
     this.shards = shards;
+    this.fanOut = fanOut;
   }
 
   /** The stub of one shard. */
@@ -51,19 +59,21 @@ export class ShardedTarget implements PushTarget {
     return counts;
   }
 
-  /** One RPC per shard that holds any of the uids, not one per uid. */
+  /** One RPC per shard that holds any of the uids, not one per uid; past `fanOut` of them, through the tree. */
   async onlineMany(uids: string[]): Promise<Record<string, number>> {
+    const groups = [...this.byShard(uids)].sort(([a], [b]) => a - b);
+    const asked = groups.map(([shard, indexes]): UidGroup => ({ shard, uids: indexes.map((i) => uids[i]!) }));
+    const got = await this.handOnList([], asked, this.fanOut, (stub, part) => stub.onlineTree(part, this.fanOut), appendCounts);
+    const answered = wholeOr(got, () => 'the counts of some uids are unknown');
     const counts = new Array<number>(uids.length).fill(0);
-    await Promise.all([...this.byShard(uids)].map(async ([shard, indexes]) => {
-      const answered = await this.stub(shard).onlineMany(indexes.map((i) => uids[i]!));
-      indexes.forEach((i, k) => (counts[i] = answered[k] ?? 0));
-    }));
+    let k = 0;
+    for (const [, indexes] of groups) for (const i of indexes) counts[i] = answered[k++] ?? 0;
     return countsByUid(uids, counts);
   }
 
   async broadcast(message: string): Promise<number> {
-    const counts = await this.everyShard((stub) => stub.broadcast(message));
-    return counts.reduce((a, b) => a + b, 0);
+    const got = await this.handOn(0, this.everyShard(), this.fanOut, (stub, part) => stub.broadcastTree(message, part, this.fanOut), addCounts);
+    return wholeOr(got, (delivered) => `the broadcast reached ${delivered} connections on the shards that answered, and may or may not have reached the others`);
   }
 
   online(uid: string): Promise<number> {
@@ -75,18 +85,18 @@ export class ShardedTarget implements PushTarget {
   }
 
   async stats(): Promise<HubStats> {
-    return sumStats(await this.statsByShard());
+    return sumStats((await this.figures()).parts);
   }
 
   /** Every shard's queue figures, added up. */
   async queueFigures(): Promise<MailboxFigures> {
-    const shares = await this.everyShard((stub) => stub.queueFigures());
-    return shares.reduce((sum, share) => ({ queued: sum.queued + share.queued, expired: sum.expired + share.expired }));
+    return (await this.figures()).queue;
   }
 
-  /** Each shard's own figures, in shard order. */
-  statsByShard(): Promise<HubStats[]> {
-    return this.everyShard((stub) => stub.stats());
+  /** Each shard's stats in shard order, with the latency and queue figures of all of them added up. */
+  async figures(): Promise<TreeFigures> {
+    const got = await this.handOn(noFigures(), this.everyShard(), this.fanOut, (stub, part) => stub.figuresTree(part, this.fanOut), addFigures);
+    return wholeOr(got, (f) => `only ${f.parts.length} of ${this.shards} shards answered, so the figures would be short`);
   }
 
   /** The positions of the uids each shard holds, in list order. */
@@ -101,8 +111,24 @@ export class ShardedTarget implements PushTarget {
     return groups;
   }
 
-  /** Asks every shard the same thing, in shard order. */
-  everyShard<T>(call: (stub: DurableObjectStub<PushHub>) => Promise<T>): Promise<T[]> {
-    return Promise.all(Array.from({ length: this.shards }, (_, i) => call(this.stub(i))));
+  /** Every shard, as the span a fan-out covers. */
+  everyShard(): Span {
+    return { from: 0, to: this.shards };
+  }
+
+  /**
+   * Calls the first object of each of at most `width` parts of `span` with its whole part, and merges the
+   * answers after `own`. The Worker starts here with every shard; each object continues with the rest of its part.
+   */
+  handOn<T>(own: T, span: Span, width: number, call: (stub: DurableObjectStub<PushHub>, part: Span) => Promise<Gathered<T>>,
+    merge: (sum: T, more: T) => T): Promise<Gathered<T>> {
+    return gather(own, splitSpan(span, width), (part) => call(this.stub(part.from), part), merge, spanName);
+  }
+
+  /** The same for a list of the objects that hold some uids: each part goes to the object of its first group. */
+  handOnList<T>(own: T, groups: readonly UidGroup[], width: number,
+    call: (stub: DurableObjectStub<PushHub>, part: UidGroup[]) => Promise<Gathered<T>>, merge: (sum: T, more: T) => T): Promise<Gathered<T>> {
+    return gather(own, splitList(groups, width), (part) => call(this.stub(part[0]!.shard), part), merge,
+      (part) => listName(part.map((g) => g.shard)));
   }
 }

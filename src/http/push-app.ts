@@ -11,7 +11,7 @@ import { parseUidList } from '../wire/uid-list.ts';
 import { jsonReply } from '../json-reply.ts';
 import { jsonError, limitBody, requirePublisher } from './publisher-guard.ts';
 import { isRefusal, QUEUED, type PushAnswer } from '../hub/push-answer.ts';
-import type { Push, PushTarget } from '../hub/push-target.ts';
+import { PartsMissing, type Push, type PushTarget } from '../hub/push-target.ts';
 
 /** Per-request settings; a runtime reads them from its environment. */
 export interface PushAppSettings {
@@ -59,6 +59,7 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
   app.notFound((c) => jsonError(c, 404, `no route for ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {
     if (err instanceof ConfigError) return jsonError(c, 500, `configuration error: ${err.message}`);
+    if (err instanceof PartsMissing) return jsonError(c, 502, err.message);
     console.error('pushport: request failed', err);
     return jsonError(c, 500, 'internal error');
   });

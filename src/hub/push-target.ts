@@ -8,6 +8,11 @@ export interface Push extends PushOptions {
   message: string;
 }
 
+/** Thrown when some parts of the server did not answer, so a sum would be short; the message names them. */
+export class PartsMissing extends Error {
+  override name = 'PartsMissing';
+}
+
 /**
  * What the HTTP API pushes into. In the emulator it is the local hub (through the process relay);
  * on the edge it is the Durable Object stubs. Each count is of connections reached.

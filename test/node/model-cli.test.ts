@@ -30,6 +30,13 @@ describe('npm run model', () => {
     expect(parseModelFlags([]).load).toBeUndefined();
   });
 
+  it('models a broadcast tree at the Worker\'s FAN_OUT', () => {
+    const out = run('--clients', '256', '--pushes', '1', '--shards', '64', '--sockets-per-shard', '4', '--fan-out', '4');
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/broadcast to every client \(ms, levels\)\s+75\.3 \(3\)/);
+    expect(() => parseModelFlags(['--fan-out', '1'])).toThrow(/--fan-out must be from 2 to 10000000, got 1/);
+  });
+
   it.each([
     [['--clients', '10'], /give both --clients and --pushes/],
     [['--clients', 'ten', '--pushes', '1'], /--clients must be a number, got "ten"/],
