@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { describeError, log } from '../log.ts';
 import type { Worker } from '../worker.ts';
-import { HttpRequest, HttpResponse } from './http.ts';
+import { HttpRequest, HttpResponse } from '../protocols/http.ts';
 
 /** What `onWebSocketUpgrade` decided: refuse with a response, or accept and set these properties on the connection. */
 export type UpgradeVerdict = { refuse: HttpResponse } | { accept: Record<string, unknown> };

@@ -2,12 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { safeCall } from '../callbacks.ts';
 import { TcpConnection } from '../tcp-connection.ts';
-import { WebSocketTransport } from '../transports/websocket-transport.ts';
-import { acceptResponse, checkHandshake } from '../websocket/handshake.ts';
+import { WebSocketTransport } from './connection.ts';
+import { acceptResponse, checkHandshake } from './handshake.ts';
 import type { Worker } from '../worker.ts';
-import { HttpRequest, HttpResponse } from './http.ts';
-import { WebSocketHeartbeat } from './websocket-heartbeat.ts';
-import { decideUpgrade, refuseUpgrade, type UpgradeVerdict } from './websocket-upgrade.ts';
+import { HttpRequest, HttpResponse } from '../protocols/http.ts';
+import { WebSocketHeartbeat } from './heartbeat.ts';
+import { decideUpgrade, refuseUpgrade, type UpgradeVerdict } from './upgrade.ts';
 
 /** Takes an accepted socket and serves it. */
 export type Acceptor = (socket: Socket) => void;

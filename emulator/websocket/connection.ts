@@ -2,8 +2,8 @@ import type { Socket } from 'node:net';
 import { log } from '../log.ts';
 import type { TcpConnection, Transport } from '../tcp-connection.ts';
 import { flushAtEndOfTurn, type TurnWriter } from '../end-of-turn.ts';
-import { FrameReceiver, type FrameEvents } from '../websocket/frame-receiver.ts';
-import { encodeClose, encodeFrame, Opcode } from '../websocket/frame-writer.ts';
+import { FrameReceiver, type FrameEvents } from './frame-receiver.ts';
+import { encodeClose, encodeFrame, Opcode } from './frame-writer.ts';
 
 // How long a closing socket waits for the peer's half of the close before it is cut.
 const CLOSE_TIMEOUT_MS = 5000;
