@@ -162,9 +162,9 @@ export class TcpConnection {
     return this.#status;
   }
 
-  /** Hands one decoded message to onMessage; transports call this. */
+  /** Hands one decoded message to onMessage; transports call this. Nothing is delivered once closing began (as Workerman's baseRead). */
   deliver(message: unknown): void {
-    if (this.#status === 'closed') return;
+    if (this.#status !== 'established') return;
     processStats.messages++;
     safeCall('onMessage', this.worker.onMessage, this, message);
   }

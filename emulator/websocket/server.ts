@@ -7,7 +7,7 @@ import { acceptResponse, checkHandshake } from './handshake.ts';
 import type { Worker } from '../worker.ts';
 import { HttpRequest, HttpResponse } from '../protocols/http.ts';
 import { WebSocketHeartbeat } from './heartbeat.ts';
-import { decideUpgrade, refuseUpgrade, type UpgradeVerdict } from './upgrade.ts';
+import { decideUpgrade, refuseUnparsed, refuseUpgrade, type UpgradeVerdict } from './upgrade.ts';
 
 /** Takes an accepted socket and serves it. */
 export type Acceptor = (socket: Socket) => void;
@@ -44,8 +44,8 @@ export function createWebSocketAcceptor(worker: Worker): Acceptor {
     if (bad) return refuseUpgrade(socket, new HttpResponse(bad.status, { 'Content-Type': 'text/plain' }, `${bad.reason}\n`));
     void decideUpgrade(worker, request).then((verdict) => open(worker, request, socket, head, verdict, heartbeat));
   });
-  // A garbled handshake costs only that socket.
-  handshakes.on('clientError', (_error, socket: Socket) => socket.destroy());
+  // A garbled or oversized handshake costs only that socket, and its client learns why.
+  handshakes.on('clientError', refuseUnparsed);
   return (socket) => handshakes.emit('connection', socket);
 }
 

@@ -28,3 +28,25 @@ export function refuseUpgrade(socket: Socket, response: HttpResponse): void {
   const head = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
   socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]));
 }
+
+/** A request node:http could not parse, with what it tells us: its parser's error code and the bytes it choked on. */
+type ParseError = Error & { code?: string; rawPacket?: Buffer };
+
+/**
+ * Answers a request node:http could not parse, as node:http does on its own but with a reason a client
+ * developer can act on: 414 for a request line past the header limit, 431 for headers past it, else 400.
+ */
+export function refuseUnparsed(error: ParseError, socket: Socket): void {
+  if (!socket.writable) return void socket.destroy();
+  const limit = process.getBuiltinModule('node:http').maxHeaderSize;
+  let status = 400;
+  let reason = 'malformed HTTP request';
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    // The bytes it choked on start with the method and hold no line end: the request line alone is too long.
+    const packet = error.rawPacket;
+    const lineOnly = packet !== undefined && /^[A-Z]+ /.test(packet.subarray(0, 16).toString('latin1')) && !packet.includes('\r\n');
+    status = lineOnly ? 414 : 431;
+    reason = lineOnly ? `request line (URL) longer than ${limit} bytes` : `request headers larger than ${limit} bytes`;
+  }
+  refuseUpgrade(socket, new HttpResponse(status, { 'Content-Type': 'text/plain' }, `${reason}\n`));
+}
