@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { Opcode } from './frame-writer.ts';
+import { SplitPayload, unmask } from './split-payload.ts';
 
 /** What a receiver reports, in the order frames arrive; after a Close or a failure it reports nothing more. */
 export interface FrameEvents {
@@ -18,9 +19,6 @@ export interface FrameEvents {
 /** Most frames one message may come in (as `ws`'s server allows): one more closes with 1008. */
 export const MAX_FRAGMENTS = 16 * 1024;
 
-// Pieces of one frame's payload kept as a list; past this many, they go into one buffer that grows by
-// doubling, so a peer that trickles a frame in tiny chunks costs its bytes, not an object per chunk.
-const MAX_PIECES = 64;
 const EMPTY = Buffer.alloc(0);
 const HEADER = 0;
 const PAYLOAD = 1;
@@ -51,10 +49,8 @@ export class FrameReceiver {
   private info = 0;
   private length = 0;
   private mask = 0;
-  // Its payload so far: a list of pieces, or one buffer (`grown`) filled up to `pieceBytes`.
-  private pieces: Buffer[] | undefined = undefined;
-  private grown: Buffer | undefined = undefined;
-  private pieceBytes = 0;
+  // Its payload so far, when it came split across chunks.
+  private split: SplitPayload | undefined = undefined;
   private message: Fragments | undefined = undefined;
   private stopped = false;
   private readonly limit: { readonly maxPackageSize: number };
@@ -122,71 +118,34 @@ export class FrameReceiver {
     if (available < size) return 0;
     this.info = b0;
     this.length = length;
-    this.mask = buf.readUInt32BE(at + size - 4);
+    // Signed, so it stays a small integer in the object rather than a boxed double.
+    this.mask = buf.readInt32BE(at + size - 4);
     this.state = PAYLOAD;
     return size;
   }
 
   // Takes what the chunk holds of the awaited payload; returns where the chunk's unread bytes start.
   private payload(chunk: Buffer, at: number): number {
-    const want = this.length - this.pieceBytes;
+    const split = this.split;
+    const want = this.length - (split?.bytes ?? 0);
     const end = at + Math.min(want, chunk.length - at);
-    if (end - at === want && this.pieceBytes === 0) {
-      this.frame(chunk.subarray(at, end));
+    if (split === undefined) {
+      if (end - at === want) this.frame(chunk.subarray(at, end));
+      else this.split = new SplitPayload(this.length, chunk.subarray(at, end));
       return end;
     }
-    this.keep(chunk.subarray(at, end));
-    if (this.pieceBytes === this.length) this.frame(this.joined());
+    split.add(chunk.subarray(at, end));
+    if (split.bytes === this.length) {
+      this.split = undefined;
+      this.frame(split.whole());
+    }
     return end;
-  }
-
-  // Holds a piece of a payload split across chunks.
-  private keep(piece: Buffer): void {
-    const filled = this.pieceBytes;
-    this.pieceBytes += piece.length;
-    let grown = this.grown;
-    if (grown === undefined) {
-      if (this.pieces === undefined) this.pieces = [piece];
-      else this.pieces.push(piece);
-      if (this.pieces.length < MAX_PIECES) return;
-      grown = this.grown = Buffer.concat(this.pieces, Math.min(this.length, 2 * this.pieceBytes));
-      this.pieces = undefined;
-      return;
-    }
-    if (this.pieceBytes > grown.length) {
-      const larger = Buffer.allocUnsafe(Math.min(this.length, 2 * this.pieceBytes));
-      grown.copy(larger, 0, 0, filled);
-      grown = this.grown = larger;
-    }
-    piece.copy(grown, filled);
-  }
-
-  // The held pieces of a complete payload, as one buffer.
-  private joined(): Buffer {
-    const whole = this.grown ?? Buffer.concat(this.pieces!, this.pieceBytes);
-    this.grown = undefined;
-    this.pieces = undefined;
-    return whole;
   }
 
   // A whole frame's payload is in: unmask it and act on it.
   private frame(payload: Buffer): void {
-    const mask = this.mask;
-    const m0 = mask >>> 24;
-    const m1 = (mask >>> 16) & 0xff;
-    const m2 = (mask >>> 8) & 0xff;
-    const m3 = mask & 0xff;
-    const n = payload.length;
-    let i = 0;
-    for (; i + 3 < n; i += 4) {
-      payload[i] = payload[i]! ^ m0;
-      payload[i + 1] = payload[i + 1]! ^ m1;
-      payload[i + 2] = payload[i + 2]! ^ m2;
-      payload[i + 3] = payload[i + 3]! ^ m3;
-    }
-    for (; i < n; i++) payload[i] = payload[i]! ^ ((mask >>> (24 - 8 * (i & 3))) & 0xff);
+    unmask(payload, this.mask);
     this.state = HEADER;
-    this.pieceBytes = 0;
     this.mask = 0;
     const opcode = this.info & 0x0f;
     if (opcode === Opcode.ping) return this.on.onPing(Buffer.from(payload));
@@ -236,8 +195,7 @@ export class FrameReceiver {
   private stop(): void {
     this.stopped = true;
     this.head = undefined;
-    this.pieces = undefined;
-    this.grown = undefined;
+    this.split = undefined;
     this.message = undefined;
   }
 
