@@ -34,14 +34,18 @@ type ParseError = Error & { code?: string; rawPacket?: Buffer };
 
 /**
  * Answers a request node:http could not parse, as node:http does on its own but with a reason a client
- * developer can act on: 414 for a request line past the header limit, 431 for headers past it, else 400.
+ * developer can act on: 414 for a request line past the header limit, 431 for headers past it, 408 for one
+ * that took too long, else 400.
  */
 export function refuseUnparsed(error: ParseError, socket: Socket): void {
-  if (!socket.writable) return void socket.destroy();
+  if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
   const limit = process.getBuiltinModule('node:http').maxHeaderSize;
   let status = 400;
   let reason = 'malformed HTTP request';
-  if (error.code === 'HPE_HEADER_OVERFLOW') {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    status = 408;
+    reason = 'the request did not arrive in time';
+  } else if (error.code === 'HPE_HEADER_OVERFLOW') {
     // The bytes it choked on start with the method and hold no line end: the request line alone is too long.
     const packet = error.rawPacket;
     const lineOnly = packet !== undefined && /^[A-Z]+ /.test(packet.subarray(0, 16).toString('latin1')) && !packet.includes('\r\n');

@@ -128,7 +128,7 @@ describe('the WebSocket layer on a real socket', () => {
     await waitFor(() => served()[0]!.connections.size === 0, 'the server to drop the connection');
   });
 
-  it('answers a handshake with a 100 KB query string 414, and oversized headers 431, with a reason', async () => {
+  it('answers a handshake with a 100 KB query string 414, oversized headers 431 and garbage 400, each with a reason', async () => {
     const port = echoServer([]);
     const refusal = (url: string, headers: Record<string, string> = {}) => new Promise<[number, string]>((done, fail) => {
       const ws = new WebSocket(url, { headers });
@@ -143,6 +143,11 @@ describe('the WebSocket layer on a real socket', () => {
     expect([status, body]).toEqual([414, 'request line (URL) longer than 16384 bytes\n']);
     const big = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`x-filler-${i}`, 'b'.repeat(1000)]));
     expect(await refusal(`ws://127.0.0.1:${port}/`, big)).toEqual([431, 'request headers larger than 16384 bytes\n']);
+    const garbage = await LineClient.open(port);
+    clients.push(garbage);
+    garbage.write('\x00\x01 not http\r\n\r\n');
+    await garbage.closed;
+    expect(garbage.text()).toMatch(/^HTTP\/1.1 400 [^]*\r\n\r\nmalformed HTTP request\n$/);
     // The server still serves.
     const ws = new WebSocket(`ws://127.0.0.1:${port}`);
     await new Promise((done) => ws.once('open', done));
