@@ -12,7 +12,7 @@ export interface Transport {
   encode(data: unknown, raw: boolean): Buffer | null;
   /** Writes bytes that encode() produced. */
   write(bytes: Buffer): void;
-  /** Closes after what is queued; a WebSocket sends the close code and reason first. */
+  /** Closes after what is queued; a WebSocket sends its Close first and ends TCP once the peer answered (bounded). */
   close(code: number, reason: string): void;
   /** Stops and resumes reading (flow control). */
   pause(): void;
