@@ -89,13 +89,11 @@ describe('FrameReceiver', () => {
   it('closes with 1008 a message cut into more fragments than the limit, at the first one past it', () => {
     const empty = clientFrame(Opcode.continuation, '', { fin: false });
     const opening = clientFrame(Opcode.text, 'a', { fin: false });
-    const flood = Buffer.concat([opening, ...Array.from({ length: 200_000 }, () => empty)]);
-    const reason = `message in more than ${MAX_FRAGMENTS} fragments`;
-    expect(feed([flood])).toEqual([['fail', 1008, reason]]);
-    expect(feed(cutAt(flood, seededCuts(flood.length, 7, 64)))).toEqual([['fail', 1008, reason]]);
+    const flood = Buffer.concat([opening, ...Array.from({ length: MAX_FRAGMENTS + 100 }, () => empty)]);
+    expect(receive([flood])).toEqual([['fail', 1008, `message in more than ${MAX_FRAGMENTS} fragments`]]);
     // A message of exactly the limit is whole.
     const fits = Buffer.concat([opening, ...Array.from({ length: MAX_FRAGMENTS - 2 }, () => empty), clientFrame(Opcode.continuation, 'b')]);
-    expect(feed([fits])).toEqual([['text', 'ab']]);
+    expect(receive([fits])).toEqual([['text', 'ab']]);
   });
 });
 
