@@ -1,7 +1,7 @@
 import { createHttpAcceptor } from './protocols/http.ts';
 import { getProtocol } from './protocols/registry.ts';
 import type { Protocol } from './protocols/types.ts';
-import { createWebSocketAcceptor, type Acceptor } from './protocols/websocket.ts';
+import { createWebSocketAcceptor, type Acceptor } from './websocket/server.ts';
 import { TcpConnection } from './tcp-connection.ts';
 import { framedTransport } from './transports/framed-transport.ts';
 import type { Worker } from './worker.ts';

@@ -12,7 +12,7 @@ export interface Transport {
   encode(data: unknown, raw: boolean): Buffer | null;
   /** Writes bytes that encode() produced. */
   write(bytes: Buffer): void;
-  /** Closes after what is queued; a WebSocket sends the close code and reason first. */
+  /** Closes after what is queued; a WebSocket sends its Close first and ends TCP once the peer answered (bounded). */
   close(code: number, reason: string): void;
   /** Stops and resumes reading (flow control). */
   pause(): void;
@@ -162,9 +162,9 @@ export class TcpConnection {
     return this.#status;
   }
 
-  /** Hands one decoded message to onMessage; transports call this. */
+  /** Hands one decoded message to onMessage; transports call this. Nothing is delivered once closing began (as Workerman's baseRead). */
   deliver(message: unknown): void {
-    if (this.#status === 'closed') return;
+    if (this.#status !== 'established') return;
     processStats.messages++;
     safeCall('onMessage', this.worker.onMessage, this, message);
   }

@@ -2,6 +2,8 @@
 // back at random, and a steady stream of pushes through the text port. It fails on any false `ok` (an `ok`
 // whose push never reached the connection it was delivered to), a line left without its reply, or server RSS
 // over the bound; it prints a summary either way. Not part of `npm test`: it runs for as long as it is told.
+// First, the WebSocket layer's differential test against `ws` runs with `--wire-runs` runs (0 skips it) and a
+// fresh seed, where `npm test` runs a few hundred with a fixed one.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,12 +18,14 @@ const { values } = parseArgs({ options: {
   seconds: { type: 'string', default: '60' },
   clients: { type: 'string', default: '2000' },
   rate: { type: 'string', default: '1000' },
+  'wire-runs': { type: 'string', default: '20000' },
 } });
 const seconds = Number(values.seconds);
 const clients = Number(values.clients);
 const rate = Number(values.rate);
-if (![seconds, clients, rate].every((n) => Number.isSafeInteger(n) && n > 0)) {
-  console.error('soak: --seconds, --clients and --rate take positive whole numbers');
+const wireRuns = Number(values['wire-runs']);
+if (![seconds, clients, rate].every((n) => Number.isSafeInteger(n) && n > 0) || !Number.isSafeInteger(wireRuns) || wireRuns < 0) {
+  console.error('soak: --seconds, --clients and --rate take positive whole numbers, --wire-runs a whole number');
   process.exit(2);
 }
 
@@ -43,6 +47,18 @@ const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 async function serverRss(): Promise<number[]> {
   const reply = await askMaster<{ status: { processes: Array<{ memory?: number }> } }>(control, { cmd: 'status' }, 5000);
   return reply.status.processes.map((p) => p.memory ?? 0);
+}
+
+if (wireRuns > 0) {
+  const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+  const file = 'test/emulator/websocket/differential.property.test.ts';
+  try {
+    execFileSync(process.execPath, [vitest, 'run', '--project', 'node', file], { cwd: root, env: { ...process.env, WS_DIFF_RUNS: String(wireRuns) }, stdio: 'inherit' });
+  } catch {
+    rmSync(runDir, { recursive: true, force: true });
+    console.error(`soak: FAIL\n  - the WebSocket differential test found a difference in ${wireRuns} runs (its seed is printed above)`);
+    process.exit(1);
+  }
 }
 
 pushport('start', '-d', '--count', '2', '--text-port', String(textPort));

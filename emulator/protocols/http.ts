@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { TcpConnection } from '../tcp-connection.ts';
 import type { Worker } from '../worker.ts';
-import type { Acceptor } from './websocket.ts';
+import type { Acceptor } from '../websocket/server.ts';
 
 /** An HTTP request as onMessage receives it on an `http://` worker, body already read. */
 export class HttpRequest {

@@ -1,37 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { FrameReceiver } from '../../../emulator/websocket/frame-receiver.ts';
 import { encodeClose, encodeFrame, Opcode } from '../../../emulator/websocket/frame-writer.ts';
+import { MAX_FRAGMENTS } from '../../../emulator/websocket/frame-receiver.ts';
+import { byteByByte, clientFrame, cutAt, feed, seededCuts, type Event } from './client-frames.ts';
 
-/** A client frame as browsers send it: masked with a random key. */
-function clientFrame(opcode: number, payload: string | Buffer, fin = true): Buffer {
-  const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
-  const server = encodeFrame(opcode, body);
-  const headerLength = server.length - body.length;
-  const mask = Buffer.from([0x12, 0x9a, 0x00, 0xff]);
-  const frame = Buffer.concat([server.subarray(0, headerLength), mask, Buffer.alloc(body.length)]);
-  frame[0] = (fin ? 0x80 : 0) | opcode;
-  frame[1]! |= 0x80;
-  for (let i = 0; i < body.length; i++) frame[headerLength + 4 + i] = body[i]! ^ mask[i & 3]!;
-  return frame;
-}
-
-function receive(chunks: Buffer[], maxPackageSize = 1 << 20) {
-  const events: unknown[] = [];
-  const receiver = new FrameReceiver({ maxPackageSize }, {
-    onMessage: (data, binary) => events.push(binary ? ['binary', [...(data as Buffer)]] : ['text', data]),
-    onPing: (payload) => events.push(['ping', payload.toString()]),
-    onPong: () => events.push(['pong']),
-    onClose: (code, reason) => events.push(['close', code, reason]),
-    onFail: (code, reason) => events.push(['fail', code, reason]),
-  });
-  // Copies: the receiver unmasks in place, as it may with the chunks a socket hands it.
-  for (const chunk of chunks) receiver.push(Buffer.from(chunk));
-  return events;
+/**
+ * What the receiver reports for `bytes`, the same whether they come in one chunk, one byte at a time, or cut at
+ * seeded points: every parser test here runs all three ways.
+ */
+function receive(chunks: Buffer[], maxPackageSize = 1 << 20): Event[] {
+  const bytes = Buffer.concat(chunks);
+  const whole = feed([bytes], maxPackageSize);
+  expect(feed(byteByByte(bytes), maxPackageSize)).toEqual(whole);
+  for (const seed of [1, 2, 3]) expect(feed(cutAt(bytes, seededCuts(bytes.length, seed)), maxPackageSize)).toEqual(whole);
+  return whole;
 }
 
 const stream = Buffer.concat([
   clientFrame(Opcode.text, 'uid-1'),
-  clientFrame(Opcode.text, 'héllo ', false),
+  clientFrame(Opcode.text, 'héllo ', { fin: false }),
   clientFrame(Opcode.ping, 'p'),
   clientFrame(Opcode.continuation, 'wörld'),
   clientFrame(Opcode.binary, Buffer.from([1, 2, 3])),
@@ -54,12 +40,18 @@ describe('FrameReceiver', () => {
     // Every split point in the small frames, and a spread of points through the large one: bounded, 2 chunks each.
     const points = [...Array.from({ length: 80 }, (_, i) => i), ...Array.from({ length: 40 }, (_, i) => 80 + i * 1777)];
     for (const at of points.filter((p) => p < stream.length)) {
-      expect(receive([stream.subarray(0, at), stream.subarray(at)])).toEqual(expected);
+      expect(feed([stream.subarray(0, at), stream.subarray(at)])).toEqual(expected);
     }
-    // And byte by byte through the first frames.
-    const head = stream.subarray(0, 60);
-    const bytes = Array.from({ length: head.length }, (_, i) => head.subarray(i, i + 1));
-    expect(receive([...bytes, stream.subarray(60)])).toEqual(expected);
+  });
+
+  it('delivers a frame whose first chunk is one byte', () => {
+    // A 7-byte uid is a 13-byte frame: it used to wait for 14 bytes that never came.
+    const uid = clientFrame(Opcode.text, 'user-42');
+    expect(feed([uid.subarray(0, 1), uid.subarray(1)])).toEqual([['text', 'user-42']]);
+    const ping = clientFrame(Opcode.ping, '');
+    expect(feed([ping.subarray(0, 1), ping.subarray(1)])).toEqual([['ping', '']]);
+    const close = clientFrame(Opcode.close, encodeClose(1000, '').subarray(2));
+    expect(feed([close.subarray(0, 1), close.subarray(1)])).toEqual([['close', 1000, '']]);
   });
 
   it('fails a stream that breaks the protocol, with the close code the RFC gives', () => {
@@ -68,7 +60,7 @@ describe('FrameReceiver', () => {
     expect(receive([clientFrame(Opcode.text, Buffer.from([0xff, 0xfe]))])).toEqual([['fail', 1007, 'text message is not valid UTF-8']]);
     expect(receive([clientFrame(Opcode.text, 'z'.repeat(11))], 10)).toEqual([['fail', 1009, 'message larger than 10 bytes']]);
     expect(receive([clientFrame(Opcode.continuation, 'a')])).toEqual([['fail', 1002, 'continuation without a message']]);
-    expect(receive([clientFrame(Opcode.ping, 'a', false)])).toEqual([['fail', 1002, 'bad control frame']]);
+    expect(receive([clientFrame(Opcode.ping, 'a', { fin: false })])).toEqual([['fail', 1002, 'bad control frame']]);
     expect(receive([clientFrame(0x3, 'a')])).toEqual([['fail', 1002, 'unknown opcode 3']]);
     const rsv = clientFrame(Opcode.text, 'a');
     rsv[0]! |= 0x40;
@@ -86,6 +78,22 @@ describe('FrameReceiver', () => {
     expect(receive([clientFrame(Opcode.close, '')])).toEqual([['close', 1005, '']]);
     expect(receive([clientFrame(Opcode.close, Buffer.from([3]))])).toEqual([['fail', 1002, 'bad close frame']]);
     expect(receive([clientFrame(Opcode.close, Buffer.from([0x03, 0xe8 + 6]))])).toEqual([['fail', 1002, 'bad close frame']]);
+  });
+
+  it('reads nothing after a Close, with or without a code', () => {
+    const after = Buffer.concat([clientFrame(Opcode.text, 'late'), clientFrame(Opcode.ping, 'p'), Buffer.from([0xff])]);
+    expect(receive([clientFrame(Opcode.close, ''), after])).toEqual([['close', 1005, '']]);
+    expect(receive([clientFrame(Opcode.close, encodeClose(4000, 'bye').subarray(2)), after])).toEqual([['close', 4000, 'bye']]);
+  });
+
+  it('closes with 1008 a message cut into more fragments than the limit, at the first one past it', () => {
+    const empty = clientFrame(Opcode.continuation, '', { fin: false });
+    const opening = clientFrame(Opcode.text, 'a', { fin: false });
+    const flood = Buffer.concat([opening, ...Array.from({ length: MAX_FRAGMENTS + 100 }, () => empty)]);
+    expect(receive([flood])).toEqual([['fail', 1008, `message in more than ${MAX_FRAGMENTS} fragments`]]);
+    // A message of exactly the limit is whole.
+    const fits = Buffer.concat([opening, ...Array.from({ length: MAX_FRAGMENTS - 2 }, () => empty), clientFrame(Opcode.continuation, 'b')]);
+    expect(receive([fits])).toEqual([['text', 'ab']]);
   });
 });
 

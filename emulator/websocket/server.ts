@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { safeCall } from '../callbacks.ts';
+import { HttpRequest, HttpResponse } from '../protocols/http.ts';
 import { TcpConnection } from '../tcp-connection.ts';
-import { WebSocketTransport } from '../transports/websocket-transport.ts';
-import { acceptResponse, checkHandshake } from '../websocket/handshake.ts';
 import type { Worker } from '../worker.ts';
-import { HttpRequest, HttpResponse } from './http.ts';
-import { WebSocketHeartbeat } from './websocket-heartbeat.ts';
-import { decideUpgrade, refuseUpgrade, type UpgradeVerdict } from './websocket-upgrade.ts';
+import { WebSocketTransport } from './connection.ts';
+import { acceptResponse, checkHandshake } from './handshake.ts';
+import { WebSocketHeartbeat } from './heartbeat.ts';
+import { decideUpgrade, refuseUnparsed, refuseUpgrade, type UpgradeVerdict } from './upgrade.ts';
 
 /** Takes an accepted socket and serves it. */
 export type Acceptor = (socket: Socket) => void;
@@ -16,8 +16,8 @@ export type Acceptor = (socket: Socket) => void;
  * `websocket://`: node:http reads the handshake on our own socket, then our frame reader and writer take over
  * the socket (any path is accepted). Plain HTTP requests go to `onRequest` when set (a pushport extension),
  * else get 400. Frames are ours rather than the `ws` library's because an open connection must cost little:
- * a `ws` WebSocket adds a stream-based receiver and a sender to each socket, which measured about 4.7 KB per
- * idle connection here, more than the whole budget of a pushport connection.
+ * a `ws` WebSocket adds a stream-based receiver and a sender to each socket, more than the whole budget of a
+ * pushport connection. The differential test holds this layer to `ws`'s behaviour.
  */
 export function createWebSocketAcceptor(worker: Worker): Acceptor {
   const heartbeat = new WebSocketHeartbeat(() => worker.pingInterval);
@@ -44,8 +44,8 @@ export function createWebSocketAcceptor(worker: Worker): Acceptor {
     if (bad) return refuseUpgrade(socket, new HttpResponse(bad.status, { 'Content-Type': 'text/plain' }, `${bad.reason}\n`));
     void decideUpgrade(worker, request).then((verdict) => open(worker, request, socket, head, verdict, heartbeat));
   });
-  // A garbled handshake costs only that socket.
-  handshakes.on('clientError', (_error, socket: Socket) => socket.destroy());
+  // A garbled or oversized handshake costs only that socket, and its client learns why.
+  handshakes.on('clientError', refuseUnparsed);
   return (socket) => handshakes.emit('connection', socket);
 }
 

@@ -2,12 +2,17 @@ import type { Socket } from 'node:net';
 import { log } from '../log.ts';
 import type { TcpConnection, Transport } from '../tcp-connection.ts';
 import { flushAtEndOfTurn, type TurnWriter } from '../end-of-turn.ts';
-import { FrameReceiver, type FrameEvents } from '../websocket/frame-receiver.ts';
-import { encodeClose, encodeFrame, Opcode } from '../websocket/frame-writer.ts';
+import { FrameReceiver, type FrameEvents } from './frame-receiver.ts';
+import { encodeClose, encodeFrame, Opcode } from './frame-writer.ts';
 
-// How long a closing socket waits for the peer's half of the close before it is cut.
-const CLOSE_TIMEOUT_MS = 5000;
 const NO_PAYLOAD = Buffer.alloc(0);
+// Bits of `closing`: our Close is written; the peer has nothing more to say (its Close came, or it broke the protocol).
+const SENT = 1;
+const PEER_DONE = 2;
+
+function destroySocket(socket: Socket): void {
+  socket.destroy();
+}
 
 // The last text message framed and its frame: a broadcast, or a push to several tabs, is framed once.
 let lastMessage: string | undefined;
@@ -33,13 +38,15 @@ export interface LivenessWatch {
  * open connection holds one: what it costs is paid ten thousand times over.
  */
 export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
+  /** How long our own close waits for the peer's Close before it cuts TCP (RFC 6455 §7.1.1); also how long a closed socket may linger. */
+  static closeWaitMs = 2000;
   /** Heard from since the last ping (read and reset by the heartbeat). */
   alive = true;
   private readonly socket: Socket;
   private readonly connection: TcpConnection;
   private readonly receiver: FrameReceiver;
   private readonly liveness: LivenessWatch;
-  private closeSent = false;
+  private closing = 0;
   // This turn's frames, not yet written: one buffer, or several to join. Held here rather than by corking the
   // socket: one plain write per turn skips the stream's cork bookkeeping and its writev path.
   private held: Buffer | Buffer[] | undefined = undefined;
@@ -93,16 +100,24 @@ export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
     if (!this.socket.destroyed) this.socket.write(Array.isArray(held) ? Buffer.concat(held) : held);
   }
 
+  /**
+   * Writes our Close after what this turn held. TCP ends once the peer's Close is in (at once when it came
+   * first), or is cut when it has not come within `closeWaitMs`: a timer that exists only while closing.
+   */
   close(code: number, reason: string): void {
-    if (!this.closeSent) {
-      this.closeSent = true;
+    if ((this.closing & SENT) === 0) {
+      this.closing |= SENT;
       this.write(code === 1005 ? encodeFrame(Opcode.close, NO_PAYLOAD) : encodeClose(code, reason));
     }
-    // What this turn held goes before the end.
     this.flush();
+    if ((this.closing & PEER_DONE) !== 0) this.end();
+    else setTimeout(destroySocket, WebSocketTransport.closeWaitMs, this.socket).unref();
+  }
+
+  // The closing handshake is over: the server ends TCP first (RFC 6455 §7.1.1), and cuts a peer that never ends its side.
+  private end(): void {
     this.socket.end();
-    const socket = this.socket;
-    setTimeout(() => socket.destroy(), CLOSE_TIMEOUT_MS).unref();
+    setTimeout(destroySocket, WebSocketTransport.closeWaitMs, this.socket).unref();
   }
 
   pause(): void {
@@ -119,7 +134,7 @@ export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
 
   /** Sends a ping frame (the heartbeat). */
   ping(): void {
-    if (!this.closeSent) this.write(encodeFrame(Opcode.ping, NO_PAYLOAD));
+    if (this.closing === 0) this.write(encodeFrame(Opcode.ping, NO_PAYLOAD));
   }
 
   /** Cuts the connection at once (a peer that missed its ping). */
@@ -129,12 +144,12 @@ export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
 
   onMessage(data: string | Buffer): void {
     this.alive = true;
-    this.connection.deliver(data);
+    if ((this.closing & PEER_DONE) === 0) this.connection.deliver(data);
   }
 
   onPing(payload: Buffer): void {
     this.alive = true;
-    if (!this.closeSent) this.write(encodeFrame(Opcode.pong, payload));
+    if (this.closing === 0) this.write(encodeFrame(Opcode.pong, payload));
   }
 
   onPong(): void {
@@ -143,12 +158,18 @@ export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
 
   // Through the connection, so it is 'closing' at once: a push to a client that has begun to close is not
   // counted as delivered.
+  // The peer's Close either answers ours (end TCP now) or begins the handshake (ours goes back, then TCP ends).
   onClose(code: number): void {
-    this.connection.closeWithCode(code, '');
+    this.closing |= PEER_DONE;
+    if ((this.closing & SENT) !== 0) this.end();
+    else this.connection.closeWithCode(code, '');
   }
 
+  // Failing the connection (RFC 6455 §7.1.7): our Close says why, and no reply is awaited from a broken stream.
   onFail(code: number, reason: string): void {
     log(`websocket connection ${this.connection.id} closed: ${reason}`);
-    this.connection.closeWithCode(code, reason);
+    this.closing |= PEER_DONE;
+    if ((this.closing & SENT) !== 0) this.end();
+    else this.connection.closeWithCode(code, reason);
   }
 }

@@ -1,4 +1,4 @@
-import type { LivenessWatch, WebSocketTransport } from '../transports/websocket-transport.ts';
+import type { LivenessWatch, WebSocketTransport } from './connection.ts';
 
 /**
  * Protocol-level heartbeat (a pushport extension): every `seconds`, each client gets a ping frame, and one
