@@ -18,4 +18,10 @@ export const settings = {
   childExecArgv: [] as string[],
   /** True once `runAll()` owns this process (master or child): logs then also go to the log file. */
   managed: false,
+  /**
+   * Runs when `start` or `restart` is about to bind (after restart's stop); throwing refuses the start with the
+   * error's message. A pushport extension: the push server checks here the ports its processes bind from
+   * onWorkerStart, which no Worker names.
+   */
+  beforeStart: null as (() => Promise<void>) | null,
 };

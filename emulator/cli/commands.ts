@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { dirname } from 'node:path';
+import { checkReusedPortsFree } from '../port-check.ts';
 import { DAEMON_ENV } from '../process/ipc.ts';
 import { runMaster } from '../process/run-master.ts';
 import { ensureDir, runPaths, type RunPaths } from '../run-paths.ts';
@@ -49,6 +50,13 @@ export async function runCli(workers: ServedWorker[]): Promise<void> {
         return fail(`pushport: ${(error as Error).message}`);
       }
       if (pid) return fail(`${name} is already running (master pid ${pid}); use stop, restart or reload`);
+      // Every start binds only ports nobody else holds, restart included (its own ports are free by now).
+      try {
+        await checkReusedPortsFree(workers);
+        await settings.beforeStart?.();
+      } catch (error) {
+        return fail(`pushport: ${(error as Error).message}`);
+      }
       if (daemon || settings.daemonize) process.exit(await startDaemon(paths));
       return runMaster(workers, paths, false);
     }
