@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+
 /**
  * Whether to skip tests that need an outside tool: only when it is missing and this is not CI (where a missing
  * tool must fail). When skipping, says which tool and how to get it, so a skip never passes silently.
@@ -7,4 +9,9 @@ export function missingTool(available: boolean, tool: string, install: string): 
   const reason = `skipped: ${tool} is not installed (${install})`;
   console.warn(reason);
   return reason;
+}
+
+/** Whether a command runs here (`<command> --version` exits 0). */
+export function installed(command: string, args = ['--version']): boolean {
+  return spawnSync(command, args, { stdio: 'ignore' }).status === 0;
 }

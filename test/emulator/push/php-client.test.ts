@@ -5,18 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { cleanup, runDir } from '../helpers/processes.ts';
 import { startPushServer } from '../../support/push-server-process.ts';
-import { missingTool } from '../../support/missing-tool.ts';
+import { installed, missingTool } from '../../support/missing-tool.ts';
 
 afterAll(cleanup);
-
-function hasPhp(): boolean {
-  try {
-    execFileSync('php', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The reference's PHP backend, word for word but for the port. */
 const referenceBackend = (port: number, uid: string) => `<?php
@@ -27,7 +18,7 @@ echo fread($client, 8192);
 `;
 
 // CI installs php-cli (.ci/run); a developer machine without PHP skips this one test, CI never does.
-const skipped = missingTool(hasPhp(), 'php', 'apt-get install php-cli');
+const skipped = missingTool(installed('php'), 'php', 'apt-get install php-cli');
 
 describe.skipIf(skipped !== undefined)(`the reference PHP backend, unchanged${skipped ? ` (${skipped})` : ''}`, () => {
   it('pushes through the text port and reads ok, then fail for a uid nobody holds', async () => {
