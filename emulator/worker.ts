@@ -69,6 +69,8 @@ export class Worker {
   transport: 'tcp' = 'tcp';
   /** Protocol name from the scheme (`text`, `frame`, `websocket`, `http`, a registered one) or a protocol object; null = raw. */
   protocol: string | Protocol | null;
+  /** A pushport extension: the uid a connection identified with, shown by `connections` (else its `uid` property). */
+  uidOf?: (connection: TcpConnection) => string | undefined;
   /** Open connections of this worker in this process, by connection id. */
   readonly connections = new Map<number, TcpConnection>();
 

@@ -65,7 +65,7 @@ export async function runCli(workers: ServedWorker[]): Promise<void> {
       break;
     case 'reload': {
       const reply = await ask<{ replaced: number }>(paths, { cmd: 'reload', graceful: graceful }, 120_000);
-      console.log(`${name} reloaded: ${reply.replaced} processes replaced`);
+      console.log(`${name} reloaded: ${reply.replaced} process${reply.replaced === 1 ? '' : 'es'} replaced`);
       process.exit(OK);
       break;
     }

@@ -125,6 +125,7 @@ function connections(): ConnectionInfo[] {
         pid: process.pid,
         worker: worker.name,
         id: connection.id,
+        uid: worker.uidOf?.(connection) ?? (typeof connection.uid === 'string' ? connection.uid : ''),
         protocol: typeof worker.protocol === 'string' ? worker.protocol : worker.protocol ? 'custom' : 'tcp',
         local: `${connection.getLocalIp()}:${connection.getLocalPort()}`,
         remote: `${connection.getRemoteIp()}:${connection.getRemotePort()}`,

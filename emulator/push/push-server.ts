@@ -115,6 +115,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     const socket = socketOf(connection);
     if (socket.v1 || storeInUse()) welcomeStored(node, socket, uid, typeof connection.pushSince === 'number' ? connection.pushSince : undefined);
   };
+  main.uidOf = (connection) => hub.registry.uidOf(socketOf(connection));
   main.onConnect = (connection) => {
     // What a client may send (its uid, or ping) and how far behind its reading may fall before it is cut off.
     connection.maxPackageSize = config.limits.maxMessageBytes;

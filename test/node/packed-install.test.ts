@@ -55,11 +55,16 @@ describe('the packed package, installed in a scratch project', () => {
   });
 
   it('holds the built code, the Worker sources to deploy, and no tests, benchmarks or source maps', () => {
-    for (const needed of ['package.json', 'README.md', 'wrangler.toml', 'dist/bin/pushport.js', 'dist/emulator/index.js',
+    for (const needed of ['package.json', 'README.md', 'LICENSE', 'wrangler.toml', 'dist/bin/pushport.js', 'dist/emulator/index.js',
       'dist/emulator/index.d.ts', 'dist/src/index.js', 'dist/src/index.d.ts', 'worker/index.ts', 'src/index.ts']) {
       expect(files.map((f) => f.path)).toContain(needed);
     }
     expect(files.map((f) => f.path).filter((f) => /^(test|bench|scripts|examples|node_modules)\/|\.map$|^emulator\/|^bin\//.test(f))).toEqual([]);
+  });
+
+  it('carries the MIT license package.json names', () => {
+    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).license).toBe('MIT');
+    expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 pushport contributors\n/);
   });
 
   // Run straight from the unpacked files (a systemd ExecStart, a tarball extracted by hand), not only through npm's bin link.
