@@ -35,6 +35,6 @@ export interface ServedWorker {
   listen(handle?: ListenHandle): void;
   unlisten(): void;
   onWorkerStart?(worker: ServedWorker): void;
-  onWorkerStop?(worker: ServedWorker): void;
+  onWorkerStop?(worker: ServedWorker): void | Promise<void>;
   onWorkerReload?(worker: ServedWorker): void;
 }

@@ -143,14 +143,15 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     const reason = stopIntent.restarting ? 'server restarting' : 'server stopping';
     for (const socket of hub.registry.identified()) socket.close(CloseCode.goingAway, reason);
     deadline.stop();
-    links.close();
     if (sweep) clearInterval(sweep);
+    // The relay stays up until every text-port line read has its answer: some wait on another process.
+    return textPort.end().then(() => links.close());
   };
 
   const text = new Worker(formatSocketName('text', config.textHost, config.textPort));
   text.name = 'pushport-text';
   text.reusePort = true;
-  serveTextPort(text, {
+  const textPort = serveTextPort(text, {
     target, token: textPortNeedsToken(config) ? config.token : undefined,
     maxLineBytes: config.limits.maxMessageBytes, maxUidBytes: config.limits.maxUidBytes, maxTtlSeconds: config.limits.maxTtlSeconds,
     observe: (seconds, lines) => ops.observe(seconds, lines),
