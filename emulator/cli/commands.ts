@@ -53,7 +53,8 @@ export async function runCli(workers: ServedWorker[]): Promise<void> {
       // Every start binds only ports nobody else holds, restart included (its own ports are free by now).
       try {
         await checkReusedPortsFree(workers);
-        await settings.beforeStart?.();
+        await settings.portsFree?.();
+        settings.beforeStart?.();
       } catch (error) {
         return fail(`pushport: ${(error as Error).message}`);
       }

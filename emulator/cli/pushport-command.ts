@@ -54,11 +54,11 @@ async function run(args: string[]): Promise<void> {
     if (pid) throw new Error(`already running on port ${config.port} (master pid ${pid}); use stop, restart or reload`);
   }
   // Start and restart bind both ports only once both are free (restart checks after stopping its own server).
-  settings.beforeStart = async () => {
+  settings.portsFree = async () => {
     await checkPortFree(config.host, config.port);
     await checkPortFree(config.textHost, config.textPort);
-    console.log(describeServer(config));
   };
+  settings.beforeStart = () => console.log(describeServer(config));
   definePushServer(config);
   Worker.runAll();
 }

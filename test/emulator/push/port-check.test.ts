@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, cli, freePort, listenSockets, runDir } from '../helpers/processes.ts';
 import { BIN, startPushServer } from '../../support/push-server-process.ts';
+import { LineClient } from '../../support/line-client.ts';
+import { PROCESS_START_MS, waitFor } from '../../support/poll.ts';
 
 afterAll(cleanup);
 
@@ -50,4 +54,24 @@ describe('every command that binds checks its ports first', () => {
       other.close();
     }
   });
+
+  it('does not start a lost process again while an unrelated SO_REUSEPORT server holds its port, and does once it is gone', async () => {
+    const server = await startPushServer([], { PUSH_TOKEN: 't' });
+    const status = JSON.parse((await server.command('status', '--json')).output) as { processes: Array<{ pid: number }> };
+    // The kernel lets another program of the same user join a reusePort group; it cannot be stopped from doing so,
+    // but pushport must never join that program's listeners once its own are gone.
+    const other = await reusingListener(server.textPort);
+    try {
+      process.kill(status.processes[0]!.pid, 'SIGKILL');
+      const log = () => readFileSync(join(server.runDir, `pushport-${server.port}.log`), 'utf8');
+      await waitFor(() => log().includes(`not started again: port ${server.textPort} on 127.0.0.1 is already in use`), 'the refusal in the log', PROCESS_START_MS);
+      expect(listenSockets(server.port)).toBe(0);
+      expect(listenSockets(server.textPort)).toBe(1);
+    } finally {
+      other.close();
+    }
+    await waitFor(() => LineClient.request(server.textPort, '{"uid":"nobody"}').catch(() => ''), 'a new process to serve', PROCESS_START_MS);
+    expect(await LineClient.request(server.textPort, '{"uid":"nobody"}')).toBe('fail');
+    await server.stop();
+  }, 60_000);
 });
