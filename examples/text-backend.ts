@@ -1,7 +1,7 @@
 // A backend that pushes through the text port and rides through a `reload` or a restart: it keeps one connection,
 // pipelines its lines, and when the connection closes, reconnects and sends again every line that got no reply.
-// On a reload every line the server read gets its reply before the close, so a line with no reply was not read
-// and not pushed: sending it again pushes it once. (After a crash a line may have been pushed without its reply
+// On a reload every line the server read gets its reply before the close, so a line with no reply was not
+// pushed: sending it again pushes it once. (After a crash a line may have been pushed without its reply
 // reaching you: give pushes an "id" to make the resend harmless.)
 // Run: node examples/text-backend.ts [text port]
 import { connect, type Socket } from 'node:net';
