@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { freePort } from '../scripts/free-port.ts';
@@ -8,18 +7,8 @@ import { alive } from './proc-stats.ts';
 import { ROOT } from './pushport-server.ts';
 import { TextClient } from './text-client.ts';
 
-/** Where the reference server lives: beside the repo, in the shared bench folder. */
-export const REFERENCE_PATH = resolve(ROOT, '..', 'shared', 'bench', 'reference-server.mjs');
-
-/** Thrown when the reference server is not there; run.ts prints it as one line. */
-export class MissingReference extends Error {}
-
-/** Checks the reference server exists before anything starts. */
-export function checkReference(): void {
-  if (!existsSync(REFERENCE_PATH)) {
-    throw new MissingReference(`the reference server is missing: expected ../shared/bench/reference-server.mjs beside the repo (${REFERENCE_PATH})`);
-  }
-}
+/** The reference server, part of the bench itself so a clone measures against it with nothing beside it. */
+export const REFERENCE_PATH = resolve(ROOT, 'bench', 'reference-server.ts');
 
 // True once something accepts TCP connections on the port.
 function accepts(port: number): Promise<boolean> {
@@ -52,9 +41,8 @@ async function textBroadcaster(textPort: number): Promise<Broadcaster> {
   };
 }
 
-/** Starts `node reference-server.mjs` (cwd = repo root, so it loads the project's `ws`) and waits for both ports. */
+/** Starts `node bench/reference-server.ts` on the project's `ws` and waits for both ports. */
 export async function startReference(pinCore0: boolean): Promise<BenchServer> {
-  checkReference();
   const [port, textPort] = [await freePort(), await freePort()];
   const env = { ...process.env, WS_PORT: String(port), TEXT_PORT: String(textPort), HOST: '127.0.0.1', PUSH_EXT_BROADCAST: '1' };
   const [command, args] = pinCore0 ? ['taskset', ['-c', '0', process.execPath, REFERENCE_PATH]] : [process.execPath, [REFERENCE_PATH]];
@@ -81,5 +69,8 @@ export async function startReference(pinCore0: boolean): Promise<BenchServer> {
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
-  throw new Error(`the reference server did not listen within 10 s: ${errors.trim().split('\n').slice(-3).join(' | ') || 'no output'}`);
+  // Node prints the error's own line among a code excerpt and its version: show that line.
+  const lines = errors.trim().split('\n');
+  const reason = lines.find((line) => /Error\b/.test(line)) ?? lines.slice(-3).join(' | ');
+  throw new Error(`the reference server did not listen within 10 s: ${reason || 'no output'}`);
 }

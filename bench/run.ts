@@ -1,7 +1,7 @@
 /**
  * `npm run bench` (= `node bench/run.ts`): pushport against the reference server, side by side in one run.
  *
- * Each round runs the same workload against the reference (`../shared/bench/reference-server.mjs`) and against
+ * Each round runs the same workload against the reference (`bench/reference-server.ts`) and against
  * pushport at each --counts setting, in turn (reference, c1, c2, c4, then again): idle memory; N raw WebSocket
  * clients registering; M pushes pipelined through K text connections (window W in total) to random online
  * uids; R request-response pushes; B broadcasts to all N; on pushport only (the reference has no store), the
@@ -22,7 +22,7 @@ import { FlagError, parseFlags, USAGE } from './flags.ts';
 import { goalsTable } from './goals-table.ts';
 import { pinAndDescribe } from './machine.ts';
 import { startPushport } from './pushport-server.ts';
-import { checkReference, MissingReference, startReference } from './reference-launcher.ts';
+import { startReference } from './reference-launcher.ts';
 import { benchServer } from './server-run.ts';
 import { storeTable } from './store-table.ts';
 import { round } from './stats.ts';
@@ -35,9 +35,8 @@ async function main(args: string[]): Promise<number> {
   let options: ReturnType<typeof parseFlags>;
   try {
     options = parseFlags(args);
-    checkReference();
   } catch (error) {
-    if (!(error instanceof FlagError || error instanceof MissingReference)) throw error;
+    if (!(error instanceof FlagError)) throw error;
     console.error(`bench: ${error.message}`);
     return 2;
   }

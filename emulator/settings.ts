@@ -18,4 +18,12 @@ export const settings = {
   childExecArgv: [] as string[],
   /** True once `runAll()` owns this process (master or child): logs then also go to the log file. */
   managed: false,
+  /**
+   * Checks the ports the processes bind from onWorkerStart, which no Worker names (a pushport extension: the push
+   * server's text port); throwing says which is taken. Runs before a start binds anything (after restart's stop),
+   * and before a lost process is started again when none of its worker's processes is left.
+   */
+  portsFree: null as (() => Promise<void>) | null,
+  /** Runs once a start's ports are known to be free, before it binds them (the pushport command says what it serves). */
+  beforeStart: null as (() => void) | null,
 };

@@ -13,13 +13,19 @@ import { allWorkers, listeningWorkers } from './worker-list.ts';
 /** The hooks you assign on a Worker (method syntax, so a handler may type `data` as the string its protocol gives). */
 export interface WorkerCallbacks {
   onWorkerStart?(worker: Worker): void;
-  onWorkerStop?(worker: Worker): void;
+  /** May return a promise (a pushport extension): a stop waits for it before closing what is left, within its timeout. */
+  onWorkerStop?(worker: Worker): void | Promise<void>;
   onWorkerReload?(worker: Worker): void;
   onConnect?(connection: TcpConnection): void;
   onMessage?(connection: TcpConnection, data: unknown): void;
   onClose?(connection: TcpConnection): void;
   onError?(connection: TcpConnection, code: number, message: string): void;
   onBufferFull?(connection: TcpConnection): void;
+  /**
+   * A pushport extension: the protocol rejected a connection's input (e.g. a text line over maxPackageSize).
+   * Without it the connection is destroyed, as in Workerman; with it, this answers and closes the connection.
+   */
+  onBadPacket?(connection: TcpConnection, reason: string): void;
   onBufferDrain?(connection: TcpConnection): void;
   /** `websocket://`: after the handshake, with the request (Workerman's onWebSocketConnect). */
   onWebSocketConnect?(connection: TcpConnection, request: HttpRequest): void;
@@ -69,6 +75,8 @@ export class Worker {
   transport: 'tcp' = 'tcp';
   /** Protocol name from the scheme (`text`, `frame`, `websocket`, `http`, a registered one) or a protocol object; null = raw. */
   protocol: string | Protocol | null;
+  /** A pushport extension: the uid a connection identified with, shown by `connections` (else its `uid` property). */
+  uidOf?: (connection: TcpConnection) => string | undefined;
   /** Open connections of this worker in this process, by connection id. */
   readonly connections = new Map<number, TcpConnection>();
 

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { dirname } from 'node:path';
+import { checkReusedPortsFree } from '../port-check.ts';
 import { DAEMON_ENV } from '../process/ipc.ts';
 import { runMaster } from '../process/run-master.ts';
 import { ensureDir, runPaths, type RunPaths } from '../run-paths.ts';
@@ -49,6 +50,14 @@ export async function runCli(workers: ServedWorker[]): Promise<void> {
         return fail(`pushport: ${(error as Error).message}`);
       }
       if (pid) return fail(`${name} is already running (master pid ${pid}); use stop, restart or reload`);
+      // Every start binds only ports nobody else holds, restart included (its own ports are free by now).
+      try {
+        await checkReusedPortsFree(workers);
+        await settings.portsFree?.();
+        settings.beforeStart?.();
+      } catch (error) {
+        return fail(`pushport: ${(error as Error).message}`);
+      }
       if (daemon || settings.daemonize) process.exit(await startDaemon(paths));
       return runMaster(workers, paths, false);
     }
@@ -57,7 +66,7 @@ export async function runCli(workers: ServedWorker[]): Promise<void> {
       break;
     case 'reload': {
       const reply = await ask<{ replaced: number }>(paths, { cmd: 'reload', graceful: graceful }, 120_000);
-      console.log(`${name} reloaded: ${reply.replaced} processes replaced`);
+      console.log(`${name} reloaded: ${reply.replaced} process${reply.replaced === 1 ? '' : 'es'} replaced`);
       process.exit(OK);
       break;
     }

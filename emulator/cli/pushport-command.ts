@@ -1,6 +1,6 @@
 import { ConfigError } from '../../src/limits.ts';
 import { configHelp, loadConfig } from '../push/config.ts';
-import { checkPortsFree } from '../push/port-check.ts';
+import { checkPortFree } from '../port-check.ts';
 import { definePushServer } from '../push/push-server.ts';
 import { pidFileFor } from '../run-paths.ts';
 import { settings } from '../settings.ts';
@@ -52,9 +52,13 @@ async function run(args: string[]): Promise<void> {
   if (command === 'start' && !process.env.PUSHPORT_CHILD && !process.env.PUSHPORT_DAEMON) {
     const pid = runningMasterPid(pidFileFor(config.port));
     if (pid) throw new Error(`already running on port ${config.port} (master pid ${pid}); use stop, restart or reload`);
-    await checkPortsFree(config);
-    console.log(describeServer(config));
   }
+  // Start and restart bind both ports only once both are free (restart checks after stopping its own server).
+  settings.portsFree = async () => {
+    await checkPortFree(config.host, config.port);
+    await checkPortFree(config.textHost, config.textPort);
+  };
+  settings.beforeStart = () => console.log(describeServer(config));
   definePushServer(config);
   Worker.runAll();
 }

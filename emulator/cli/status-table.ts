@@ -25,7 +25,8 @@ function megabytes(bytes: number): string {
 
 /** The `status` output: a master line, then one row per process. */
 export function formatStatus(report: StatusReport, now = Date.now(), name = `pushport ${report.startFile}`): string {
-  const head = `${name}\nmaster pid ${report.masterPid}, up ${formatUptime(now - report.startedAt)}, ${report.processes.length} processes`;
+  const count = report.processes.length;
+  const head = `${name}\nmaster pid ${report.masterPid}, up ${formatUptime(now - report.startedAt)}, ${count} process${count === 1 ? '' : 'es'}`;
   const rows = report.processes.map((row) =>
     'unresponsive' in row
       ? [row.pid, row.worker, row.id, '-', '-', '-', '-', 'not answering']
@@ -36,8 +37,9 @@ export function formatStatus(report: StatusReport, now = Date.now(), name = `pus
 
 /** The `connections` output: one row per open connection in every process. */
 export function formatConnections(rows: ConnectionInfo[]): string {
-  const body = rows.map((c) => [c.pid, c.worker, c.id, c.protocol, c.local, c.remote, c.sendQueue, c.bytesRead, c.bytesWritten, c.status]);
-  return `${table(['pid', 'worker', 'cid', 'protocol', 'local', 'remote', 'send-q', 'bytes-r', 'bytes-w', 'status'], body)}\n${rows.length} connections`;
+  const body = rows.map((c) => [c.pid, c.worker, c.id, c.uid || '-', c.protocol, c.local, c.remote, c.sendQueue, c.bytesRead, c.bytesWritten, c.status]);
+  const header = ['pid', 'worker', 'cid', 'uid', 'protocol', 'local', 'remote', 'send-q', 'bytes-r', 'bytes-w', 'status'];
+  return `${table(header, body)}\n${rows.length} connection${rows.length === 1 ? '' : 's'}`;
 }
 
 /** `status --json`: the master, one object per process as `status` reports it, and the sums over the live ones. */

@@ -87,11 +87,15 @@ function stop(worker: ServedWorker, graceful: boolean, reload: boolean): void {
   if (reload) safeCall('onWorkerReload', worker.onWorkerReload, worker);
   const listening = [...listeningWorkers];
   for (const each of listening) each.unlisten();
-  safeCall('onWorkerStop', worker.onWorkerStop, worker);
+  const stopped = safeCall('onWorkerStop', worker.onWorkerStop, worker);
   Timer.delAll();
   if (!graceful) {
-    for (const each of new Set([worker, ...listening])) for (const connection of each.connections.values()) connection.destroy();
-    setImmediate(() => process.exit(0));
+    // What onWorkerStop still finishes (the push server answers its text port's lines) goes first; the master's
+    // stop timeout bounds the wait.
+    void Promise.resolve(stopped).then(() => {
+      for (const each of new Set([worker, ...listening])) for (const connection of each.connections.values()) connection.destroy();
+      setImmediate(() => process.exit(0));
+    });
     return;
   }
   // Graceful: wait for clients to leave; the master's bound kills us if they never do.
@@ -125,6 +129,7 @@ function connections(): ConnectionInfo[] {
         pid: process.pid,
         worker: worker.name,
         id: connection.id,
+        uid: worker.uidOf?.(connection) ?? (typeof connection.uid === 'string' ? connection.uid : ''),
         protocol: typeof worker.protocol === 'string' ? worker.protocol : worker.protocol ? 'custom' : 'tcp',
         local: `${connection.getLocalIp()}:${connection.getLocalPort()}`,
         remote: `${connection.getRemoteIp()}:${connection.getRemotePort()}`,

@@ -38,6 +38,8 @@ export interface ConnectionInfo {
   pid: number;
   worker: string;
   id: number;
+  /** The uid the connection identified with ('' when none): the Worker's `uidOf`, else a `uid` property set on it. */
+  uid: string;
   protocol: string;
   local: string;
   remote: string;

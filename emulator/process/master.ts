@@ -1,4 +1,5 @@
 import { log } from '../log.ts';
+import { checkReusedPortsFree } from '../port-check.ts';
 import { bindHandle, type ListenHandle } from '../listen-handle.ts';
 import { settings } from '../settings.ts';
 import { parseSocketName } from '../socket-name.ts';
@@ -128,10 +129,36 @@ export class Master {
     if (this.state === 'starting' && child.listenError) return;
     slot.quickExits = Date.now() - child.startedAt < QUICK_EXIT_MS ? slot.quickExits + 1 : 0;
     const delay = slot.quickExits === 0 ? 0 : Math.min(MAX_BACKOFF_MS, 100 * 2 ** (slot.quickExits - 1));
+    this.#respawnAfter(slot, delay);
+  }
+
+  #respawnAfter(slot: Slot, delay: number): void {
     slot.respawn = setTimeout(() => {
       slot.respawn = null;
-      if (this.state !== 'stopping') this.#spawn(slot);
+      if (this.state === 'stopping') return;
+      void this.#portsStillOurs(slot).then((ours) => {
+        if (this.state === 'stopping' || slot.child) return;
+        if (ours) this.#spawn(slot);
+        else this.#respawnAfter(slot, MAX_BACKOFF_MS);
+      });
     }, delay);
+  }
+
+  /**
+   * Whether a reusePort process may bind again: yes while another of its worker's processes listens (the group
+   * of listeners is ours); once none is left, only if no other program took the ports meanwhile, since
+   * SO_REUSEPORT would let the new process join that program's listeners.
+   */
+  async #portsStillOurs(slot: Slot): Promise<boolean> {
+    if (!slot.worker.reusePort || this.#slots.some((other) => other.index === slot.index && other.child?.alive)) return true;
+    try {
+      await checkReusedPortsFree([slot.worker]);
+      await settings.portsFree?.();
+      return true;
+    } catch (error) {
+      log(`worker[${slot.worker.name}] not started again: ${(error as Error).message} (trying again in ${MAX_BACKOFF_MS / 1000} s)`);
+      return false;
+    }
   }
 }
 

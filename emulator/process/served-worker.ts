@@ -12,6 +12,8 @@ export interface ServedConnection {
   getRemotePort(): number;
   getSendBufferQueueSize(): number;
   destroy(): void;
+  /** Workerman programs keep a connection's uid here (`$connection->uid`). */
+  readonly uid?: unknown;
 }
 
 /**
@@ -27,10 +29,12 @@ export interface ServedWorker {
   /** A protocol name, a custom protocol object, or null for raw TCP. */
   readonly protocol: string | object | null;
   readonly connections: ReadonlyMap<number, ServedConnection>;
+  /** The uid a connection identified with, for `connections` (a pushport extension). */
+  uidOf?(connection: ServedConnection): string | undefined;
   getSocketName(): string;
   listen(handle?: ListenHandle): void;
   unlisten(): void;
   onWorkerStart?(worker: ServedWorker): void;
-  onWorkerStop?(worker: ServedWorker): void;
+  onWorkerStop?(worker: ServedWorker): void | Promise<void>;
   onWorkerReload?(worker: ServedWorker): void;
 }

@@ -104,11 +104,12 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
 
   let config: PushServerConfig;
   try {
+    const port = wholeSetting('PORT', get('PORT', 1234), 0, 65535);
     config = {
       host: String(get('HOST', '127.0.0.1')),
-      port: wholeSetting('PORT', get('PORT', 1234), 0, 65535),
+      port,
       textHost: String(get('TEXT_HOST', '127.0.0.1')),
-      textPort: wholeSetting('TEXT_PORT', get('TEXT_PORT', 5678), 0, 65535),
+      textPort: wholeSetting('TEXT_PORT', get('TEXT_PORT', textPortFor(port)), 0, 65535),
       count: wholeSetting('COUNT', get('COUNT', 1), 1, 64),
       token: (get('PUSH_TOKEN', '') as string) || undefined,
       clientSecret: (get('CLIENT_SECRET', '') as string) || undefined,
@@ -135,6 +136,20 @@ export function loadConfig(args: string[], env: Record<string, string | undefine
   return config;
 }
 
+/**
+ * The text port when none is given: PORT + 4444 (5678 beside the reference's 1234), so a second server started
+ * with only `--port` does not collide with the first one's text port. A random PORT (0) gets a random one too.
+ */
+function textPortFor(port: number): number {
+  if (port === 0) return 0;
+  if (port + TEXT_PORT_OFFSET > 65535) {
+    throw new ConfigError(`TEXT_PORT defaults to PORT + ${TEXT_PORT_OFFSET}, which is over 65535 for PORT ${port}: set TEXT_PORT (--text-port)`);
+  }
+  return port + TEXT_PORT_OFFSET;
+}
+
+const TEXT_PORT_OFFSET = 4444;
+
 /** Whether text-port connections must start with the token line (only beyond loopback). */
 export function textPortNeedsToken(config: PushServerConfig): boolean {
   return !isLoopback(config.textHost);
@@ -144,7 +159,7 @@ const docs: Record<Name, string> = {
   HOST: 'WebSocket + HTTP API address (127.0.0.1; 0.0.0.0 to serve other machines)',
   PORT: 'WebSocket + HTTP API port (1234)',
   TEXT_HOST: 'text push port address (127.0.0.1; elsewhere needs PUSH_TOKEN)',
-  TEXT_PORT: 'text push port (5678)',
+  TEXT_PORT: 'text push port (PORT + 4444: 5678 beside the default PORT)',
   COUNT: 'processes sharing both ports with SO_REUSEPORT (1)',
   PUSH_TOKEN: 'publisher token for the HTTP API (--token works too; none: API answers 503)',
   CLIENT_SECRET: 'signed mode: clients connect with ?token=<HS256 JWT, sub = uid>',

@@ -117,6 +117,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     const socket = socketOf(connection);
     if (socket.v1 || storeInUse()) welcomeStored(node, socket, uid, typeof connection.pushSince === 'number' ? connection.pushSince : undefined);
   };
+  main.uidOf = (connection) => hub.registry.uidOf(socketOf(connection));
   main.onConnect = (connection) => {
     // What a client may send (its uid, or ping) and how far behind its reading may fall before it is cut off.
     connection.maxPackageSize = config.limits.maxMessageBytes;
@@ -144,14 +145,15 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     const reason = stopIntent.restarting ? 'server restarting' : 'server stopping';
     for (const socket of hub.registry.identified()) socket.close(CloseCode.goingAway, reason);
     deadline.stop();
-    links.close();
     if (sweep) clearInterval(sweep);
+    // The relay stays up until every text-port line read has its answer: some wait on another process.
+    return textPort.end().then(() => links.close());
   };
 
   const text = new Worker(formatSocketName('text', config.textHost, config.textPort));
   text.name = 'pushport-text';
   text.reusePort = true;
-  serveTextPort(text, {
+  const textPort = serveTextPort(text, {
     target, token: textPortNeedsToken(config) ? config.token : undefined,
     maxLineBytes: config.limits.maxMessageBytes, maxUidBytes: config.limits.maxUidBytes, maxTtlSeconds: config.limits.maxTtlSeconds,
     observe: (seconds, lines) => ops.observe(seconds, lines),

@@ -32,14 +32,41 @@ const REPLY_BUFFER_BYTES = 64 * 1024 * 1024;
  * the replies of a tick joined into one write, and backpressure instead of loss: every line gets exactly one
  * reply, in order, and a backend that does not read its replies stops being read until it does.
  */
-export function serveTextPort(worker: Worker, options: TextPortOptions): void {
+export function serveTextPort(worker: Worker, options: TextPortOptions): ServedTextPort {
   worker.onConnect = (connection) => {
     connection.maxPackageSize = options.maxLineBytes;
     connection.maxSendBufferSize = REPLY_BUFFER_BYTES;
     connection[SESSION] = new TextPortConnection(connection, options);
   };
   worker.onMessage = (connection, line) => (connection[SESSION] as TextPortConnection | undefined)?.line(String(line));
+  // Says why before closing, after the answers to the lines before it.
+  worker.onBadPacket = (connection) => (connection[SESSION] as TextPortConnection | undefined)?.end(`error line longer than ${options.maxLineBytes} bytes`);
+  return {
+    end() {
+      for (const connection of worker.connections.values()) (connection[SESSION] as TextPortConnection | undefined)?.end();
+      return new Promise((done) => {
+        const deadline = Date.now() + END_WAIT_MS;
+        const check = setInterval(() => {
+          if (worker.connections.size > 0 && Date.now() < deadline) return;
+          clearInterval(check);
+          done();
+        }, 10);
+      });
+    },
+  };
 }
+
+/** A served text port. */
+export interface ServedTextPort {
+  /**
+   * Ends every connection: each line already read gets its answer, then the connection closes. Resolves once the
+   * backends have closed their side too, or after END_WAIT_MS. A backend resends what got no answer.
+   */
+  end(): Promise<void>;
+}
+
+// Backends close their side as soon as they read the end: this only bounds one that does not.
+const END_WAIT_MS = 1000;
 
 const SESSION = Symbol('pushport.textSession');
 const FLUSHED = Buffer.alloc(0);
@@ -75,6 +102,16 @@ class TextPortConnection {
     if (this.since < 0 && this.observe) this.since = performance.now();
     this.session.line(text);
     if (this.owedBytes() > REPLY_BACKLOG_BYTES || this.session.waiting > WAITING_LINES) this.connection.pauseRecv();
+  }
+
+  /**
+   * Answers every line read so far, then writes `reply` (if any) and closes; later lines get no answer. Reading
+   * goes on (their bytes are dropped) until the backend closes too: closing with unread input would reset the
+   * connection, and a reset can lose the last answers on their way.
+   */
+  end(reply?: string): void {
+    this.session.end(reply);
+    if (this.connection.paused) this.connection.resumeRecv();
   }
 
   /** Reads again once the backlog is under half its bound (or gone), so a slow backend is not flapped. */

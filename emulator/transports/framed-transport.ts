@@ -1,17 +1,30 @@
 import type { Socket } from 'node:net';
+import { safeCall } from '../callbacks.ts';
 import { describeError, log } from '../log.ts';
 import type { Protocol } from '../protocols/types.ts';
 import type { TcpConnection, Transport } from '../tcp-connection.ts';
 import { PacketReader } from './packet-reader.ts';
 
+// How long a connection whose input was rejected may take to close by itself.
+const BAD_PACKET_CLOSE_MS = 10_000;
+
 /** Workerman's model: a protocol cuts the byte stream into packets (the reader) and encodes replies (the writer). */
 export function framedTransport(socket: Socket, protocol: Protocol | null): (connection: TcpConnection) => Transport {
   return (connection) => {
+    let rejected = false;
     const reader = new PacketReader(connection, protocol, (reason) => {
       log(`closing connection ${connection.id} from ${connection.getRemoteIp()}:${connection.getRemotePort()}: ${reason}`);
-      socket.destroy();
+      rejected = true;
+      const explain = connection.worker.onBadPacket;
+      if (!explain) return void socket.destroy();
+      // The worker says why and closes the connection itself. Input keeps being read (and dropped) meanwhile:
+      // closing with unread input would reset the connection, which can lose that last answer on its way.
+      setTimeout(() => socket.destroy(), BAD_PACKET_CLOSE_MS).unref();
+      safeCall('onBadPacket', explain, connection, reason);
     });
-    socket.on('data', (chunk: Buffer) => reader.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      if (!rejected) reader.push(chunk);
+    });
     return {
       encode(data, raw) {
         if (raw || !protocol) return toBytes(data);

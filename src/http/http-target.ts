@@ -1,4 +1,5 @@
 import { PushportClient, type PushportClientOptions } from './pushport-client.ts';
+import { PushportError } from './pushport-error.ts';
 
 /** Where a remote pushport is and how to reach it. */
 export type HttpTargetOptions = Omit<PushportClientOptions, 'batch'>;
@@ -10,5 +11,10 @@ export type HttpTargetOptions = Omit<PushportClientOptions, 'batch'>;
 export class HttpTarget extends PushportClient {
   constructor(options: HttpTargetOptions) {
     super({ ...options, batch: true });
+  }
+
+  // The bridge's backends see the deployment as the upstream of their text port.
+  protected override refusal(status: number, reason: string): PushportError {
+    return new PushportError(status, reason, status === 0 ? `upstream unreachable: ${reason}` : `upstream ${status}: ${reason}`);
   }
 }

@@ -169,16 +169,21 @@ export class PushportClient implements PushTarget {
         headers: { authorization: `Bearer ${this.options.token}`, 'content-type': 'text/plain; charset=utf-8' },
       });
     } catch (err) {
-      throw new PushportError(0, (err as Error).message);
+      throw this.refusal(0, (err as Error).message);
     }
     const text = await res.text();
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new PushportError(res.status, `answered without JSON: ${text.slice(0, 200)}`);
+      throw this.refusal(res.status, `answered without JSON: ${text.slice(0, 200)}`);
     }
-    if (!res.ok) throw new PushportError(res.status, (json as { error?: string }).error ?? text);
+    if (!res.ok) throw this.refusal(res.status, (json as { error?: string }).error ?? text);
     return json;
+  }
+
+  /** The error for a request the server refused (status 0: never reached); a subclass may word it its own way. */
+  protected refusal(status: number, reason: string): PushportError {
+    return new PushportError(status, reason);
   }
 }

@@ -10,7 +10,7 @@ export class PushportError extends Error {
 
   /** `message` defaults to the status and reason; a refused line of a batch is told by its reason alone. */
   constructor(status: number, reason: string, message?: string) {
-    super(message ?? (status === 0 ? `upstream unreachable: ${reason}` : `upstream ${status}: ${reason}`));
+    super(message ?? (status === 0 ? `pushport unreachable: ${reason}` : `pushport answered ${status}: ${reason}`));
     this.name = 'PushportError';
     this.status = status;
     this.reason = reason;

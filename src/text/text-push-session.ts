@@ -57,6 +57,8 @@ export class TextPushSession {
   private base = 0;
   private auth: 'open' | 'none' | 'failed';
   private closed = false;
+  // end() was called: later lines are not read, and the close follows the answers owed.
+  private ending = false;
 
   constructor(options: TextPushSessionOptions) {
     this.options = options;
@@ -65,7 +67,7 @@ export class TextPushSession {
 
   /** One line from the client, without its newline. */
   line(text: string): void {
-    if (this.closed) return;
+    if (this.closed || this.ending) return;
     const answer = this.answer(text);
     if (answer === undefined) return;
     if (!(answer instanceof Promise)) {
@@ -80,6 +82,18 @@ export class TextPushSession {
       this.flush();
       this.options.settled?.();
     });
+  }
+
+  /**
+   * Ends the session: every line already read still gets its answer, in order, then `reply` (if any) is written
+   * and the connection closes. Lines that arrive after this are not answered: a backend resends them elsewhere.
+   */
+  end(reply?: string): void {
+    if (this.closed || this.ending) return;
+    this.ending = true;
+    const last: LineAnswer = { reply: reply ?? '', close: true };
+    if (this.head === this.queue.length) this.write(last);
+    else this.queue.push(last);
   }
 
   /** Lines whose answer is still being worked out. */
@@ -134,7 +148,7 @@ export class TextPushSession {
   }
 
   private write(answer: LineAnswer): void {
-    this.options.reply(answer.reply);
+    if (answer.reply) this.options.reply(answer.reply);
     if (answer.close) {
       this.closed = true;
       this.options.close();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PushportClient } from '../../src/index.ts';
 import { cleanup } from '../emulator/helpers/processes.ts';
-import { startPushServer, type PushServerProcess } from '../support/push-server-process.ts';
+import { pidsByClientPort, startPushServer, type PushServerProcess } from '../support/push-server-process.ts';
 import { wsClient, type WsClient } from './clients.ts';
 import { httpCases } from './http-cases.ts';
 import type { ConformanceTarget } from './target.ts';
@@ -50,6 +50,6 @@ describe('conformance: emulator push server (count 2)', () => {
 async function holderPids(server: PushServerProcess, clients: WsClient[]): Promise<Set<number>> {
   if (clients.length === 0) return new Set();
   const { output } = await server.command('connections');
-  const pidOfPort = new Map([...output.matchAll(/^(\d+)\s+pushport\s+\d+\s+websocket\s+\S+\s+127\.0\.0\.1:(\d+)/gm)].map((m) => [Number(m[2]), Number(m[1])]));
+  const pidOfPort = pidsByClientPort(output);
   return new Set(clients.map((c) => pidOfPort.get((c.ws as unknown as { _socket: { localPort: number } })._socket.localPort) ?? 0));
 }

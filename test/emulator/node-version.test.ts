@@ -12,6 +12,11 @@ describe('the Node version check', () => {
   it('refuses older Nodes, which would ignore reusePort silently', () => {
     expect(unsupportedNode('20.20.2')).toMatch(/^Node 22\.12 or newer is needed \(SO_REUSEPORT\), but this is Node 20\.20\.2/);
     expect(unsupportedNode('22.11.0')).toMatch(/Node 22\.12 or newer is needed/);
+    // What a deployment outside the repo needs to act: the version, and where to get it.
+    expect(unsupportedNode('20.20.2')).toContain('(past its end of life)');
+    expect(unsupportedNode('20.20.2')).toContain('Install Node 24 LTS (https://nodejs.org/en/download');
+    expect(unsupportedNode('20.20.2')).toContain('`npm install node@24` in the project that installed pushport');
+    expect(unsupportedNode('20.20.2')).not.toMatch(/repo|npm start/);
   });
 
   // The installed command (dist/bin) and the repo's (bin/, through npm) check before loading anything else;
@@ -21,6 +26,6 @@ describe('the Node version check', () => {
     const result = await promisify(execFile)(process.execPath, ['--import', oldNode, entry, command], { cwd: resolve(import.meta.dirname, '../..') })
       .then(() => ({ code: 0, stderr: '' }), (error: { code: number; stderr: string }) => error);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^pushport: Node 22\.12 or newer is needed \(SO_REUSEPORT\), but this is Node 20\.20\.2: [^\n]+\n$/);
+    expect(result.stderr).toMatch(/^pushport: Node 22\.12 or newer is needed \(SO_REUSEPORT\), but this is Node 20\.20\.2 \(past its end of life\)\. [^\n]+\n$/);
   });
 });

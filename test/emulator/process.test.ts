@@ -91,6 +91,18 @@ describe('process supervision', () => {
     }
   });
 
+  it('start of a reusePort Worker refuses a port an unrelated SO_REUSEPORT server holds, instead of joining it', async () => {
+    const { port, env } = await setup({ COUNT: '2', REUSE_PORT: '1' });
+    const other = createServer();
+    await new Promise<void>((done) => other.listen({ port, host: '127.0.0.1', reusePort: true }, done));
+    try {
+      const result = await cli(APP, ['restart'], env);
+      expect(result).toEqual({ code: 1, output: `pushport: port ${port} on 127.0.0.1 is already in use: is another server (or another pushport) running there?\n` });
+    } finally {
+      other.close();
+    }
+  });
+
   it('a throwing onWorkerStart is logged, the child exits 250 and is started again', async () => {
     const { env } = await setup({ COUNT: '1', FAIL_START: '1' });
     const app = launch(APP, ['start'], env);

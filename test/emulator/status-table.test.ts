@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectionsJson, formatStatus, formatUptime, statusJson, table } from '../../emulator/cli/status-table.ts';
+import { connectionsJson, formatConnections, formatStatus, formatUptime, statusJson, table } from '../../emulator/cli/status-table.ts';
 
 describe('status output', () => {
   it('aligns columns', () => {
@@ -48,12 +48,21 @@ describe('status output', () => {
 
   it('prints connections --json grouped by process, with the total', () => {
     const row = (pid: number, id: number, remote: string) => ({
-      pid, worker: 'push', id, protocol: 'websocket', local: '127.0.0.1:1234', remote, sendQueue: 0, bytesRead: 1, bytesWritten: 2, status: 'established',
+      pid, worker: 'push', id, uid: remote === 'b' ? '' : `user-${remote}`, protocol: 'websocket', local: '127.0.0.1:1234', remote, sendQueue: 0, bytesRead: 1, bytesWritten: 2, status: 'established',
     });
     const json = JSON.parse(connectionsJson([row(11, 0, 'a'), row(12, 1, 'b'), row(11, 0, 'c')]));
     expect(json.total).toEqual({ connections: 3 });
     expect(json.processes.map((p: { pid: number; connections: { remote: string }[] }) => [p.pid, p.connections.map((c) => c.remote)]))
       .toEqual([[11, ['a', 'c']], [12, ['b']]]);
-    expect(json.processes[0].connections[0]).toEqual({ protocol: 'websocket', local: '127.0.0.1:1234', remote: 'a', sendQueue: 0, bytesRead: 1, bytesWritten: 2, status: 'established' });
+    expect(json.processes[0].connections[0]).toEqual({ uid: 'user-a', protocol: 'websocket', local: '127.0.0.1:1234', remote: 'a', sendQueue: 0, bytesRead: 1, bytesWritten: 2, status: 'established' });
+  });
+
+  it('says "1 process" and "1 connection", and shows the uid of each connection ("-" for none)', () => {
+    const one = formatStatus({ masterPid: 10, startFile: '/app/push.ts', startedAt: 0,
+      processes: [{ pid: 11, worker: 'push', id: 0, listen: [], connections: 0, memory: 0, messages: 0, sendFails: 0, startedAt: 0 }] }, 1000);
+    expect(one).toContain('master pid 10, up 1s, 1 process\n');
+    const row = { pid: 11, worker: 'push', id: 4, protocol: 'websocket', local: '127.0.0.1:1234', remote: '127.0.0.1:5000', sendQueue: 0, bytesRead: 1, bytesWritten: 2, status: 'established' };
+    expect(formatConnections([{ ...row, uid: 'alice' }])).toMatch(/^pid\s+worker\s+cid\s+uid\s+protocol.*\n11\s+push\s+4\s+alice\s+websocket\s.*\n1 connection$/);
+    expect(formatConnections([{ ...row, uid: '' }, { ...row, uid: 'bob' }])).toMatch(/\n11\s+push\s+4\s+-\s+websocket[^\n]*\n[^\n]*\n2 connections$/);
   });
 });

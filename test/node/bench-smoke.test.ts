@@ -1,11 +1,16 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 // Keeps `npm run bench` working end to end; it asserts what was delivered, never how fast.
 describe('npm run bench (a tiny run)', () => {
   it('delivers every push answered ok to its own client, once, on both servers, stored ones too, and prints the tables', () => {
-    const out = execFileSync(process.execPath, ['bench/run.ts', '--quick', '--counts', '1', '--clients', '40', '--pushes', '400', '--stored-pushes', '100',
-      '--rr-pushes', '50', '--broadcasts', '2', '--big-clients', '60'], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const bench = spawnSync(process.execPath, ['bench/run.ts', '--quick', '--counts', '1', '--clients', '40', '--pushes', '400', '--stored-pushes', '100',
+      '--rr-pushes', '50', '--broadcasts', '2', '--big-clients', '60'], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Why it failed: the end of its stderr and the error lines it printed for a scenario.
+    const errors = bench.stdout.split('\n').filter((line) => line.includes('"scenario":"error"'));
+    const why = `bench exited ${bench.status ?? bench.signal}${bench.error ? ` (${bench.error.message})` : ''}:\n${[...bench.stderr.split('\n').slice(-30), ...errors].join('\n')}`;
+    expect(bench.status, why).toBe(0);
+    const out = bench.stdout;
     const [jsonPart, table] = out.split('\n\n');
     const lines = jsonPart!.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ scenario: 'machine' });

@@ -32,14 +32,14 @@ describe('the packed package, installed in a scratch project', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'pushport-packed-'));
   const project = join(scratch, 'user-app');
   const runDir = join(scratch, 'run');
-  let files: string[] = [];
+  let files: Array<{ path: string; mode: number }> = [];
   let port = 0;
 
   beforeAll(async () => {
     const packed = await sh(root, 'npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch]);
     expect(packed.code, packed.output).toBe(0);
-    const [info] = JSON.parse(packed.output.slice(packed.output.indexOf('['))) as [{ filename: string; files: { path: string }[] }];
-    files = info.files.map((f) => f.path);
+    const [info] = JSON.parse(packed.output.slice(packed.output.indexOf('['))) as [{ filename: string; files: Array<{ path: string; mode: number }> }];
+    files = info.files;
     const linked = (name: string) => `file:${join(root, 'node_modules', name)}`;
     const deps = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies as Record<string, string>;
     const dependencies = { pushport: `file:${join(scratch, info.filename)}`, ...Object.fromEntries(Object.keys(deps).map((d) => [d, linked(d)])) };
@@ -55,11 +55,22 @@ describe('the packed package, installed in a scratch project', () => {
   });
 
   it('holds the built code, the Worker sources to deploy, and no tests, benchmarks or source maps', () => {
-    for (const needed of ['package.json', 'README.md', 'wrangler.toml', 'dist/bin/pushport.js', 'dist/emulator/index.js',
+    for (const needed of ['package.json', 'README.md', 'LICENSE', 'wrangler.toml', 'dist/bin/pushport.js', 'dist/emulator/index.js',
       'dist/emulator/index.d.ts', 'dist/src/index.js', 'dist/src/index.d.ts', 'worker/index.ts', 'src/index.ts']) {
-      expect(files).toContain(needed);
+      expect(files.map((f) => f.path)).toContain(needed);
     }
-    expect(files.filter((f) => /^(test|bench|scripts|examples|node_modules)\/|\.map$|^emulator\/|^bin\//.test(f))).toEqual([]);
+    expect(files.map((f) => f.path).filter((f) => /^(test|bench|scripts|examples|node_modules)\/|\.map$|^emulator\/|^bin\//.test(f))).toEqual([]);
+  });
+
+  it('carries the MIT license package.json names', () => {
+    expect(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).license).toBe('MIT');
+    expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 pushport contributors\n/);
+  });
+
+  // Run straight from the unpacked files (a systemd ExecStart, a tarball extracted by hand), not only through npm's bin link.
+  it('keeps the command executable in the tarball', () => {
+    const bin = files.find((f) => f.path === 'dist/bin/pushport.js');
+    expect((bin?.mode ?? 0) & 0o111, `mode ${bin?.mode.toString(8)}`).toBe(0o111);
   });
 
   it('runs `npx pushport start -d` and `stop`, naming itself pushport rather than its install path', async () => {

@@ -38,3 +38,9 @@ export async function startPushServer(args: string[] = [], env: Record<string, s
     },
   };
 }
+
+/** The pid serving each WebSocket client, by the client's own port, read from `pushport connections`. */
+export function pidsByClientPort(connectionsTable: string): Map<number, number> {
+  const rows = connectionsTable.matchAll(/^(\d+)\s+pushport\s+\d+\s+\S+\s+websocket\s+\S+\s+127\.0\.0\.1:(\d+)/gm);
+  return new Map([...rows].map((m) => [Number(m[2]), Number(m[1])]));
+}

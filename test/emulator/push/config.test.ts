@@ -45,10 +45,20 @@ describe('push server configuration', () => {
     [['--port', 'http'], {}, 'PORT must be a whole number from 0 to 65535, got "http"'],
     [['--count', '0'], {}, 'COUNT must be a whole number from 1 to 64, got "0"'],
     [[], { MAX_UID_BYTES: 'x' }, 'MAX_UID_BYTES must be a positive whole number, got "x"'],
-    [['--port', '5678'], {}, 'PORT and TEXT_PORT are both 5678; they must differ'],
+    [['--port', '5678', '--text-port', '5678'], {}, 'PORT and TEXT_PORT are both 5678; they must differ'],
+    [['--port', '62000'], {}, 'TEXT_PORT defaults to PORT + 4444, which is over 65535 for PORT 62000: set TEXT_PORT (--text-port)'],
     [['--text-host', '0.0.0.0'], {}, /would let anyone push: set PUSH_TOKEN/],
   ] as const)('refuses %j %j with one clear line', (args, env, error) => {
     expect(() => loadConfig([...args], env)).toThrow(error);
+  });
+
+  it('puts the text port at PORT + 4444 when none is given, so a second server needs only --port', () => {
+    expect(loadConfig(['--port', '9000'], {}).textPort).toBe(13444);
+    expect(loadConfig([], { PORT: '2000' }).textPort).toBe(6444);
+    expect(loadConfig(['--port', '9000', '--text-port', '9001'], {}).textPort).toBe(9001);
+    expect(loadConfig(['--port', '9000'], { TEXT_PORT: '7000' }).textPort).toBe(7000);
+    expect(loadConfig(['--port', '0'], {}).textPort).toBe(0);
+    expect(configHelp()).toContain('PORT + 4444');
   });
 
   it('needs the token on the text port only beyond loopback', () => {

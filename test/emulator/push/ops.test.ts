@@ -86,6 +86,13 @@ describe('ops on the local server with 2 processes', () => {
     expect(connections.total).toEqual({ connections: 13 });
     expect(connections.processes.flatMap((p: { connections: { protocol: string }[] }) => p.connections.map((c) => c.protocol)))
       .toEqual(Array(13).fill('websocket'));
+    // Each connection with the uid it identified with; the unidentified one has none.
+    const uids = connections.processes.flatMap((p: { connections: { uid: string }[] }) => p.connections.map((c) => c.uid));
+    expect(uids.sort()).toEqual(['', ...Array.from({ length: 12 }, (_, i) => `u${i}`)].sort());
+    const table = (await server.command('connections')).output;
+    expect(table).toMatch(/^pid\s+worker\s+cid\s+uid\s+protocol/);
+    expect(table).toMatch(/^\d+\s+pushport\s+\d+\s+u11\s+websocket\s/m);
+    expect(table.trimEnd().endsWith('13 connections')).toBe(true);
 
     for (const ws of sockets) ws.close();
     await server.stop();

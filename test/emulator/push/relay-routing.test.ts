@@ -4,7 +4,7 @@ import { textClient } from '../../conformance/clients.ts';
 import type { LineClient } from '../../support/line-client.ts';
 import type { ConformanceTarget } from '../../conformance/target.ts';
 import { cleanup } from '../helpers/processes.ts';
-import { startPushServer, type PushServerProcess } from '../../support/push-server-process.ts';
+import { pidsByClientPort, startPushServer, type PushServerProcess } from '../../support/push-server-process.ts';
 
 afterAll(cleanup);
 
@@ -40,7 +40,7 @@ async function processPids(server: PushServerProcess): Promise<number[]> {
 /** The pid of the process that holds each client, matched by the client's port in `pushport connections`. */
 async function holderPids(server: PushServerProcess, clients: Client[]): Promise<number[]> {
   const { output } = await server.command('connections');
-  const pidOfPort = new Map([...output.matchAll(/^(\d+)\s+pushport\s+\d+\s+websocket\s+\S+\s+127\.0\.0\.1:(\d+)/gm)].map((m) => [Number(m[2]), Number(m[1])]));
+  const pidOfPort = pidsByClientPort(output);
   return clients.map((c) => pidOfPort.get((c.ws as unknown as { _socket: { localPort: number } })._socket.localPort) ?? 0);
 }
 

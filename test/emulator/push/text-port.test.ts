@@ -3,7 +3,7 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import { flushAtEndOfTurn } from '../../../emulator/end-of-turn.ts';
 import type { PushTarget } from '../../../src/index.ts';
 import type { TcpConnection } from '../../../emulator/index.ts';
-import { REPLY_BACKLOG_BYTES, serveTextPort } from '../../../emulator/push/text-port.ts';
+import { REPLY_BACKLOG_BYTES, serveTextPort, type ServedTextPort } from '../../../emulator/push/text-port.ts';
 import { LineClient } from '../../support/line-client.ts';
 import { serve, served, stopServed } from '../helpers/in-process.ts';
 import { waitFor } from '../../support/poll.ts';
@@ -75,7 +75,7 @@ describe('the text push port', () => {
     expect(observed.seconds).toBeGreaterThanOrEqual(0);
   });
 
-  it('holds \\n and \\r\\n lines to exactly maxLineBytes, and closes on a longer one', async () => {
+  it('holds \\n and \\r\\n lines to exactly maxLineBytes, and closes on a longer one after saying why', async () => {
     const { port, pushed } = textPort(32);
     const exact = `{"uid":"on","p":"${'x'.repeat(32 - 19)}"}`;
     expect(Buffer.byteLength(exact)).toBe(32);
@@ -84,11 +84,38 @@ describe('the text push port', () => {
     expect(await lf.waitForText('ok\nok\n')).toBe('ok\nok\n');
     for (const ending of ['\n', '\r\n']) {
       const over = await client(port);
-      over.socket.write(`{"uid":"on","p":"${'x'.repeat(32 - 18)}"}${ending}`);
+      // The line before it is answered first; nothing after it is read.
+      over.socket.write(`${exact}${ending}{"uid":"on","p":"${'x'.repeat(32 - 18)}"}${ending}${exact}${ending}`);
       await over.closed;
-      expect(over.text()).toBe('');
+      expect(over.text()).toBe('ok\nerror line longer than 32 bytes\n');
     }
-    expect(pushed).toEqual([exact, exact]);
+    // A line that never ends is over the limit too.
+    const endless = await client(port);
+    endless.socket.write('x'.repeat(100));
+    await endless.closed;
+    expect(endless.text()).toBe('error line longer than 32 bytes\n');
+    expect(pushed).toEqual([exact, exact, exact, exact]);
+  });
+
+  it('ends (as a reload does) only after every line read has its answer, reads nothing more, and closes without a reset', async () => {
+    // Answers that wait, as a push that crosses to another process waits, released by the test.
+    const release: Array<() => void> = [];
+    const target = { push: () => new Promise<number>((resolve) => release.push(() => resolve(1))) } as unknown as PushTarget;
+    let text: ServedTextPort | undefined;
+    const port = serve('text', (worker) => (text = serveTextPort(worker, { target, maxLineBytes: 1024, maxUidBytes: 64 })));
+    const c = await client(port);
+    let reset = false;
+    c.socket.on('error', () => (reset = true));
+    c.write('{"uid":"a"}\n{"uid":"b"}\n');
+    await waitFor(() => release.length === 2, 'both lines read');
+    const ended = text!.end();
+    c.write('{"uid":"late"}\n');
+    for (const answer of release.splice(0)) answer();
+    await c.closed;
+    await ended;
+    expect(c.text()).toBe('ok\nok\n');
+    expect(release).toEqual([]);
+    expect(reset).toBe(false);
   });
 
   it('answers ok only after the frame it answers for has left, so a backend never hears of a delivery first', async () => {

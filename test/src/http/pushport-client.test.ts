@@ -84,12 +84,13 @@ describe('PushportClient', () => {
     await expect(client.stats()).rejects.toMatchObject({ name: 'PushportError', status: 401, reason: 'invalid publisher token' });
     const err = await client.push('x', {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PushportError);
-    expect(err).toMatchObject({ status: 400, reason: 'missing uid', message: 'upstream 400: missing uid' });
+    // There is no upstream here: the message names the server the SDK called.
+    expect(err).toMatchObject({ status: 400, reason: 'missing uid', message: 'pushport answered 400: missing uid' });
   });
 
   it('throws with status 0 when unreachable, and says when the answer is not JSON', async () => {
     const down = new PushportClient({ url: 'http://x', token: 't', fetch: (async () => { throw new Error('ECONNREFUSED'); }) as typeof fetch });
-    await expect(down.online('a')).rejects.toMatchObject({ status: 0, reason: 'ECONNREFUSED' });
+    await expect(down.online('a')).rejects.toMatchObject({ status: 0, reason: 'ECONNREFUSED', message: 'pushport unreachable: ECONNREFUSED' });
     const proxy = new PushportClient({ url: 'http://x', token: 't', fetch: fakeServer(() => ({ status: 502, text: 'Bad Gateway' })).fetch });
     await expect(proxy.online('a')).rejects.toMatchObject({ status: 502, reason: 'answered without JSON: Bad Gateway' });
   });
