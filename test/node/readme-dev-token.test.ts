@@ -17,7 +17,7 @@ describe('the README and .dev.vars.example', () => {
 
   it('say at the top what a deployment needs: Node 22.12 or newer, Node 20 being past its end of life', () => {
     const top = read('README.md').split('\n').slice(0, 20).join('\n');
-    expect(top).toMatch(/needs Node 22\.12 or newer/);
+    expect(top).toMatch(/needs \**Node 22\.12 or newer/);
     expect(top).toMatch(/Node 20 is past its end of life/);
     expect(top).toContain('docs/deploy.md');
   });
