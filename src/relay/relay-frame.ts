@@ -11,8 +11,6 @@ export const FrameType = {
   left: 3,
   /** The sender has announced every uid it holds: the receiver's directory is complete for it. */
   synced: 4,
-  /** A push for the receiver to route (sent to a uid's home by the previous version); `value` is 1 when the origin delivered to nobody. */
-  push: 5,
   /** Deliver to your own sockets of `uid` and answer the count. */
   deliver: 6,
   /** Deliver to all your identified sockets and answer the count. */
@@ -38,9 +36,6 @@ export const FrameType = {
   /** Store every push to `uid` until `value` (seconds since the epoch): a pushport.v1 client of it is here. */
   mark: 15,
 } as const;
-
-/** A home's answer to `push` when nobody was reached but a peer could not be asked: the origin asks everyone. */
-export const UNSURE = 0xffffffff;
 
 /** One frame's type. */
 export type FrameKind = (typeof FrameType)[keyof typeof FrameType];

@@ -3,7 +3,7 @@ import type { PushSocket } from '../hub/push-socket.ts';
 import { PushTally } from '../hub/push-tally.ts';
 import type { StatsShare } from '../hub/sum-stats.ts';
 import { PeerOutbox, type RelayLinks } from './peer-outbox.ts';
-import { decodeUidList, frame, FrameType, messageText, UNSURE, type RelayFrame } from './relay-frame.ts';
+import { decodeUidList, frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
 import { UidDirectory } from './uid-directory.ts';
 import type { DurablePushes } from '../mailbox/durable-pushes.ts';
 import { receiveStored } from './stored-relay.ts';
@@ -117,17 +117,6 @@ export class RelayNode<S extends PushSocket = PushSocket> {
         if (!this.synced[from]) this.syncedPeers++;
         this.synced[from] = true;
         return;
-      // Only a process of the previous version sends this (to a uid's home), during a reload that upgrades.
-      case FrameType.push: {
-        const epoch = this.epochs[from];
-        const route = () => this.route(f.uid, f.message, from, f.value === 1, (n, sure) => {
-          // Nobody reached, but a peer could not be asked: the origin asks everyone itself (its links may be up).
-          if (this.epochs[from] === epoch) this.answer(from, f.id, n === 0 && !sure ? UNSURE : n);
-        });
-        // Behind a stored push to the same uid that waits for the store's commit, as it came.
-        const pending = this.durable?.pendingFor(f.uid);
-        return pending === undefined ? route() : void pending.then(route);
-      }
       case FrameType.deliver:
         return this.answer(from, f.id, this.deliverHere(f.uid, f.message, 0));
       case FrameType.broadcast:

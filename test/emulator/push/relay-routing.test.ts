@@ -106,14 +106,10 @@ describe('relay routing between 4 processes', () => {
       ...(t.uid === 'tab-7' ? ['{"uid":"tab-7","n":1}'] : []),
       ...['after-kill', 'after-respawn'].map((tag) => JSON.stringify({ uid: t.uid, tag })),
     ];
-    await expect.poll(() => live.every((t) => new Set(t.inbox).size >= expected(t).length), { timeout: 5000 }).toBe(true);
-    for (const t of live) {
-      // Nothing lost, nothing misrouted. While the respawned process's links re-sync, a push may reach a tab
-      // twice (README: "in that window a push may be delivered twice, but it is not lost"); ids (issue 9) will
-      // make that exactly once. Before the respawn every push arrives exactly once.
-      expect([...new Set(t.inbox)]).toEqual(expected(t));
-      expect(t.inbox.filter((m) => !m.includes('after-respawn'))).toEqual(expected(t).filter((m) => !m.includes('after-respawn')));
-    }
+    await expect.poll(() => live.every((t) => t.inbox.length >= expected(t).length), { timeout: 5000 }).toBe(true);
+    // Nothing lost, nothing misrouted, nothing twice: a plain push reaches each connection at most once, even
+    // while the respawned process's links are made again.
+    for (const t of live) expect({ uid: t.uid, inbox: t.inbox }).toEqual({ uid: t.uid, inbox: expected(t) });
     for (const t of texts) t.close();
     for (const t of tabs) t.ws.close();
     await server.stop();

@@ -12,13 +12,13 @@ function silentPeer(up = true) {
 describe('PeerOutbox', () => {
   it('sends what one tick queued for a peer as one buffer, presence first and coalesced per uid', async () => {
     const { outbox, sent, frames } = silentPeer();
-    outbox.request(1, FrameType.push, 0, 'a', 'm1', () => {});
+    outbox.request(1, FrameType.deliver, 0, 'a', 'm1', () => {});
     outbox.tellPresence(1, 'x', true);
-    outbox.request(1, FrameType.push, 0, 'b', 'm2', () => {});
+    outbox.request(1, FrameType.deliver, 0, 'b', 'm2', () => {});
     outbox.tellPresence(1, 'x', false);
     await Promise.resolve();
     expect(sent).toHaveLength(1);
-    expect(frames().map((f) => [f.type, f.uid])).toEqual([[FrameType.left, 'x'], [FrameType.push, 'a'], [FrameType.push, 'b']]);
+    expect(frames().map((f) => [f.type, f.uid])).toEqual([[FrameType.left, 'x'], [FrameType.deliver, 'a'], [FrameType.deliver, 'b']]);
   });
 
   it('gives up on a request that is never answered after at most two expiries', () => {

@@ -38,7 +38,7 @@ describe('relay frame encoding', () => {
 
   it('reads a uid longer than one String.fromCharCode call takes, lone surrogates included, split anywhere', () => {
     const uid = Array.from({ length: 10_001 }, (_, i) => String.fromCharCode(i % 7 === 0 ? 0xd800 : 0x41 + (i % 50))).join('');
-    const frames = [frame(FrameType.here, 0, 0, uid), frame(FrameType.answer, 7, 1), frame(FrameType.push, 8, 0, 'b', 'm')];
+    const frames = [frame(FrameType.here, 0, 0, uid), frame(FrameType.answer, 7, 1), frame(FrameType.deliver, 8, 0, 'b', 'm')];
     const bytes = encodeFrames(frames);
     expect(plain(readSplit(bytes, [3, 11, 20_000, bytes.length - 2]))).toEqual(plain(frames));
   });
@@ -66,7 +66,7 @@ describe('relay frame encoding', () => {
   });
 
   it('refuses a stream whose lengths are corrupt', () => {
-    const bytes = encodeFrames([{ type: FrameType.push, id: 1, value: 0, uid: 'u', message: 'm' }]);
+    const bytes = encodeFrames([{ type: FrameType.deliver, id: 1, value: 0, uid: 'u', message: 'm' }]);
     new DataView(bytes.buffer, bytes.byteOffset).setUint32(9, 0xfffffff0, true);
     expect(() => new FrameReader().read(bytes)).toThrow(/corrupt/);
   });
