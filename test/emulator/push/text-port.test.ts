@@ -15,11 +15,11 @@ afterEach(() => {
   stopServed();
 });
 
-/** A text port on a target where uid `on` is online; records every message pushed. */
-function textPort(maxLineBytes = 1024) {
+/** A text port on a target where uid `on` is online (or on `target`); records every message pushed. */
+function textPort(maxLineBytes = 1024, target?: PushTarget) {
   const pushed: string[] = [];
   const observed = { lines: 0, seconds: 0 };
-  const target = { push: (uid: string, message: string) => (uid === 'on' ? (pushed.push(message), 1) : 0) } as unknown as PushTarget;
+  target ??= { push: (uid: string, message: string) => (uid === 'on' ? (pushed.push(message), 1) : 0) } as unknown as PushTarget;
   const observe = (seconds: number, lines: number) => {
     observed.lines += lines;
     observed.seconds += seconds;
@@ -64,15 +64,30 @@ describe('the text push port', () => {
     expect(pushed).toEqual(Array.from({ length: 10 }, (_, i) => `{"uid":"on","n":${i}}`));
   }, 90_000);
 
-  it('reports every answered line to the latency histogram', async () => {
-    const { port, observed } = textPort();
+  it('reports every answered line to the latency histogram, from its arrival to its answer', async () => {
+    // `slow` is answered only when the test says: the line arrived before the target was called, and is answered
+    // after the release, so the seconds reported are at least the time between the two.
+    let calledAt = 0;
+    let release = () => {};
+    const target = {
+      push: (uid: string) => {
+        if (uid !== 'slow') return uid === 'on' ? 1 : 0;
+        calledAt = performance.now();
+        return new Promise<number>((resolve) => (release = () => resolve(1)));
+      },
+    } as unknown as PushTarget;
+    const { port, observed } = textPort(1024, target);
     const c = await client(port);
     c.write('{"uid":"on"}\n{"uid":"off"}\n');
     await c.waitForText('ok\nfail\n');
-    c.write('{"uid":"on"}\n');
+    c.write('{"uid":"slow"}\n');
+    await waitFor(() => calledAt > 0, 'the slow push to reach the target');
+    await waitFor(() => performance.now() > calledAt, 'the clock to move');
+    const held = (performance.now() - calledAt) / 1000;
+    release();
     await c.waitForText('ok\nfail\nok\n');
     expect(observed.lines).toBe(3);
-    expect(observed.seconds).toBeGreaterThanOrEqual(0);
+    expect(observed.seconds).toBeGreaterThanOrEqual(held);
   });
 
   it('holds \\n and \\r\\n lines to exactly maxLineBytes, and closes on a longer one', async () => {
