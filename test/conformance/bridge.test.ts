@@ -3,6 +3,7 @@ import { cleanup, freePort, launch } from '../emulator/helpers/processes.ts';
 import { PROCESS_START_MS, waitFor } from '../support/poll.ts';
 import { startWranglerDev } from '../node/wrangler-process.ts';
 import { BIN } from '../support/push-server-process.ts';
+import { clientCases } from './client-cases.ts';
 import { httpCases } from './http-cases.ts';
 import { storedCases } from './stored-cases.ts';
 import type { ConformanceTarget } from './target.ts';
@@ -13,7 +14,7 @@ import { textCases } from './text-cases.ts';
 describe('conformance: bridge in front of wrangler dev', () => {
   let target: ConformanceTarget;
   beforeAll(async () => {
-    const dev = await startWranglerDev({ PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096', MAX_QUEUED_PER_UID: '3' });
+    const dev = await startWranglerDev({ PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096', MAX_QUEUED_PER_UID: '3', MAX_CONNECTIONS_PER_UID: '3' });
     const textPort = await freePort();
     const bridge = launch(BIN, ['bridge', '--listen', `127.0.0.1:${textPort}`, '--to', dev.url, '--max-line-bytes', '4096'], { PUSH_TOKEN: 'conf-token' });
     await waitFor(() => bridge.output().includes('bridge listening'), 'the bridge to listen', PROCESS_START_MS);
@@ -32,6 +33,7 @@ describe('conformance: bridge in front of wrangler dev', () => {
   });
 
   httpCases(() => target, 'bridge');
+  clientCases(() => target, 'bridge');
   storedCases(() => target, 'bridge', true);
   textCases(() => target, 'bridge');
 });

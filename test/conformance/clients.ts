@@ -1,28 +1,7 @@
 import { expect } from 'vitest';
-import WebSocket from 'ws';
 import { LineClient } from '../support/line-client.ts';
+import { openClient, type WsClient } from '../support/ws-client.ts';
 import type { ConformanceTarget } from './target.ts';
-
-/** A WebSocket client as the reference's browser snippet is: connect, send the uid, collect pushes. */
-export interface WsClient {
-  ws: WebSocket;
-  messages: string[];
-  closed: Promise<{ code: number; reason: string }>;
-}
-
-/** Opens a WebSocket (asking for `protocols`, if any) that collects what it receives; resolves once it is open. */
-export async function openClient(url: string, protocols?: string[]): Promise<WsClient> {
-  const ws = new WebSocket(url, protocols);
-  const messages: string[] = [];
-  ws.on('message', (data) => messages.push(String(data)));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  return { ws, messages, closed };
-}
 
 /** Opens a client; with a uid, identifies (first message) and waits until the server counts it online. */
 export async function wsClient(t: ConformanceTarget, uid?: string, path = ''): Promise<WsClient> {

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PushportClient } from '../../src/index.ts';
 import { cleanup } from '../emulator/helpers/processes.ts';
 import { startPushServer, type PushServerProcess } from '../support/push-server-process.ts';
-import { wsClient, type WsClient } from './clients.ts';
+import type { WsClient } from '../support/ws-client.ts';
+import { wsClient } from './clients.ts';
+import { clientCases } from './client-cases.ts';
 import { httpCases } from './http-cases.ts';
 import type { ConformanceTarget } from './target.ts';
 import { textCases } from './text-cases.ts';
@@ -13,7 +15,7 @@ describe('conformance: emulator push server (count 2)', () => {
   let server: PushServerProcess;
   let target: ConformanceTarget;
   beforeAll(async () => {
-    server = await startPushServer(['--count', '2'], { PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096', MAX_QUEUED_PER_UID: '3' });
+    server = await startPushServer(['--count', '2'], { PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096', MAX_QUEUED_PER_UID: '3', MAX_CONNECTIONS_PER_UID: '3' });
     target = {
       httpUrl: server.httpUrl, wsUrl: server.wsUrl, token: 'conf-token',
       textPort: { host: '127.0.0.1', port: server.textPort },
@@ -26,6 +28,7 @@ describe('conformance: emulator push server (count 2)', () => {
   });
 
   httpCases(() => target, 'emulator');
+  clientCases(() => target, 'emulator', { tabsPerProcess: true });
   textCases(() => target, 'emulator');
   storedCases(() => target, 'emulator', true);
 

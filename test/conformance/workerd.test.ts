@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { startWranglerDev } from '../node/wrangler-process.ts';
+import { clientCases } from './client-cases.ts';
 import { httpCases } from './http-cases.ts';
 import { storedCases } from './stored-cases.ts';
 import type { ConformanceTarget } from './target.ts';
@@ -9,11 +10,12 @@ import type { ConformanceTarget } from './target.ts';
 describe('conformance: Worker under wrangler dev', () => {
   let target: ConformanceTarget;
   beforeAll(async () => {
-    const dev = await startWranglerDev({ PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096', MAX_QUEUED_PER_UID: '3' });
+    const dev = await startWranglerDev({ PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096', MAX_QUEUED_PER_UID: '3', MAX_CONNECTIONS_PER_UID: '3' });
     target = { httpUrl: dev.url, wsUrl: dev.url.replace('http', 'ws'), token: 'conf-token', stop: dev.stop };
   }, 90_000);
   afterAll(async () => target?.stop());
 
   httpCases(() => target, 'workerd');
+  clientCases(() => target, 'workerd');
   storedCases(() => target, 'workerd', false);
 });

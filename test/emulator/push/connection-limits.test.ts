@@ -1,30 +1,16 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanup } from '../helpers/processes.ts';
-import { startPushServer } from '../../support/push-server-process.ts';
+import { startPushServer, type PushServerProcess } from '../../support/push-server-process.ts';
+import { upgrade, type Upgrade } from '../../support/ws-client.ts';
+import { clientCases } from '../../conformance/client-cases.ts';
 
 afterAll(cleanup);
 
-type Outcome = { open: WebSocket } | { status: number; body: string };
-
-/** Opens a WebSocket; resolves with it, or with the HTTP refusal of the upgrade. */
-function connect(url: string): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.once('open', () => resolve({ open: ws }));
-    ws.once('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    ws.once('error', reject);
-  });
-}
-
-const opened = (outcome: Outcome) => {
+const opened = (outcome: Upgrade) => {
   if (!('open' in outcome)) throw new Error(`refused with ${outcome.status}: ${outcome.body}`);
-  return outcome.open;
+  return outcome.open.ws;
 };
+const connect = (url: string) => upgrade(url);
 
 describe('connection limits of the local server', () => {
   it('closes a client that sends no uid within IDENTIFY_TIMEOUT_SECONDS with 1008; identified ones stay', async () => {
@@ -47,12 +33,23 @@ describe('connection limits of the local server', () => {
     const server = await startPushServer(['--max-connections', '2'], { PUSH_TOKEN: 't' });
     const first = opened(await connect(server.wsUrl));
     opened(await connect(server.wsUrl)).send('second');
-    expect(await connect(server.wsUrl)).toEqual({
+    expect(await connect(server.wsUrl)).toMatchObject({
       status: 503,
+      headers: { 'retry-after': '5' },
       body: '{"error":"server is full: it holds MAX_CONNECTIONS=2 WebSocket clients; try again later"}\n',
     });
     first.close();
-    await expect.poll(async () => 'open' in (await connect(server.wsUrl).then((o) => ('open' in o && o.open.close(), o)))).toBe(true);
+    await expect.poll(async () => 'open' in (await connect(server.wsUrl).then((o) => ('open' in o && o.open.ws.close(), o)))).toBe(true);
     await server.stop();
   }, 30_000);
+});
+
+// The conformance suite's client rules on one process, where the tab limit holds for the whole server.
+describe('conformance client rules on the local server (count 1)', () => {
+  let server: PushServerProcess;
+  beforeAll(async () => {
+    server = await startPushServer([], { PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096', MAX_CONNECTIONS_PER_UID: '3' });
+  }, 60_000);
+  afterAll(async () => server?.stop());
+  clientCases(() => ({ httpUrl: server.httpUrl, wsUrl: server.wsUrl, token: 'conf-token', stop: server.stop }), 'one');
 });
