@@ -24,7 +24,7 @@ export interface HubCounters {
 export type HubStats = RegistryCounts & HubCounters;
 
 /** The limits the hub itself enforces. */
-export type HubLimits = Pick<Limits, 'maxUidBytes' | 'maxConnectionsPerUid'>;
+export type HubLimits = Pick<Limits, 'maxUidBytes' | 'maxConnectionsPerUid' | 'maxMessageBytes'>;
 
 /** Whole-hub figures, all zero: the start of a sum over processes or shards. */
 export function emptyStats(): HubStats {
@@ -63,6 +63,12 @@ export class Hub<S extends PushSocket = PushSocket> {
    * since a client has nothing else to say. Returns the uid when this message identified the socket.
    */
   receive(socket: S, data: string | ArrayBuffer | Uint8Array): string | undefined {
+    // A runtime whose transport does not bound a client's messages (the edge's) gets the bound here.
+    const max = this.limits.maxMessageBytes;
+    if (typeof data === 'string' ? data.length > max / 3 && byteLength(data) > max : data.byteLength > max) {
+      this.drop(socket, CloseCode.tooBig, `message larger than ${max} bytes`);
+      return undefined;
+    }
     if (this.registry.uidOf(socket) !== undefined) return undefined;
     if (typeof data !== 'string') {
       this.drop(socket, CloseCode.unsupportedData, 'the first message must be your uid, as text');

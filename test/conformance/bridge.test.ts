@@ -6,7 +6,7 @@ import { BIN } from '../support/push-server-process.ts';
 import { clientCases } from './client-cases.ts';
 import { httpCases } from './http-cases.ts';
 import { storedCases } from './stored-cases.ts';
-import type { ConformanceTarget } from './target.ts';
+import { CONFORMANCE_SETTINGS, type ConformanceTarget } from './target.ts';
 import { textCases } from './text-cases.ts';
 
 // The bridge in front of the Worker under wrangler dev: WebSocket and HTTP go to the Worker, the text port is
@@ -14,7 +14,7 @@ import { textCases } from './text-cases.ts';
 describe('conformance: bridge in front of wrangler dev', () => {
   let target: ConformanceTarget;
   beforeAll(async () => {
-    const dev = await startWranglerDev({ PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096', MAX_QUEUED_PER_UID: '3', MAX_CONNECTIONS_PER_UID: '3' });
+    const dev = await startWranglerDev({ ...CONFORMANCE_SETTINGS });
     const textPort = await freePort();
     const bridge = launch(BIN, ['bridge', '--listen', `127.0.0.1:${textPort}`, '--to', dev.url, '--max-line-bytes', '4096'], { PUSH_TOKEN: 'conf-token' });
     await waitFor(() => bridge.output().includes('bridge listening'), 'the bridge to listen', PROCESS_START_MS);

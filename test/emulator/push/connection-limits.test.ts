@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup } from '../helpers/processes.ts';
-import { startPushServer, type PushServerProcess } from '../../support/push-server-process.ts';
+import { startPushServer } from '../../support/push-server-process.ts';
 import { upgrade, type Upgrade } from '../../support/ws-client.ts';
-import { clientCases } from '../../conformance/client-cases.ts';
 
 afterAll(cleanup);
 
@@ -44,12 +43,3 @@ describe('connection limits of the local server', () => {
   }, 30_000);
 });
 
-// The conformance suite's client rules on one process, where the tab limit holds for the whole server.
-describe('conformance client rules on the local server (count 1)', () => {
-  let server: PushServerProcess;
-  beforeAll(async () => {
-    server = await startPushServer([], { PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096', MAX_CONNECTIONS_PER_UID: '3' });
-  }, 60_000);
-  afterAll(async () => server?.stop());
-  clientCases(() => ({ httpUrl: server.httpUrl, wsUrl: server.wsUrl, token: 'conf-token', stop: server.stop }), 'one');
-});

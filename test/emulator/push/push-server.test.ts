@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { cleanup, cli, freePort, runDir } from '../helpers/processes.ts';
 import { LineClient } from '../../support/line-client.ts';
+import { openClient, upgrade } from '../../support/ws-client.ts';
 import { BIN, startPushServer, type PushServerProcess } from '../../support/push-server-process.ts';
 
 afterAll(cleanup);
@@ -96,14 +97,12 @@ describe('push server behaviour', () => {
   it('refuses a forged client token in signed mode before any socket opens', async () => {
     const server = await startPushServer([], { PUSH_TOKEN: 't', CLIENT_SECRET: 'sec' });
     const { signClientToken } = await import('../../../src/index.ts');
-    const good = new WebSocket(`${server.wsUrl}/ws?token=${await signClientToken('signed', 'sec', 60)}`);
-    await new Promise((r) => good.once('open', r));
+    const good = await openClient(`${server.wsUrl}/ws?token=${await signClientToken('signed', 'sec', 60)}`);
     const online = async () => ((await (await fetch(`${server.httpUrl}/online/signed`, { headers: { authorization: 'Bearer t' } })).json()) as { connections: number }).connections;
     await expect.poll(online).toBe(1);
-    const forged = new WebSocket(`${server.wsUrl}/ws?token=${await signClientToken('signed', 'other', 60)}`);
-    const status = await new Promise<number>((resolve) => forged.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
-    expect(status).toBe(401);
-    good.close();
+    const forged = await upgrade(`${server.wsUrl}/ws?token=${await signClientToken('signed', 'other', 60)}`);
+    expect(forged).toMatchObject({ status: 401, body: expect.stringContaining('invalid client token') });
+    good.ws.close();
     await server.stop();
   }, 30_000);
 

@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 /** A text port on a target where uid `on` is online (or on `target`); records every message pushed. */
-function textPort(maxLineBytes = 1024, target?: PushTarget) {
+function textPort(maxLineBytes = 1024, target?: PushTarget, token?: string) {
   const pushed: string[] = [];
   const observed = { lines: 0, seconds: 0 };
   target ??= { push: (uid: string, message: string) => (uid === 'on' ? (pushed.push(message), 1) : 0) } as unknown as PushTarget;
@@ -24,7 +24,7 @@ function textPort(maxLineBytes = 1024, target?: PushTarget) {
     observed.lines += lines;
     observed.seconds += seconds;
   };
-  const port = serve('text', (worker) => serveTextPort(worker, { target, maxLineBytes, maxUidBytes: 64, observe }));
+  const port = serve('text', (worker) => serveTextPort(worker, { target, token, maxLineBytes, maxUidBytes: 64, observe }));
   return { port, pushed, observed };
 }
 
@@ -63,6 +63,25 @@ describe('the text push port', () => {
     expect(replies.slice(lines)).toEqual(Array(10).fill('ok'));
     expect(pushed).toEqual(Array.from({ length: 10 }, (_, i) => `{"uid":"on","n":${i}}`));
   }, 90_000);
+
+  // What `--text-host` beyond loopback turns on (config.test.ts: textPortNeedsToken), over a real socket.
+  it('with a token, answers the right first line ok and serves pushes; a wrong one gets error invalid token and a close', async () => {
+    const { port, pushed } = textPort(1024, undefined, 'text-secret');
+    const good = await client(port);
+    good.write('text-secret\n{"uid":"on","n":1}\n');
+    expect(await good.read(2)).toEqual(['ok', 'ok']);
+    expect(pushed).toEqual(['{"uid":"on","n":1}']);
+    const wrong = await client(port);
+    wrong.write('not-the-secret\n{"uid":"on","n":2}\n');
+    await wrong.closed;
+    expect(wrong.text()).toBe('error invalid token\n');
+    // A push as the first line is not the token either.
+    const skipped = await client(port);
+    skipped.write('{"uid":"on","n":3}\n');
+    await skipped.closed;
+    expect(skipped.text()).toBe('error invalid token\n');
+    expect(pushed).toEqual(['{"uid":"on","n":1}']);
+  });
 
   it('reports every answered line to the latency histogram, from its arrival to its answer', async () => {
     // `slow` is answered only when the test says: the line arrived before the target was called, and is answered
