@@ -13,12 +13,12 @@ const connect = (url: string) => upgrade(url);
 
 describe('connection limits of the local server', () => {
   it('closes a client that sends no uid within IDENTIFY_TIMEOUT_SECONDS with 1008; identified ones stay', async () => {
-    const server = await startPushServer(['--identify-timeout-seconds', '1'], { PUSH_TOKEN: 't' });
+    const server = await startPushServer(['--identify-timeout-seconds', '2'], { PUSH_TOKEN: 't' });
     const silent = opened(await connect(server.wsUrl));
     const closed = new Promise<[number, string]>((resolve) => silent.once('close', (code, reason) => resolve([code, String(reason)])));
     const identified = opened(await connect(server.wsUrl));
     identified.send('stays');
-    expect(await closed).toEqual([1008, 'identify timeout: send your uid as the first message within 1 s']);
+    expect(await closed).toEqual([1008, 'identify timeout: send your uid as the first message within 2 s']);
     const inbox: string[] = [];
     identified.on('message', (m) => inbox.push(String(m)));
     const push = await fetch(`${server.httpUrl}/push`, { method: 'POST', body: '{"uid":"stays"}', headers: { authorization: 'Bearer t' } });

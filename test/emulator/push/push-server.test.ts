@@ -80,7 +80,7 @@ describe('push server behaviour', () => {
   }, 60_000);
 
   it('drops a client that does not answer ping frames, keeps one that does', async () => {
-    const server = await startPushServer(['--heartbeat-seconds', '1'], { PUSH_TOKEN: 't' });
+    const server = await startPushServer(['--heartbeat-seconds', '2'], { PUSH_TOKEN: 't' });
     const deaf = new WebSocket(server.wsUrl, { autoPong: false });
     const alive = new WebSocket(server.wsUrl);
     await Promise.all([deaf, alive].map((ws) => new Promise((r) => ws.once('open', r))));
