@@ -1,6 +1,6 @@
 import { get } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { openClient } from '../../support/ws-client.ts';
 import { loadConfig } from '../../../emulator/push/config.ts';
 import { cleanup } from '../helpers/processes.ts';
 import { parseExposition } from '../../support/prometheus.ts';
@@ -25,15 +25,12 @@ function freshGet(port: number, path: string, token = 't'): Promise<{ status: nu
 describe('ops on the local server with 2 processes', () => {
   it('sums /metrics over both processes, breaks them down on /stats/parts, and prints status --json', async () => {
     const server = await startPushServer(['--count', '2'], { PUSH_TOKEN: 't' });
-    const sockets = await Promise.all(Array.from({ length: 13 }, (_, i) => new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(server.wsUrl);
-      ws.once('open', () => {
-        // The last one stays unidentified.
-        if (i < 12) ws.send(`u${i}`);
-        resolve(ws);
-      });
-      ws.once('error', reject);
-    })));
+    const sockets = await Promise.all(Array.from({ length: 13 }, async (_, i) => {
+      const { ws } = await openClient(server.wsUrl);
+      // The last one stays unidentified.
+      if (i < 12) ws.send(`u${i}`);
+      return ws;
+    }));
     const metrics = async () => parseExposition((await freshGet(server.port, '/metrics')).body);
     await expect.poll(async () => (await metrics()).pushport_identified_connections).toBe(12);
     for (const uid of ['u1', 'u2', 'nobody']) {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { openClient } from '../../support/ws-client.ts';
 import { cleanup, runDir } from '../helpers/processes.ts';
 import { startPushServer } from '../../support/push-server-process.ts';
 import { missingTool } from '../../support/missing-tool.ts';
@@ -32,10 +32,7 @@ const skipped = missingTool(hasPhp(), 'php', 'apt-get install php-cli');
 describe.skipIf(skipped !== undefined)(`the reference PHP backend, unchanged${skipped ? ` (${skipped})` : ''}`, () => {
   it('pushes through the text port and reads ok, then fail for a uid nobody holds', async () => {
     const server = await startPushServer();
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}`);
-    const received: string[] = [];
-    ws.on('message', (m) => received.push(String(m)));
-    await new Promise((r) => ws.once('open', r));
+    const { ws, messages: received } = await openClient(`ws://127.0.0.1:${server.port}`);
     ws.send('uid1');
     const dir = runDir();
     const run = (uid: string) => {

@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { cleanup, cli, freePort, runDir } from '../helpers/processes.ts';
 import { LineClient } from '../../support/line-client.ts';
 import { openClient, upgrade } from '../../support/ws-client.ts';
@@ -9,17 +8,12 @@ afterAll(cleanup);
 
 /** Opens `n` clients identified as u0…u(n-1), each recording what it receives. */
 async function clients(server: PushServerProcess, n: number) {
-  const inboxes = Array.from({ length: n }, () => [] as string[]);
-  const sockets = await Promise.all(inboxes.map((inbox, i) => new Promise<WebSocket>((resolve, reject) => {
-    const ws = new WebSocket(server.wsUrl);
-    ws.on('message', (m) => inbox.push(String(m)));
-    ws.once('open', () => {
-      ws.send(`u${i}`);
-      resolve(ws);
-    });
-    ws.once('error', reject);
-  })));
-  return { inboxes, sockets };
+  const opened = await Promise.all(Array.from({ length: n }, async (_, i) => {
+    const c = await openClient(server.wsUrl);
+    c.ws.send(`u${i}`);
+    return c;
+  }));
+  return { inboxes: opened.map((c) => c.messages), sockets: opened.map((c) => c.ws) };
 }
 
 async function stats(server: PushServerProcess) {
@@ -81,16 +75,14 @@ describe('push server behaviour', () => {
 
   it('drops a client that does not answer ping frames, keeps one that does', async () => {
     const server = await startPushServer(['--heartbeat-seconds', '2'], { PUSH_TOKEN: 't' });
-    const deaf = new WebSocket(server.wsUrl, { autoPong: false });
-    const alive = new WebSocket(server.wsUrl);
-    await Promise.all([deaf, alive].map((ws) => new Promise((r) => ws.once('open', r))));
-    deaf.send('deaf');
-    alive.send('alive');
-    const closed = new Promise((r) => deaf.once('close', r));
-    await closed;
+    const deaf = await openClient(server.wsUrl, undefined, { autoPong: false });
+    const alive = await openClient(server.wsUrl);
+    deaf.ws.send('deaf');
+    alive.ws.send('alive');
+    await deaf.closed;
     const res = await fetch(`${server.httpUrl}/online/alive`, { headers: { authorization: 'Bearer t' } });
     expect(await res.json()).toMatchObject({ connections: 1 });
-    alive.close();
+    alive.ws.close();
     await server.stop();
   }, 30_000);
 
