@@ -8,7 +8,7 @@ const seqOf = (frame: string) => Number(frame.slice(0, frame.indexOf(' ')));
 
 /**
  * The limits of stored pushes, end to end, the same on both runtimes (README "Guarantees" and "Every limit").
- * Targets run with CONFORMANCE_SETTINGS: MAX_QUEUED_TOTAL=12, MAX_RETAINED_PER_UID=3, IDEMPOTENCY_SECONDS=5,
+ * Targets run with CONFORMANCE_SETTINGS: MAX_QUEUED_TOTAL=12, MAX_RETAINED_PER_UID=3, IDEMPOTENCY_SECONDS=3,
  * and the default MAX_TTL_SECONDS (86400). `processes`: how many processes keep their own MAX_QUEUED_TOTAL count
  * (the local server at count 2: README, "Guarantees"), each letting that many wait.
  */
@@ -60,7 +60,7 @@ export function storedLimitCases(target: () => ConformanceTarget, prefix: string
       expect((await push(line)).json).toEqual({ ok: true, delivered: 1 });
       expect((await push(line)).json).toEqual({ ok: true, delivered: 1 });
       await expect.poll(() => c.messages).toEqual([line]);
-      // Retried until the window has passed (5 s): answered like the first each time, delivered once more at the end.
+      // Retried until the window has passed (3 s): answered like the first each time, delivered once more at the end.
       await expect.poll(async () => {
         await push(line);
         return c.messages.length;

@@ -22,5 +22,5 @@ export const CONFORMANCE_SETTINGS: Readonly<Record<string, string>> = Object.fre
   MAX_QUEUED_PER_UID: '3',
   MAX_QUEUED_TOTAL: '12',
   MAX_RETAINED_PER_UID: '3',
-  IDEMPOTENCY_SECONDS: '5',
+  IDEMPOTENCY_SECONDS: '3',
 });
