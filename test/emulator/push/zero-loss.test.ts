@@ -5,25 +5,23 @@ import { DeliveryAudit } from '../../../scripts/delivery-audit.ts';
 import { cleanup } from '../helpers/processes.ts';
 import { startPushServer } from '../../support/push-server-process.ts';
 import { textStream } from '../../support/text-stream.ts';
+import { expectOnceInSeqOrder, type Handed } from '../../support/delivery-order.ts';
 
 afterAll(cleanup);
 
 const CLIENTS = 100;
-
-/** What one client was handed, in the order it was handed: each push's id and seq. */
-type Received = { id: number; seq: number | undefined };
 
 describe('zero loss through faults (count 2, pushport/client, every push with a ttl)', () => {
   it('delivers every accepted push exactly once and in seq order through a reload and a child SIGKILL', async () => {
     const server = await startPushServer(['--count', '2'], { PUSH_TOKEN: 't' });
     // The audit only sends and tracks the pushes here; the clients are pushport/client's.
     const audit = new DeliveryAudit(server.wsUrl, server.textPort);
-    const got = new Map<string, Received[]>();
+    const got = new Map<string, Handed[]>();
     const clients = Array.from({ length: CLIENTS }, (_, i) => {
       const uid = `u${i}`;
       got.set(uid, []);
       const socket = new PushportSocket({ url: server.wsUrl, uid, WebSocket: WebSocket as unknown as WebSocketClass, minDelayMs: 20, maxDelayMs: 300, pingSeconds: 1 });
-      socket.on('message', (data, seq) => got.get(uid)!.push({ id: (JSON.parse(data) as { id: number }).id, seq }));
+      socket.on('message', (data, seq) => got.get(uid)!.push({ n: (JSON.parse(data) as { id: number }).id, seq }));
       return socket;
     });
     const stream = textStream(audit, CLIENTS, { ttl: 60 });
@@ -51,17 +49,12 @@ describe('zero loss through faults (count 2, pushport/client, every push with a 
     }
     // Every push answered ok or queued reaches its client; anything delivered was accepted even if its answer was lost.
     const accepted = audit.pushes.filter((p) => p.reply === 'ok' || p.reply === 'queued');
-    const missing = () => accepted.filter((p) => !got.get(p.uid)!.some((r) => r.id === p.id)).map((p) => p.id);
+    const missing = () => accepted.filter((p) => !got.get(p.uid)!.some((h) => h.n === p.id)).map((p) => p.id);
     await expect.poll(missing, { timeout: 20_000 }).toEqual([]);
     expect(accepted.length).toBeGreaterThan(600);
     expect(audit.pushes.filter((p) => p.reply !== undefined && !['ok', 'queued'].includes(p.reply))).toEqual([]);
-    for (const [uid, received] of got) {
-      const ids = received.map((r) => r.id);
-      const seqs = received.map((r) => r.seq);
-      // Once each, and in the order the uid's home numbered them: every push carries a seq, rising.
-      expect({ uid, dupes: ids.length - new Set(ids).size }).toEqual({ uid, dupes: 0 });
-      expect({ uid, outOfOrder: seqs.filter((seq, i) => seq === undefined || (i > 0 && seq <= seqs[i - 1]!)) }).toEqual({ uid, outOfOrder: [] });
-    }
+    // Once each, and in the order the uid's home numbered them: every push carries a seq, rising.
+    expectOnceInSeqOrder(got);
     for (const c of clients) c.close();
     audit.stop();
     await server.stop();
