@@ -73,11 +73,13 @@ describe('the text push port', () => {
     expect(pushed).toEqual(['{"uid":"on","n":1}']);
     const wrong = await client(port);
     wrong.write('not-the-secret\n{"uid":"on","n":2}\n');
+    expect(await wrong.read()).toEqual(['error invalid token']);
     await wrong.closed;
     expect(wrong.text()).toBe('error invalid token\n');
     // A push as the first line is not the token either.
     const skipped = await client(port);
     skipped.write('{"uid":"on","n":3}\n');
+    expect(await skipped.read()).toEqual(['error invalid token']);
     await skipped.closed;
     expect(skipped.text()).toBe('error invalid token\n');
     expect(pushed).toEqual(['{"uid":"on","n":1}']);
