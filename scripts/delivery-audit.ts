@@ -83,12 +83,12 @@ export class DeliveryAudit {
     return line;
   }
 
-  /** Sends one push to a random uid on a text connection. */
-  send(line: TrackedLine, uids: number): void {
+  /** Sends one push to a random uid u0 … u<uids-1> on a text connection, with a ttl when given. */
+  send(line: TrackedLine, uids: number, ttl?: number): void {
     const push: TrackedPush = { id: this.nextId++, uid: `u${Math.floor(Math.random() * uids)}`, sentAt: now() };
     line.sent.push(push);
     this.pushes.push(push);
-    line.socket.write(`{"uid":"${push.uid}","id":${push.id}}\n`);
+    line.socket.write(`{"uid":"${push.uid}","id":${push.id}${ttl === undefined ? '' : `,"ttl":${ttl}`}}\n`);
   }
 
   /**

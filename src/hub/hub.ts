@@ -5,7 +5,7 @@ import { CloseCode, type PushSocket } from './push-socket.ts';
 import type { UidRegistry } from './registry.ts';
 
 /** The limits the hub itself enforces. */
-export type HubLimits = Pick<Limits, 'maxUidBytes' | 'maxConnectionsPerUid'>;
+export type HubLimits = Pick<Limits, 'maxUidBytes' | 'maxConnectionsPerUid' | 'maxMessageBytes'>;
 
 /**
  * The uid → connections hub: holds the registry and delivers to it (identify, deliver, broadcast, kick,
@@ -31,6 +31,12 @@ export class Hub<S extends PushSocket = PushSocket> {
    * since a client has nothing else to say. Returns the uid when this message identified the socket.
    */
   receive(socket: S, data: string | ArrayBuffer | Uint8Array): string | undefined {
+    // A runtime whose transport does not bound a client's messages (the edge's) gets the bound here.
+    const max = this.limits.maxMessageBytes;
+    if (typeof data === 'string' ? data.length > max / 3 && byteLength(data) > max : data.byteLength > max) {
+      this.drop(socket, CloseCode.tooBig, `message larger than ${max} bytes`);
+      return undefined;
+    }
     if (this.registry.uidOf(socket) !== undefined) return undefined;
     if (typeof data !== 'string') {
       this.drop(socket, CloseCode.unsupportedData, 'the first message must be your uid, as text');

@@ -1,8 +1,5 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { askMaster } from '../../emulator/cli/control-client.ts';
-import { socketPath } from '../../emulator/run-paths.ts';
 import { cleanup } from '../emulator/helpers/processes.ts';
 import { hasChromium, launchChromium } from '../support/chromium.ts';
 import { missingTool } from '../support/missing-tool.ts';
@@ -13,11 +10,6 @@ import { pushStream } from './push-stream.ts';
 import { RecordingPage } from './recording-page.ts';
 import { startRecordingPageServer, type RecordingPageServer } from './recording-page-server.ts';
 
-async function children(server: PushServerProcess): Promise<number[]> {
-  const control = socketPath(join(server.runDir, `pushport-${server.port}.sock`));
-  const reply = await askMaster<{ children?: number[] }>(control, { cmd: 'ping' }, 2000).catch(() => ({ children: [] }));
-  return reply.children ?? [];
-}
 
 // CI installs Debian's chromium (.ci/run); a developer machine without it skips these, CI never does.
 const skipped = missingTool(hasChromium(), 'chromium', 'apt-get install chromium');
@@ -50,9 +42,9 @@ describe.skipIf(skipped !== undefined)(`pushport/client in Chromium against the 
 
   it('loses nothing through a reload of the server', async () => {
     const { opens } = await tab.socket();
-    const before = await children(server);
+    const before = await server.children();
     expect((await server.command('reload')).code).toBe(0);
-    await waitFor(async () => { const now = await children(server); return now.length === 2 && !now.some((pid) => before.includes(pid)); }, 'new children', 15_000);
+    await waitFor(async () => { const now = await server.children(); return now.length === 2 && !now.some((pid) => before.includes(pid)); }, 'new children', 15_000);
     await check.reconnected(opens);
     await stream.more(20);
     await check.everyAcceptedPushArrivesOnce();
@@ -61,9 +53,9 @@ describe.skipIf(skipped !== undefined)(`pushport/client in Chromium against the 
   it('loses nothing through a SIGKILL of the child that holds the page', async () => {
     const { opens } = await tab.socket();
     // Which child holds the page's socket is the kernel's pick: kill each original child in turn, so one of them does.
-    for (const victim of await children(server)) {
+    for (const victim of await server.children()) {
       process.kill(victim, 'SIGKILL');
-      await waitFor(async () => { const now = await children(server); return now.length === 2 && !now.includes(victim); }, 'a new child', 15_000);
+      await waitFor(async () => { const now = await server.children(); return now.length === 2 && !now.includes(victim); }, 'a new child', 15_000);
       await stream.more(10);
     }
     await check.reconnected(opens);

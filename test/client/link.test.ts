@@ -9,9 +9,11 @@ describe('PushportSocket link', () => {
   const start = fx.start;
 
   it('pings on its interval and keeps an answering link, never handing pong to the app', async () => {
-    const seen = start({ pingSeconds: 0.3 });
+    // A second between pings: a link is given up after two unanswered ones, so a machine stalled for well over
+    // a second still keeps it.
+    const seen = start({ pingSeconds: 1 });
     // The third ping comes after the client checked for two unanswered ones: the pongs kept the link.
-    await waitFor(() => fx.server.connections[0]!.received.length >= 3, 'three pings');
+    await waitFor(() => fx.server.connections[0]!.received.length >= 3, 'three pings', 10_000);
     expect(new Set(fx.server.connections[0]!.received)).toEqual(new Set(['ping']));
     expect(fx.server.connections).toHaveLength(1);
     expect(seen.messages).toEqual([]);
@@ -22,7 +24,7 @@ describe('PushportSocket link', () => {
     fx.server.onConnection = (connection) => {
       if (fx.server.connections.length === 1) connection.socket.send('3 {"uid":"u1"}');
     };
-    const seen = start({ pingSeconds: 0.2 });
+    const seen = start({ pingSeconds: 0.5 });
     await expect.poll(() => seen.messages).toEqual([['{"uid":"u1"}', 3]]);
     fx.server.answerPings = false;
     const second = await waitFor(() => fx.server.connections[1], 'a reconnect after the link went silent');

@@ -1,38 +1,27 @@
 import { expect } from 'vitest';
-import WebSocket from 'ws';
+import { signClientToken } from '../../src/index.ts';
 import { LineClient } from '../support/line-client.ts';
+import { openClient, type WsClient } from '../support/ws-client.ts';
 import type { ConformanceTarget } from './target.ts';
 
-/** A WebSocket client as the reference's browser snippet is: connect, send the uid, collect pushes. */
-export interface WsClient {
-  ws: WebSocket;
-  messages: string[];
-  closed: Promise<{ code: number; reason: string }>;
+/** The query that names a client's uid: `uid=…`, or in signed mode `token=…` signed for it. */
+export async function uidQuery(t: ConformanceTarget, uid: string): Promise<string> {
+  return t.clientSecret === undefined ? `uid=${encodeURIComponent(uid)}` : `token=${await signClientToken(uid, t.clientSecret, 300)}`;
 }
 
-/** Opens a WebSocket (asking for `protocols`, if any) that collects what it receives; resolves once it is open. */
-export async function openClient(url: string, protocols?: string[]): Promise<WsClient> {
-  const ws = new WebSocket(url, protocols);
-  const messages: string[] = [];
-  ws.on('message', (data) => messages.push(String(data)));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  return { ws, messages, closed };
-}
-
-/** Opens a client; with a uid, identifies (first message) and waits until the server counts it online. */
+/**
+ * Opens a client; with a uid, identifies (the first message, or in signed mode a token in the URL) and waits
+ * until the server counts it online.
+ */
 export async function wsClient(t: ConformanceTarget, uid?: string, path = ''): Promise<WsClient> {
-  const { ws, messages, closed } = await openClient(`${t.wsUrl}${path}`);
+  const before = uid === undefined ? 0 : await online(t, uid);
+  const signed = uid !== undefined && t.clientSecret !== undefined;
+  const client = await openClient(signed ? `${t.wsUrl}/?${await uidQuery(t, uid)}` : `${t.wsUrl}${path}`);
   if (uid !== undefined) {
-    const before = await online(t, uid);
-    ws.send(uid);
+    if (!signed) client.ws.send(uid);
     await expect.poll(() => online(t, uid), { timeout: 5000 }).toBeGreaterThan(before);
   }
-  return { ws, messages, closed };
+  return client;
 }
 
 /** Calls the HTTP API with the target's token (or the one given). */

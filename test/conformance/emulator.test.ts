@@ -1,24 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PushportClient } from '../../src/index.ts';
 import { cleanup } from '../emulator/helpers/processes.ts';
-import { pidsByClientPort, startPushServer, type PushServerProcess } from '../support/push-server-process.ts';
-import { wsClient, type WsClient } from './clients.ts';
+import { pidsByClientPort, type PushServerProcess } from '../support/push-server-process.ts';
+import { startEmulatorTarget } from './emulator-target.ts';
+import type { WsClient } from '../support/ws-client.ts';
+import { wsClient } from './clients.ts';
+import { clientCases } from './client-cases.ts';
 import { httpCases } from './http-cases.ts';
 import type { ConformanceTarget } from './target.ts';
 import { textCases } from './text-cases.ts';
 import { storedCases } from './stored-cases.ts';
+import { storedLimitCases } from './stored-limit-cases.ts';
 
 // The local push server, started from the real CLI with two processes, so every case also crosses the relay.
 describe('conformance: emulator push server (count 2)', () => {
+  let target: ConformanceTarget & { server: PushServerProcess };
   let server: PushServerProcess;
-  let target: ConformanceTarget;
   beforeAll(async () => {
-    server = await startPushServer(['--count', '2'], { PUSH_TOKEN: 'conf-token', MAX_MESSAGE_BYTES: '4096', MAX_QUEUED_PER_UID: '3' });
-    target = {
-      httpUrl: server.httpUrl, wsUrl: server.wsUrl, token: 'conf-token',
-      textPort: { host: '127.0.0.1', port: server.textPort },
-      stop: server.stop,
-    };
+    target = await startEmulatorTarget(2);
+    server = target.server;
   }, 60_000);
   afterAll(async () => {
     await target?.stop();
@@ -26,8 +26,10 @@ describe('conformance: emulator push server (count 2)', () => {
   });
 
   httpCases(() => target, 'emulator');
+  clientCases(() => target, 'emulator', { tabsPerProcess: true });
   textCases(() => target, 'emulator');
   storedCases(() => target, 'emulator', true);
+  storedLimitCases(() => target, 'emulator', 2);
 
   it('counts a uid held in both processes once per connection, through the SDK', async () => {
     const sdk = new PushportClient({ url: target.httpUrl, token: target.token });

@@ -3,8 +3,11 @@ import { PushportClient } from '../../src/index.ts';
 import { http, online, wsClient } from './clients.ts';
 import type { ConformanceTarget } from './target.ts';
 
-/** The WebSocket and HTTP API cases every target must pass the same way. Targets run with MAX_MESSAGE_BYTES=4096. */
-export function httpCases(target: () => ConformanceTarget, prefix: string): void {
+/**
+ * The WebSocket and HTTP API cases every target must pass the same way. Targets run with MAX_MESSAGE_BYTES=4096.
+ * `signed`: the target runs in signed mode, where a client names no uid itself (signed-cases.ts covers that).
+ */
+export function httpCases(target: () => ConformanceTarget, prefix: string, options: { signed?: boolean } = {}): void {
   const uid = (name: string) => `${prefix}-${name}`;
 
   describe('clients and pushes', () => {
@@ -31,29 +34,52 @@ export function httpCases(target: () => ConformanceTarget, prefix: string): void
     it('reaches every tab, and the rest after one closes', async () => {
       const a = await wsClient(target(), uid('tabs'));
       const b = await wsClient(target(), uid('tabs'));
-      expect((await http(target(), 'POST', '/push', `{"uid":"${uid('tabs')}"}`)).json.delivered).toBe(2);
+      const first = `{"uid":"${uid('tabs')}"}`;
+      const second = `{"uid":"${uid('tabs')}","n":2}`;
+      expect((await http(target(), 'POST', '/push', first)).json.delivered).toBe(2);
+      await expect.poll(() => a.messages).toEqual([first]);
+      await expect.poll(() => b.messages).toEqual([first]);
       a.ws.close();
       await a.closed;
       await expect.poll(() => online(target(), uid('tabs'))).toBe(1);
-      expect((await http(target(), 'POST', '/push', `{"uid":"${uid('tabs')}","n":2}`)).json.delivered).toBe(1);
-      await expect.poll(() => b.messages.length).toBe(2);
+      expect((await http(target(), 'POST', '/push', second)).json.delivered).toBe(1);
+      await expect.poll(() => b.messages).toEqual([first, second]);
       b.ws.close();
     });
 
-    it('identifies with ?uid= at connect time', async () => {
+    if (!options.signed) it('identifies with ?uid= at connect time', async () => {
       const c = await wsClient(target(), undefined, `/ws?uid=${uid('query')}`);
       await expect.poll(() => online(target(), uid('query'))).toBe(1);
       c.ws.close();
     });
 
-    it('answers ping with pong', async () => {
+    it('answers ping with pong, and sends nothing else', async () => {
       const c = await wsClient(target(), uid('pinger'));
       c.ws.send('ping');
       await expect.poll(() => c.messages).toEqual(['pong']);
+      // A push after the pong is the barrier: whatever else the ping caused would have arrived before it.
+      const after = `{"uid":"${uid('pinger')}","after":"pong"}`;
+      expect((await http(target(), 'POST', '/push', after)).json.delivered).toBe(1);
+      await expect.poll(() => c.messages.length).toBe(2);
+      expect(c.messages).toEqual(['pong', after]);
       c.ws.close();
     });
 
-    it('broadcasts to identified clients only', async () => {
+    if (!options.signed) it('answers ping as the first message with pong, and never takes it as a uid', async () => {
+      const c = await wsClient(target());
+      c.ws.send('ping');
+      await expect.poll(() => c.messages).toEqual(['pong']);
+      expect(await online(target(), 'ping')).toBe(0);
+      // The next message is still the uid.
+      c.ws.send(uid('after-ping'));
+      await expect.poll(() => online(target(), uid('after-ping'))).toBe(1);
+      const push = `{"uid":"${uid('after-ping')}"}`;
+      expect((await http(target(), 'POST', '/push', push)).json.delivered).toBe(1);
+      await expect.poll(() => c.messages).toEqual(['pong', push]);
+      c.ws.close();
+    });
+
+    if (!options.signed) it('broadcasts to identified clients only', async () => {
       const a = await wsClient(target(), uid('bc'));
       const anonymous = await wsClient(target());
       const { json } = await http(target(), 'POST', '/broadcast', 'to all');

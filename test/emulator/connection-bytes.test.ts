@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { openClient } from '../support/ws-client.ts';
 import type { TcpConnection } from '../../emulator/index.ts';
 import { LineClient } from '../support/line-client.ts';
 import { serve, served, stopServed } from './helpers/in-process.ts';
@@ -26,11 +26,9 @@ describe('connection byte counters', () => {
     const port = serve('websocket', (worker) => {
       worker.onMessage = (connection: TcpConnection, data: string) => connection.send(`echo ${data}`);
     });
-    const ws = new WebSocket(`ws://127.0.0.1:${port}`);
-    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
-    const reply = new Promise<string>((resolve) => ws.once('message', (data: Buffer) => resolve(String(data))));
+    const { ws, messages } = await openClient(`ws://127.0.0.1:${port}`);
     ws.send('uid1');
-    expect(await reply).toBe('echo uid1');
+    await expect.poll(() => messages).toEqual(['echo uid1']);
     // The 101 response, then one text frame: 2 header bytes + 9 payload bytes.
     expect(only().bytesWritten).toBeGreaterThan(11);
     expect(only().bytesRead).toBeGreaterThan(0);

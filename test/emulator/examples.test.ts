@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { openClient } from '../support/ws-client.ts';
 import { httpGet } from './helpers/http-get.ts';
 import { LineClient } from '../support/line-client.ts';
 import { PROCESS_START_MS, waitFor } from '../support/poll.ts';
@@ -43,16 +43,14 @@ describe('the reference programs, run as real processes', () => {
     expect(started.code, started.output).toBe(0);
     const master = masterPid(dir, 'push.ts');
     trackGroup(master);
-    const ws = new WebSocket(`ws://127.0.0.1:${wsPort}`);
+    const { ws, messages } = await openClient(`ws://127.0.0.1:${wsPort}`);
     try {
-      await new Promise((done, fail) => ws.once('open', done).once('error', fail));
-      const pushed = new Promise<string>((done) => ws.once('message', (data: Buffer) => done(data.toString())));
       ws.send('uid1');
       const line = JSON.stringify({ uid: 'uid1', percent: '88%' });
       // The uid message and the push race on two sockets: retry (bounded) until the uid is registered.
       const reply = await waitFor(async () => ((await LineClient.request(textPort, line)) === 'ok' ? 'ok' : ''), 'ok');
       expect(reply).toBe('ok');
-      expect(await pushed).toBe(line);
+      await expect.poll(() => messages).toEqual([line]);
       expect(await LineClient.request(textPort, JSON.stringify({ uid: 'nobody' }))).toBe('fail');
       expect(await LineClient.request(textPort, 'not json')).toBe('fail');
     } finally {

@@ -212,6 +212,12 @@ describe('listen()', () => {
     worker?.pauseAccept();
     const first = await client(port);
     first.socket.write('x\n');
+    // A barrier: a connection made later to a port that is not paused, answered by this same event loop, which
+    // has by then seen the first connection and its line (unless it holds them).
+    const echo = serve('text', (w) => (w.onMessage = (connection: TcpConnection, line: string) => connection.send(`got ${line}`)));
+    const later = await client(echo);
+    later.write('y\n');
+    await later.waitForText('got y\n');
     expect(connected).toEqual([]);
     worker?.resumeAccept();
     await waitFor(() => connected.length === 1, 'held client served');

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hasChromium, launchChromium } from '../support/chromium.ts';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import { openClient } from '../support/ws-client.ts';
 import { cleanup, ROOT } from '../emulator/helpers/processes.ts';
 import { startPushServer } from '../support/push-server-process.ts';
 import { startWranglerDev } from './wrangler-process.ts';
@@ -12,14 +13,11 @@ const artifacts = join(ROOT, 'test-artifacts');
 
 /** Opens `uids.length` clients; each with a uid sends it first, as the reference's snippet does. */
 async function clients(wsUrl: string, uids: (string | undefined)[], query = (_uid: string | undefined) => ''): Promise<WebSocket[]> {
-  return Promise.all(uids.map((uid) => new Promise<WebSocket>((resolve, reject) => {
-    const ws = new WebSocket(`${wsUrl}/${query(uid)}`);
-    ws.once('open', () => {
-      if (uid !== undefined && query(uid) === '') ws.send(uid);
-      resolve(ws);
-    });
-    ws.once('error', reject);
-  })));
+  return Promise.all(uids.map(async (uid) => {
+    const { ws } = await openClient(`${wsUrl}/${query(uid)}`);
+    if (uid !== undefined && query(uid) === '') ws.send(uid);
+    return ws;
+  }));
 }
 
 /** Opens the dashboard with the token in the fragment and records every script error it shows. */

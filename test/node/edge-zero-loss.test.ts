@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { PushportClient, QUEUED } from '../../src/index.ts';
 import { PushportSocket, type WebSocketClass } from '../../src/client/index.ts';
+import { expectOnceInSeqOrder, type Handed } from '../support/delivery-order.ts';
 import { startWranglerDev, type WranglerDev } from './wrangler-process.ts';
 
 const CLIENTS = 100;
@@ -15,15 +16,15 @@ afterAll(async () => dev?.stop());
 // A redeploy or an eviction as clients see it: every socket drops and each Durable Object starts again from
 // its SQLite. Here `wrangler dev` itself is restarted on the same port and the same persisted state.
 describe('zero loss on the edge through a restart (wrangler dev, 2 shards, pushport/client)', () => {
-  it('delivers every push answered ok or queued exactly once to 100 clients', async () => {
+  it('delivers every push answered ok or queued exactly once and in seq order to 100 clients', async () => {
     dev = await startWranglerDev({ PUSH_TOKEN: 'zl', SHARDS: '2' });
     const wsUrl = dev.url.replace('http', 'ws');
-    const got = new Map<string, number[]>();
+    const got = new Map<string, Handed[]>();
     const clients = Array.from({ length: CLIENTS }, (_, i) => {
       const uid = `e${i}`;
       got.set(uid, []);
       const socket = new PushportSocket({ url: wsUrl, uid, WebSocket: WebSocket as unknown as WebSocketClass, minDelayMs: 50, maxDelayMs: 500, pingSeconds: 1 });
-      socket.on('message', (data) => got.get(uid)!.push((JSON.parse(data) as { n: number }).n));
+      socket.on('message', (data, seq) => got.get(uid)!.push({ n: (JSON.parse(data) as { n: number }).n, seq }));
       return socket;
     });
     const backend = new PushportClient({ url: dev.url, token: 'zl', batch: true });
@@ -55,12 +56,12 @@ describe('zero loss on the edge through a restart (wrangler dev, 2 shards, pushp
     }
     await expect.poll(() => pushes.every((p) => p.answer !== undefined), { timeout: 20_000 }).toBe(true);
     const accepted = pushes.filter((p) => typeof p.answer === 'number' && (p.answer > 0 || p.answer === QUEUED));
-    const missing = () => accepted.filter((p) => !got.get(p.uid)!.includes(p.n)).map((p) => p.n);
+    const missing = () => accepted.filter((p) => !got.get(p.uid)!.some((h) => h.n === p.n)).map((p) => p.n);
     await expect.poll(missing, { timeout: 30_000 }).toEqual([]);
     expect(accepted.length).toBeGreaterThan(450);
     // Every push was accepted (ok or queued), or failed with the restart; none answered fail while its uid had a client.
     expect(pushes.filter((p) => p.answer === 0)).toEqual([]);
-    for (const [uid, ns] of got) expect({ uid, dupes: ns.length - new Set(ns).size }).toEqual({ uid, dupes: 0 });
+    expectOnceInSeqOrder(got);
     for (const c of clients) c.close();
   }, 120_000);
 });

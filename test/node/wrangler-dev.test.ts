@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { openClient } from '../support/ws-client.ts';
 import { startWranglerDev, type WranglerDev } from './wrangler-process.ts';
 
 // End to end: the real `wrangler dev`, a real WebSocket client doing what the reference's browser snippet does,
@@ -15,10 +15,7 @@ describe('wrangler dev end to end', () => {
     fetch(`${dev.url}${path}`, { method: 'POST', body, headers: { authorization: `Bearer ${token}` } });
 
   it('delivers a curl-style push to a browser-style client and reports the outcome', async () => {
-    const ws = new WebSocket(dev.url.replace('http', 'ws'));
-    const received: string[] = [];
-    ws.on('message', (data) => received.push(String(data)));
-    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    const { ws, messages: received } = await openClient(dev.url.replace('http', 'ws'));
     ws.send('uid1');
     const body = '{"uid":"uid1","percent":"88%"}';
     const delivered = async () => ((await (await push('/push', body)).json()) as { delivered: number }).delivered;

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { askMaster } from '../../emulator/cli/control-client.ts';
+import type { ControlRequest } from '../../emulator/process/control-server.ts';
+import { socketPath } from '../../emulator/run-paths.ts';
 import { cli, freePort, runDir, trackGroup } from '../emulator/helpers/processes.ts';
 
 /** A push server started from the real CLI as a daemon, on free loopback ports. */
@@ -10,6 +13,13 @@ export interface PushServerProcess {
   wsUrl: string;
   runDir: string;
   masterPid: number;
+  /** Sends one request to the master's control socket; rejects if the master does not answer. */
+  ask<T>(request: ControlRequest): Promise<T & { ok: boolean }>;
+  /**
+   * The pids of the serving processes, from the master. Rejects when the master cannot be asked, rather than
+   * answer `[]`: a check like "none of the old pids is left" must not pass because nobody answered.
+   */
+  children(): Promise<number[]>;
   /** Runs `pushport <command> --port <port>` against this server. */
   command(...args: string[]): Promise<{ code: number | null; output: string }>;
   stop(): Promise<void>;
@@ -28,8 +38,15 @@ export async function startPushServer(args: string[] = [], env: Record<string, s
   const masterPid = Number(readFileSync(join(dir, `pushport-${port}.pid`), 'utf8'));
   // The daemon leads its own process group: cleanup() kills it even if a test fails before stop().
   trackGroup(masterPid);
+  const control = socketPath(join(dir, `pushport-${port}.sock`));
+  const ask = <T>(request: ControlRequest) => askMaster<T>(control, request, 2000);
   return {
-    port, textPort, runDir: dir, masterPid,
+    port, textPort, runDir: dir, masterPid, ask,
+    children: async () => {
+      const reply = await ask<{ children?: number[] }>({ cmd: 'ping' });
+      if (!Array.isArray(reply.children)) throw new Error(`the master's ping named no children: ${JSON.stringify(reply)}`);
+      return reply.children;
+    },
     httpUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}`,
     command,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import worker from '../../worker/index.ts';
 import { ShardedTarget, shardOf } from '../../worker/sharded-target.ts';
 import { token } from './helpers.ts';
+import { parseExposition } from '../support/prometheus.ts';
 
 const sharded = { ...env, SHARDS: '2' };
 const auth = { authorization: `Bearer ${token}` };
@@ -21,10 +22,7 @@ async function socketOn(uid: string): Promise<WebSocket> {
 async function metrics(): Promise<Record<string, number>> {
   const res = await call('/metrics', { headers: auth });
   expect(res.status).toBe(200);
-  return Object.fromEntries((await res.text()).split('\n').filter((l) => l && !l.startsWith('#')).map((l) => {
-    const at = l.lastIndexOf(' ');
-    return [l.slice(0, at), Number(l.slice(at + 1))];
-  }));
+  return parseExposition(await res.text());
 }
 
 // Two uids that live on different shards.

@@ -45,7 +45,10 @@ describe('pushing to a uid over the Worker', () => {
     const c = await client('pinger');
     c.ws.send('ping');
     expect(await c.nth(1)).toBe('pong');
-    expect(c.messages).toEqual(['pong']);
+    // A push after the pong is the barrier: whatever else the ping caused would have arrived before it.
+    expect((await post('/push', '{"uid":"pinger","after":"pong"}')).json.delivered).toBe(1);
+    expect(await c.nth(2)).toBe('{"uid":"pinger","after":"pong"}');
+    expect(c.messages).toEqual(['pong', '{"uid":"pinger","after":"pong"}']);
   });
 
   it('closes a client whose first message is binary', async () => {

@@ -4,15 +4,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import worker from '../../worker/index.ts';
 import { ShardedTarget, shardOf } from '../../worker/sharded-target.ts';
 import { api, client, open, post, token } from './helpers.ts';
+import { parseExposition } from '../support/prometheus.ts';
 
 const shard0 = () => env.PUSH_HUB.get(env.PUSH_HUB.idFromName('shard-0'));
 const queued = { ok: true, delivered: 0, queued: true };
 
 async function metric(name: string): Promise<number> {
-  const text = await (await api('/metrics')).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  expect(line, `${name} in /metrics`).toBeDefined();
-  return Number(line!.slice(name.length + 1));
+  const samples = parseExposition(await (await api('/metrics')).text());
+  expect(samples, `${name} in /metrics`).toHaveProperty([name]);
+  return samples[name]!;
 }
 
 afterEach(() => {

@@ -68,6 +68,16 @@ export function listenSockets(port: number): number {
     .filter((fields) => fields[1] === `0100007F:${hexPort}` && fields[3] === '0A').length;
 }
 
+/**
+ * Whether the process listening on loopback `port` still holds its end of the connection from client port
+ * `peerPort` (established, or told of the client's close but not closed yet): false once it closed it.
+ */
+export function holdsConnection(port: number, peerPort: number): boolean {
+  const hex = (p: number) => `0100007F:${p.toString(16).toUpperCase().padStart(4, '0')}`;
+  return readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1).map((line) => line.trim().split(/\s+/))
+    .some((fields) => fields[1] === hex(port) && fields[2] === hex(peerPort) && (fields[3] === '01' || fields[3] === '08'));
+}
+
 export { alive } from '../../../scripts/pid-alive.ts';
 
 /** The master pid from a run dir's pid file. */

@@ -1,8 +1,9 @@
 import { get } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { openClient } from '../../support/ws-client.ts';
 import { loadConfig } from '../../../emulator/push/config.ts';
 import { cleanup } from '../helpers/processes.ts';
+import { parseExposition } from '../../support/prometheus.ts';
 import { startPushServer } from '../../support/push-server-process.ts';
 
 afterAll(cleanup);
@@ -21,26 +22,16 @@ function freshGet(port: number, path: string, token = 't'): Promise<{ status: nu
   });
 }
 
-function samples(text: string): Record<string, number> {
-  return Object.fromEntries(text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => {
-    const at = l.lastIndexOf(' ');
-    return [l.slice(0, at), Number(l.slice(at + 1))];
-  }));
-}
-
 describe('ops on the local server with 2 processes', () => {
   it('sums /metrics over both processes, breaks them down on /stats/parts, and prints status --json', async () => {
     const server = await startPushServer(['--count', '2'], { PUSH_TOKEN: 't' });
-    const sockets = await Promise.all(Array.from({ length: 13 }, (_, i) => new Promise<WebSocket>((resolve, reject) => {
-      const ws = new WebSocket(server.wsUrl);
-      ws.once('open', () => {
-        // The last one stays unidentified.
-        if (i < 12) ws.send(`u${i}`);
-        resolve(ws);
-      });
-      ws.once('error', reject);
-    })));
-    const metrics = async () => samples((await freshGet(server.port, '/metrics')).body);
+    const sockets = await Promise.all(Array.from({ length: 13 }, async (_, i) => {
+      const { ws } = await openClient(server.wsUrl);
+      // The last one stays unidentified.
+      if (i < 12) ws.send(`u${i}`);
+      return ws;
+    }));
+    const metrics = async () => parseExposition((await freshGet(server.port, '/metrics')).body);
     await expect.poll(async () => (await metrics()).pushport_identified_connections).toBe(12);
     for (const uid of ['u1', 'u2', 'nobody']) {
       await fetch(`${server.httpUrl}/push`, { method: 'POST', body: JSON.stringify({ uid }), headers: { authorization: 'Bearer t' } });
@@ -51,7 +42,7 @@ describe('ops on the local server with 2 processes', () => {
       const res = await freshGet(server.port, '/metrics');
       expect(res.status).toBe(200);
       expect(res.type).toMatch(/^text\/plain; version=0\.0\.4/);
-      expect(samples(res.body)).toMatchObject({
+      expect(parseExposition(res.body)).toMatchObject({
         pushport_connections: 13, pushport_identified_connections: 12, pushport_uids: 12,
         pushport_pushes_total: 3, pushport_delivered_total: 2, pushport_failed_total: 1, pushport_broadcasts_total: 0,
         pushport_push_latency_seconds_count: 3, 'pushport_push_latency_seconds_bucket{le="+Inf"}': 3,

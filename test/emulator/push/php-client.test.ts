@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { openClient } from '../../support/ws-client.ts';
 import { cleanup, runDir } from '../helpers/processes.ts';
 import { startPushServer } from '../../support/push-server-process.ts';
 import { canRun, missingTool } from '../../support/missing-tool.ts';
@@ -28,10 +28,7 @@ const skipped = missingTool(canRun('php'), 'php', 'apt-get install php-cli');
 describe.skipIf(skipped !== undefined)(`PHP backends: the reference's, unchanged, and the README's${skipped ? ` (${skipped})` : ''}`, () => {
   it('pushes through the text port and reads ok, then fail for a uid nobody holds', async () => {
     const server = await startPushServer();
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}`);
-    const received: string[] = [];
-    ws.on('message', (m) => received.push(String(m)));
-    await new Promise((r) => ws.once('open', r));
+    const { ws, messages: received } = await openClient(`ws://127.0.0.1:${server.port}`);
     ws.send('uid1');
     const dir = runDir();
     const run = (uid: string) => {

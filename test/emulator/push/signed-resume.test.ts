@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { openClient } from '../../support/ws-client.ts';
 import { signClientToken } from '../../../src/index.ts';
 import { cleanup } from '../helpers/processes.ts';
 import { startPushServer } from '../../support/push-server-process.ts';
@@ -8,14 +8,7 @@ afterAll(cleanup);
 
 /** A pushport.v1 client in signed mode, resuming after `since` when given; resolves once it is open. */
 async function v1Signed(wsUrl: string, token: string, since?: number) {
-  const ws = new WebSocket(`${wsUrl}/?token=${token}${since === undefined ? '' : `&since=${since}`}`, ['pushport.v1']);
-  const messages: string[] = [];
-  ws.on('message', (m) => messages.push(String(m)));
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
-  return { ws, messages };
+  return openClient(`${wsUrl}/?token=${token}${since === undefined ? '' : `&since=${since}`}`, ['pushport.v1']);
 }
 
 describe('resume in signed mode (count 2)', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+import { openClient } from '../../support/ws-client.ts';
 import { cleanup, trackGroup } from '../helpers/processes.ts';
 import { startPushServer, type PushServerProcess } from '../../support/push-server-process.ts';
 
@@ -9,10 +9,9 @@ afterAll(cleanup);
 
 /** An identified client; resolves with the close code and reason the server sends it. */
 async function closeOf(server: PushServerProcess, uid: string): Promise<() => Promise<[number, string]>> {
-  const ws = new WebSocket(server.wsUrl);
-  const closed = new Promise<[number, string]>((resolve) => ws.once('close', (code, reason) => resolve([code, String(reason)])));
-  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
-  ws.send(uid);
+  const c = await openClient(server.wsUrl);
+  const closed = c.closed.then(({ code, reason }): [number, string] => [code, reason]);
+  c.ws.send(uid);
   const online = async () => ((await (await fetch(`${server.httpUrl}/online/${uid}`, { headers: { authorization: 'Bearer t' } })).json()) as { online: boolean }).online;
   await expect.poll(online).toBe(true);
   return () => closed;

@@ -15,16 +15,16 @@ afterEach(() => {
   stopServed();
 });
 
-/** A text port on a target where uid `on` is online; records every message pushed. */
-function textPort(maxLineBytes = 1024) {
+/** A text port on a target where uid `on` is online (or on `target`); records every message pushed. */
+function textPort(maxLineBytes = 1024, target?: PushTarget, token?: string) {
   const pushed: string[] = [];
   const observed = { lines: 0, seconds: 0 };
-  const target = { push: (uid: string, message: string) => (uid === 'on' ? (pushed.push(message), 1) : 0) } as unknown as PushTarget;
+  target ??= { push: (uid: string, message: string) => (uid === 'on' ? (pushed.push(message), 1) : 0) } as unknown as PushTarget;
   const observe = (seconds: number, lines: number) => {
     observed.lines += lines;
     observed.seconds += seconds;
   };
-  const port = serve('text', (worker) => serveTextPort(worker, { target, maxLineBytes, maxUidBytes: 64, observe }));
+  const port = serve('text', (worker) => serveTextPort(worker, { target, token, maxLineBytes, maxUidBytes: 64, observe }));
   return { port, pushed, observed };
 }
 
@@ -64,15 +64,51 @@ describe('the text push port', () => {
     expect(pushed).toEqual(Array.from({ length: 10 }, (_, i) => `{"uid":"on","n":${i}}`));
   }, 90_000);
 
-  it('reports every answered line to the latency histogram', async () => {
-    const { port, observed } = textPort();
+  // What `--text-host` beyond loopback turns on (config.test.ts: textPortNeedsToken), over a real socket.
+  it('with a token, answers the right first line ok and serves pushes; a wrong one gets error invalid token and a close', async () => {
+    const { port, pushed } = textPort(1024, undefined, 'text-secret');
+    const good = await client(port);
+    good.write('text-secret\n{"uid":"on","n":1}\n');
+    expect(await good.read(2)).toEqual(['ok', 'ok']);
+    expect(pushed).toEqual(['{"uid":"on","n":1}']);
+    const wrong = await client(port);
+    wrong.write('not-the-secret\n{"uid":"on","n":2}\n');
+    expect(await wrong.read()).toEqual(['error invalid token']);
+    await wrong.closed;
+    expect(wrong.text()).toBe('error invalid token\n');
+    // A push as the first line is not the token either.
+    const skipped = await client(port);
+    skipped.write('{"uid":"on","n":3}\n');
+    expect(await skipped.read()).toEqual(['error invalid token']);
+    await skipped.closed;
+    expect(skipped.text()).toBe('error invalid token\n');
+    expect(pushed).toEqual(['{"uid":"on","n":1}']);
+  });
+
+  it('reports every answered line to the latency histogram, from its arrival to its answer', async () => {
+    // `slow` is answered only when the test says: the line arrived before the target was called, and is answered
+    // after the release, so the seconds reported are at least the time between the two.
+    let calledAt = 0;
+    let release = () => {};
+    const target = {
+      push: (uid: string) => {
+        if (uid !== 'slow') return uid === 'on' ? 1 : 0;
+        calledAt = performance.now();
+        return new Promise<number>((resolve) => (release = () => resolve(1)));
+      },
+    } as unknown as PushTarget;
+    const { port, observed } = textPort(1024, target);
     const c = await client(port);
     c.write('{"uid":"on"}\n{"uid":"off"}\n');
     await c.waitForText('ok\nfail\n');
-    c.write('{"uid":"on"}\n');
+    c.write('{"uid":"slow"}\n');
+    await waitFor(() => calledAt > 0, 'the slow push to reach the target');
+    await waitFor(() => performance.now() > calledAt, 'the clock to move');
+    const held = (performance.now() - calledAt) / 1000;
+    release();
     await c.waitForText('ok\nfail\nok\n');
     expect(observed.lines).toBe(3);
-    expect(observed.seconds).toBeGreaterThanOrEqual(0);
+    expect(observed.seconds).toBeGreaterThanOrEqual(held);
   });
 
   it('holds \\n and \\r\\n lines to exactly maxLineBytes, and closes on a longer one after saying why', async () => {

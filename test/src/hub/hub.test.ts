@@ -3,7 +3,7 @@ import { Hub, MemoryRegistry, PushTally } from '../../../src/index.ts';
 import { FakeSocket } from '../fake-socket.ts';
 
 function makeHub(maxConnectionsPerUid = 4) {
-  return new Hub<FakeSocket>(new MemoryRegistry(), { maxUidBytes: 16, maxConnectionsPerUid });
+  return new Hub<FakeSocket>(new MemoryRegistry(), { maxUidBytes: 16, maxConnectionsPerUid, maxMessageBytes: 64 });
 }
 
 function identified(hub: Hub<FakeSocket>, uid: string): FakeSocket {
@@ -92,6 +92,20 @@ describe('Hub', () => {
     hub.receive(binary, new Uint8Array([1]));
     expect(binary.closed?.code).toBe(1003);
     expect(hub.registry.counts().connections).toBe(0);
+  });
+
+  it('closes a socket whose message is over maxMessageBytes with 1009, before or after its uid', () => {
+    const hub = makeHub();
+    const first = new FakeSocket();
+    hub.connect(first);
+    expect(hub.receive(first, 'é'.repeat(33))).toBeUndefined();
+    expect(first.closed).toEqual({ code: 1009, reason: 'message larger than 64 bytes' });
+    const later = identified(hub, 'u');
+    hub.receive(later, 'x'.repeat(64));
+    expect(later.closed).toBeUndefined();
+    hub.receive(later, new Uint8Array(65));
+    expect(later.closed).toEqual({ code: 1009, reason: 'message larger than 64 bytes' });
+    expect(hub.online('u')).toBe(0);
   });
 
   it('kicks every connection of a uid', () => {

@@ -2,26 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   ExpositionWriter, emptyLatency, escapeHelp, escapeLabelValue, formatValue, latencyBounds, LatencyHistogram, serverMetrics,
 } from '../../../src/index.ts';
+import { parseExposition } from '../../support/prometheus.ts';
 
-// The text format 0.0.4: comment lines, and samples `name{label="value",…} value`.
-const sampleLine = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*\})? (-?[0-9.e+-]+|[+-]Inf|NaN)$/;
-const commentLine = /^# (HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*|TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (counter|gauge|histogram|summary|untyped))$/;
-
-/** Checks every line against the grammar and returns the samples by their full name with labels. */
-function parse(text: string): Map<string, number> {
-  expect(text.endsWith('\n')).toBe(true);
-  const samples = new Map<string, number>();
-  for (const line of text.slice(0, -1).split('\n')) {
-    if (line.startsWith('#')) {
-      expect(line).toMatch(commentLine);
-      continue;
-    }
-    expect(line).toMatch(sampleLine);
-    const at = line.lastIndexOf(' ');
-    samples.set(line.slice(0, at), line.slice(at + 1) === '+Inf' ? Infinity : Number(line.slice(at + 1)));
-  }
-  return samples;
-}
+const parse = (text: string) => new Map(Object.entries(parseExposition(text)));
 
 describe('the Prometheus text exposition', () => {
   it('escapes label values and HELP text as the format says', () => {
