@@ -96,13 +96,11 @@ describe('ops on the local server with 2 processes', () => {
       expect(page.status).toBe(404);
       expect(((await page.json()) as { error: string }).error).toMatch(/^the home page is turned off \(HOME_PAGE=off\)/);
       expect((await fetch(`${server.httpUrl}/pushport-client.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
-      const ws = new WebSocket(`${server.wsUrl}/?uid=home-off`);
-      const received = new Promise<string>((resolve) => ws.once('message', (m) => resolve(String(m))));
-      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      const client = await openClient(`${server.wsUrl}/?uid=home-off`);
       const pushed = await fetch(`${server.httpUrl}/push`, { method: 'POST', body: '{"uid":"home-off"}', headers: { authorization: 'Bearer t' } });
       expect(await pushed.json()).toEqual({ ok: true, delivered: 1 });
-      expect(await received).toBe('{"uid":"home-off"}');
-      ws.close();
+      await expect.poll(() => client.messages).toEqual(['{"uid":"home-off"}']);
+      client.ws.close();
     } finally {
       await server.stop();
     }
