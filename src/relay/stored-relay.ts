@@ -88,8 +88,10 @@ export function welcomeStored<S extends PushSocket>(node: RelayNode<S>, socket: 
   if (!socket.v1 || home === node.self) return read();
   // A tick's presence goes before its requests on the one ordered link, so the home answers this only once it
   // has this process's "here" for the uid. A home that is down answers nothing: the pushes are then stored by
-  // the processes they land in, which send them to every process, this one included.
-  node.outbox.request(home, FrameType.online, 0, uid, '', read);
+  // the processes they land in, which send them to every process, this one included. A home that answers but
+  // cannot reach this process yet (one of the two has just started) queues what it stores meanwhile: the
+  // backlog is read once it can.
+  node.outbox.request(home, FrameType.online, 0, uid, '', (value) => (value === undefined ? read() : node.whenReachedBy(home, read)));
 }
 
 // Stores the push (or finds the answer of its id) and routes it with its seq; no process has delivered it yet.

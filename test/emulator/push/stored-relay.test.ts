@@ -141,4 +141,22 @@ describe('stored pushes across processes', () => {
     expect(tab.sent).toEqual(['1 a', '2 b']);
     expect(other.sent).toEqual(['1 a', '2 b']);
   });
+
+  it('reads a v1 socket\'s backlog only once the home can reach its process, as after a restart', async () => {
+    const { relay, targets, client } = await storedProcesses(2);
+    const uid = uidHomedAt(0, 2);
+    // Process 1 has just started: the home's link to it is not made yet, so it has not said "synced" there.
+    relay.cut(0, 1);
+    relay.nodes[1]!.peerReset(0);
+    const socket = client(1, uid, true, 0);
+    await settle();
+    // The home has the "here" but cannot deliver to process 1: the push waits in the queue.
+    expect(await targets[0]!.push(uid, 'a', { ttl: 60 })).toBe(QUEUED);
+    relay.mend(0, 1);
+    relay.nodes[0]!.linkUp(1);
+    await settle();
+    expect(socket.sent).toEqual(['1 a']);
+    expect(await targets[0]!.push(uid, 'b', { ttl: 60 })).toBe(1);
+    expect(socket.sent).toEqual(['1 a', '2 b']);
+  });
 });
