@@ -1,5 +1,6 @@
 import type { PushSocket } from '../hub/push-socket.ts';
 import { PushRefused, QUEUED } from '../hub/push-target.ts';
+import type { StoredPush } from '../mailbox/mailbox.ts';
 import { homeOf } from './home-of.ts';
 import { nowOrLater } from './now-or-later.ts';
 import { frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
@@ -82,7 +83,14 @@ export function welcomeStored<S extends PushSocket>(node: RelayNode<S>, socket: 
   }
   const read = () => {
     // Closed meanwhile: its queue stays for the next client.
-    if (node.hub.registry.uidOf(socket) === uid) node.hub.sendBacklog(socket, mailbox.backlog(uid, socket.v1 ? since : undefined));
+    if (node.hub.registry.uidOf(socket) !== uid) return;
+    let backlog: StoredPush[] = [];
+    try {
+      backlog = mailbox.backlog(uid, socket.v1 ? since : undefined);
+    } finally {
+      // A store that fails still ends the resume window: what came live is sent, and the error goes on.
+      node.hub.sendBacklog(socket, backlog);
+    }
   };
   const home = homeOf(uid, node.count);
   if (!socket.v1 || home === node.self) return read();
