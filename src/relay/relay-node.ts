@@ -32,7 +32,8 @@ import { receiveStored } from './stored-relay.ts';
  * these orderings; relay-routing.test.ts pushes to sockets the moment they answer a ping, at count 4, and
  * fails without this rule.) What the directory can still miss: a second tab of u that identified in P less
  * than one relay trip before the push, while u is already online elsewhere, may miss that push, which is
- * answered `ok` with the count it really reached, as if it had come a moment earlier. For the same reason,
+ * answered `ok` with the count it really reached, as if it had come a moment earlier (a pushport.v1 tab does
+ * not: it reads its backlog only once the home has its "here", see welcomeStored). For the same reason,
  * while a uid moves between processes, two pushes to it may arrive in a different order than they were sent.
  *
  * Restarts: a process that (re)connects to a peer announces every uid it holds, then says "synced". A
