@@ -57,14 +57,15 @@ export class ShardMailbox {
   /**
    * A socket identified as `uid`: a v1 client marks the uid (its pushes are stored from now on) and gets what
    * it missed after its `?since=`; any client gets the pushes queued for the uid. Called in the identify's own
-   * turn, so no live push can overtake them.
+   * turn: the hub holds nothing live for it meanwhile.
    */
   welcome(socket: EdgeSocket, uid: string): void {
     if (socket.v1) this.mailbox.mark(uid);
     const since = socket.v1 ? socket.resumeAfter : undefined;
-    // A plain client with nothing queued anywhere costs no storage read.
-    if (since === undefined && this.mailbox.figures().queued === 0) return;
-    this.hub.sendBacklog(socket, this.mailbox.backlog(uid, since));
+    // A client with nothing to resume and nothing queued anywhere costs no storage read; a v1 one still ends
+    // its resume window (the hub holds its live pushes until then).
+    const none = since === undefined && this.mailbox.figures().queued === 0;
+    this.hub.sendBacklog(socket, none ? [] : this.mailbox.backlog(uid, since));
   }
 
   /** Drops what has expired by `now`; returns when the next thing expires (undefined: nothing is stored). */

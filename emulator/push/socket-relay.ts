@@ -102,7 +102,7 @@ export class SocketRelay implements RelayLinks {
     renameSync(own, path);
     this.boundInode = statSync(path).ino;
     for (let peer = 0; peer < this.count; peer++) if (peer !== this.self && !this.outbound[peer]) this.connect(peer);
-    const expiry = setInterval(() => node.outbox.expire(), this.options.timeoutMs ?? 2000);
+    const expiry = setInterval(() => node.expire(), this.options.timeoutMs ?? 2000);
     expiry.unref();
     this.timers.add(expiry);
   }

@@ -15,6 +15,12 @@ export class Hub<S extends PushSocket = PushSocket> {
   /** Where the connections live (memory, or hibernation-aware on the edge). */
   readonly registry: UidRegistry<S>;
   private readonly limits: HubLimits;
+  /**
+   * pushport.v1 sockets between their identify and the end of their backlog (`sendBacklog`), with what came
+   * for them live meanwhile, in order: registered before the backlog is read, so nothing stored between the
+   * two falls into neither, and written after it.
+   */
+  private readonly resuming = new Map<string, { seq: number; message: string }[]>();
 
   constructor(registry: UidRegistry<S>, limits: HubLimits) {
     this.registry = registry;
@@ -60,12 +66,15 @@ export class Hub<S extends PushSocket = PushSocket> {
     }
     this.registry.add(socket);
     this.registry.bind(socket, uid);
+    // Its live pushes wait for its backlog: whoever identifies a v1 socket must call sendBacklog, if only with [].
+    if (socket.v1) this.resuming.set(socket.id, []);
     return true;
   }
 
   /** A connection has closed; forget it. */
   disconnect(socket: S): void {
     this.registry.remove(socket);
+    if (this.resuming.size > 0) this.resuming.delete(socket.id);
   }
 
   /**
@@ -75,7 +84,7 @@ export class Hub<S extends PushSocket = PushSocket> {
   deliver(uid: string, message: string): number {
     let delivered = 0;
     for (const socket of this.registry.socketsOf(uid)) {
-      if (socket.send(socket.v1 ? formatV1Frame(0, message) : message)) delivered++;
+      if (socket.v1 ? this.sendFrame(socket, 0, message) : socket.send(message)) delivered++;
     }
     return delivered;
   }
@@ -84,30 +93,43 @@ export class Hub<S extends PushSocket = PushSocket> {
   deliverSeq(uid: string, message: string, seq: number): number {
     let delivered = 0;
     for (const socket of this.registry.socketsOf(uid)) {
-      if (this.sendStored(socket, seq, message)) delivered++;
+      if (this.sendFrame(socket, seq, message)) delivered++;
     }
     return delivered;
   }
 
-  /** Sends a client what was stored for it (its backlog), in seq order, before anything live. */
+  /**
+   * Sends a client what was stored for it (its backlog) before anything live, in seq order; ends a v1 socket's
+   * resume window. What came live for it meanwhile joins the backlog in seq order (a push delivered that way
+   * is no longer queued, so a backlog without `since` may lack it), each seq once; pushes that were not stored
+   * (seq 0) follow.
+   */
   sendBacklog(socket: S, pushes: readonly { seq: number; message: string }[]): void {
-    for (const push of pushes) this.sendStored(socket, push.seq, push.message);
+    const held = this.resuming.get(socket.id);
+    if (held) this.resuming.delete(socket.id);
+    const stored = held ? [...pushes, ...held.filter((p) => p.seq > 0)].sort((a, b) => a.seq - b.seq) : pushes;
+    for (const push of stored) this.sendFrame(socket, push.seq, push.message);
+    if (held) for (const push of held) if (push.seq === 0) this.sendFrame(socket, 0, push.message);
   }
 
   /** Sends a message to every identified connection; returns how many it reached. */
   deliverAll(message: string): number {
     let delivered = 0;
     for (const socket of this.registry.identified()) {
-      if (socket.send(socket.v1 ? formatV1Frame(0, message) : message)) delivered++;
+      if (socket.v1 ? this.sendFrame(socket, 0, message) : socket.send(message)) delivered++;
     }
     return delivered;
   }
 
-  private sendStored(socket: S, seq: number, message: string): boolean {
+  // One push to one socket: `seq` 0 for one that is not stored. A v1 socket in its resume window keeps it
+  // for later (it counts as reached: it goes out once the backlog is written).
+  private sendFrame(socket: S, seq: number, message: string): boolean {
+    const held = socket.v1 && this.resuming.size > 0 ? this.resuming.get(socket.id) : undefined;
+    if (held) return held.push({ seq, message }) > 0;
     // It has this one already (from its backlog, or through another process): it counts as reached.
-    if ((socket.lastSeq ?? 0) >= seq) return true;
+    if (seq > 0 && (socket.lastSeq ?? 0) >= seq) return true;
     if (!socket.send(socket.v1 ? formatV1Frame(seq, message) : message)) return false;
-    socket.lastSeq = seq;
+    if (seq > 0) socket.lastSeq = seq;
     return true;
   }
 
@@ -124,7 +146,7 @@ export class Hub<S extends PushSocket = PushSocket> {
   }
 
   private drop(socket: S, code: number, reason: string): false {
-    this.registry.remove(socket);
+    this.disconnect(socket);
     try {
       socket.close(code, reason);
     } catch {

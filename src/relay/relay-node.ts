@@ -30,7 +30,8 @@ import { receiveStored } from './stored-relay.ts';
  * these orderings; relay-routing.test.ts pushes to sockets the moment they answer a ping, at count 4, and
  * fails without this rule.) What the directory can still miss: a second tab of u that identified in P less
  * than one relay trip before the push, while u is already online elsewhere, may miss that push, which is
- * answered `ok` with the count it really reached, as if it had come a moment earlier. For the same reason,
+ * answered `ok` with the count it really reached, as if it had come a moment earlier (a pushport.v1 tab does
+ * not: it reads its backlog only once the home has its "here", see welcomeStored). For the same reason,
  * while a uid moves between processes, two pushes to it may arrive in a different order than they were sent.
  *
  * Restarts: a process that (re)connects to a peer announces every uid it holds, then says "synced". A
@@ -68,6 +69,9 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   /** Bumped when a peer resets, so an answer owed to its previous link is not sent on the new one. */
   private readonly epochs: number[];
   private readonly allPeers: number[];
+  // Work waiting until a peer can reach this process (see whenReachedBy), and the expiry round it began in.
+  private readonly reachWaiters: { peer: number; age: number; then: () => void }[] = [];
+  private age = 0;
 
   constructor(hub: Hub<S>, links: RelayLinks) {
     this.hub = hub;
@@ -93,6 +97,7 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   /** The link to a peer broke: what it was asked will not be answered. */
   linkDown(peer: number): void {
     this.outbox.failPeer(peer);
+    this.release((w) => w.peer === peer);
   }
 
   /** A peer (re)introduced itself, or its link into this process died: its entries here are stale. */
@@ -102,6 +107,24 @@ export class RelayNode<S extends PushSocket = PushSocket> {
     this.synced[peer] = false;
     this.epochs[peer]!++;
     this.outbox.failPeer(peer);
+    // A hello means its link here is up; a dead link, that waiting cannot help.
+    this.release((w) => w.peer === peer);
+  }
+
+  /**
+   * Calls `then` once `peer` can send to this process (it said "synced" on its link here): at once in the usual
+   * case; otherwise when it does, when it resets or its link goes down, or at the latest after two `expire`s.
+   */
+  whenReachedBy(peer: number, then: () => void): void {
+    if (this.synced[peer]) return then();
+    this.reachWaiters.push({ peer, age: this.age, then });
+  }
+
+  /** Gives up on what waited too long, requests and waits alike: the runtime calls it on a timer. */
+  expire(): void {
+    this.outbox.expire();
+    this.release((w) => w.age < this.age);
+    this.age++;
   }
 
   /** Handles one frame from a peer. */
@@ -114,7 +137,7 @@ export class RelayNode<S extends PushSocket = PushSocket> {
       case FrameType.synced:
         if (!this.synced[from]) this.syncedPeers++;
         this.synced[from] = true;
-        return;
+        return this.release((w) => w.peer === from);
       case FrameType.deliver:
         return this.answer(from, f.id, this.deliverHere(f.uid, f.message, 0));
       case FrameType.broadcast:
@@ -192,6 +215,14 @@ export class RelayNode<S extends PushSocket = PushSocket> {
     if (typeof message !== 'string' && this.hub.online(uid) === 0) return 0;
     const text = typeof message === 'string' ? message : messageText(message);
     return seq > 0 ? this.hub.deliverSeq(uid, text, seq) : this.hub.deliver(uid, text);
+  }
+
+  private release(which: (waiter: { peer: number; age: number }) => boolean): void {
+    if (this.reachWaiters.length === 0) return;
+    const due = this.reachWaiters.filter(which);
+    if (due.length === 0) return;
+    this.reachWaiters.splice(0, Infinity, ...this.reachWaiters.filter((w) => !which(w)));
+    for (const w of due) w.then();
   }
 
   private answer(to: number, id: number, value: number): void {

@@ -1,5 +1,6 @@
 import type { PushSocket } from '../hub/push-socket.ts';
 import { refusal, type PushAnswer } from '../hub/push-answer.ts';
+import type { StoredPush } from '../mailbox/mailbox.ts';
 import { homeOf } from './home-of.ts';
 import { nowOrLater } from './now-or-later.ts';
 import { answerFrame, answerOf, frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
@@ -65,17 +66,38 @@ export function receiveStored<S extends PushSocket>(node: RelayNode<S>, from: nu
 
 /**
  * A socket of `uid` just identified here: marks the uid for a v1 client (and tells the peers), then sends
- * what the store holds for it (its queue, or everything after `since`) before anything live.
+ * what the store holds for it (its queue, or everything after `since`) before anything live. A v1 socket's
+ * live pushes wait in the hub meanwhile (its resume window). Here it is registered at once; in another
+ * process it is registered once the uid's home has this process's "here" (see below), and only then is its
+ * backlog read: a push the home stores before that is in the backlog, one it stores after is routed here.
  */
 export function welcomeStored<S extends PushSocket>(node: RelayNode<S>, socket: S, uid: string, since: number | undefined): void {
   // A v1 client needs the store; a plain one only if it is open (see push-server: opened once anything is stored).
   const mailbox = (socket.v1 ? node.store() : node.durable)?.mailbox;
-  if (!mailbox) return;
+  if (!mailbox) return node.hub.sendBacklog(socket, []);
   if (socket.v1 && mailbox.mark(uid)) {
     const until = Math.ceil(mailbox.markedUntil(uid) / 1000);
     for (const peer of node.peers) node.outbox.post(peer, frame(FrameType.mark, 0, until, uid));
   }
-  node.hub.sendBacklog(socket, mailbox.backlog(uid, socket.v1 ? since : undefined));
+  const read = () => {
+    // Closed meanwhile: its queue stays for the next client.
+    if (node.hub.registry.uidOf(socket) !== uid) return;
+    let backlog: StoredPush[] = [];
+    try {
+      backlog = mailbox.backlog(uid, socket.v1 ? since : undefined);
+    } finally {
+      // A store that fails still ends the resume window: what came live is sent, and the error goes on.
+      node.hub.sendBacklog(socket, backlog);
+    }
+  };
+  const home = homeOf(uid, node.count);
+  if (!socket.v1 || home === node.self) return read();
+  // A tick's presence goes before its requests on the one ordered link, so the home answers this only once it
+  // has this process's "here" for the uid. A home that is down answers nothing: the pushes are then stored by
+  // the processes they land in, which send them to every process, this one included. A home that answers but
+  // cannot reach this process yet (one of the two has just started) queues what it stores meanwhile: the
+  // backlog is read once it can.
+  node.outbox.request(home, FrameType.online, 0, uid, '', (value) => (value === undefined ? read() : node.whenReachedBy(home, read)));
 }
 
 // Stores the push (or finds the answer of its id) and routes it with its seq; no process has delivered it yet.

@@ -109,4 +109,55 @@ describe('stored pushes across processes', () => {
     expect(await targets[0]!.push(uid, 'x', { ttl: 60 })).toBe(1);
     expect(socket.sent).toEqual(['1 x']);
   });
+
+  it('puts a push stored between a v1 socket\'s identify and its backlog read in the backlog, once and in order (count 1)', async () => {
+    const { relay, targets } = await storedProcesses(1);
+    const uid = 'r1';
+    expect(await targets[0]!.push(uid, 'a', { ttl: 60 })).toBe(QUEUED);
+    expect(await targets[0]!.push(uid, 'b', { ttl: 60 })).toBe(QUEUED);
+    const node = relay.nodes[0] as RelayNode<FakeSocket>;
+    const socket = new FakeSocket();
+    socket.v1 = true;
+    node.hub.connect(socket);
+    node.hub.identify(socket, uid);
+    // Registered for live delivery, backlog not read yet: a push lands.
+    expect(await targets[0]!.push(uid, 'c', { ttl: 60 })).toBe(1);
+    welcomeStored(node, socket, uid, 1);
+    expect(socket.sent).toEqual(['2 b', '3 c']);
+  });
+
+  it('reads a v1 socket\'s backlog only once the uid\'s home has its "here", so a push the home stores meanwhile is not lost', async () => {
+    const { relay, targets, client } = await storedProcesses(2);
+    const uid = uidHomedAt(0, 2);
+    const tab = client(0, uid, true);
+    await settle();
+    // The second tab's process has not told the home yet when the next push is stored: the home's directory
+    // lists nobody else, and its own tab takes the push.
+    relay.hold(1, 0);
+    const other = client(1, uid, true, 0);
+    expect(await targets[0]!.push(uid, 'a', { ttl: 60 })).toBe(1);
+    relay.release(1, 0);
+    await settle();
+    expect(await targets[1]!.push(uid, 'b', { ttl: 60 })).toBe(2);
+    expect(tab.sent).toEqual(['1 a', '2 b']);
+    expect(other.sent).toEqual(['1 a', '2 b']);
+  });
+
+  it('reads a v1 socket\'s backlog only once the home can reach its process, as after a restart', async () => {
+    const { relay, targets, client } = await storedProcesses(2);
+    const uid = uidHomedAt(0, 2);
+    // Process 1 has just started: the home's link to it is not made yet, so it has not said "synced" there.
+    relay.cut(0, 1);
+    relay.nodes[1]!.peerReset(0);
+    const socket = client(1, uid, true, 0);
+    await settle();
+    // The home has the "here" but cannot deliver to process 1: the push waits in the queue.
+    expect(await targets[0]!.push(uid, 'a', { ttl: 60 })).toBe(QUEUED);
+    relay.mend(0, 1);
+    relay.nodes[0]!.linkUp(1);
+    await settle();
+    expect(socket.sent).toEqual(['1 a']);
+    expect(await targets[0]!.push(uid, 'b', { ttl: 60 })).toBe(1);
+    expect(socket.sent).toEqual(['1 a', '2 b']);
+  });
 });

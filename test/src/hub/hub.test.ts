@@ -127,4 +127,37 @@ describe('Hub', () => {
     expect(hub.kick('u')).toBe(1);
     expect(hub.online('u')).toBe(0);
   });
+
+  it('holds a v1 socket\'s live pushes from its identify until its backlog is written, and sends no seq twice', () => {
+    const hub = makeHub();
+    const s = new FakeSocket();
+    s.v1 = true;
+    hub.connect(s);
+    hub.receive(s, 'u');
+    // Stored and unstored (seq 0) pushes land after the socket is registered, before its backlog is read.
+    expect(hub.deliverSeq('u', 'd', 4)).toBe(1);
+    expect(hub.deliver('u', 'x')).toBe(1);
+    expect(hub.deliverSeq('u', 'a', 1)).toBe(1);
+    expect(s.sent).toEqual([]);
+    // Push 1 is not in the backlog (delivered, it is no longer queued) and push 4 is in both.
+    hub.sendBacklog(s, [{ seq: 2, message: 'b' }, { seq: 3, message: 'c' }, { seq: 4, message: 'd' }]);
+    expect(s.sent).toEqual(['1 a', '2 b', '3 c', '4 d', '0 x']);
+    hub.deliverSeq('u', 'd', 4);
+    hub.deliverSeq('u', 'e', 5);
+    expect(s.sent).toEqual(['1 a', '2 b', '3 c', '4 d', '0 x', '5 e']);
+  });
+
+  it('holds nothing for a plain socket, and forgets a v1 socket that closes in its resume window', () => {
+    const hub = makeHub();
+    const plain = identified(hub, 'u');
+    const v1 = new FakeSocket();
+    v1.v1 = true;
+    hub.connect(v1);
+    hub.receive(v1, 'u');
+    expect(hub.deliverSeq('u', 'a', 1)).toBe(2);
+    expect(plain.sent).toEqual(['a']);
+    hub.disconnect(v1);
+    hub.sendBacklog(v1, []);
+    expect(v1.sent).toEqual([]);
+  });
 });
