@@ -29,6 +29,9 @@ export default defineConfig({
           environment: 'node',
           expect: expectations,
           include: ['test/src/**/*.test.ts', 'test/client/**/*.test.ts', 'test/node/**/*.test.ts', 'test/emulator/**/*.test.ts', 'test/conformance/**/*.test.ts'],
+          // Most of these files wait on real servers and sockets rather than compute, so three run at once even
+          // on two cores (vitest would run one: cores - 1).
+          maxWorkers: 3,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
