@@ -63,6 +63,8 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   durable: DurablePushes | undefined;
   /** Opens the store on first need, where the runtime has one: a server that never stores a push never pays for it. */
   openStore: (() => DurablePushes) | undefined;
+  /** Called when a peer can send to this process again (it said "synced"): what it could not send meanwhile is stored. */
+  onReachedBy: ((peer: number) => void) | undefined;
   private readonly directory = new UidDirectory();
   private readonly synced: boolean[];
   private syncedPeers = 0;
@@ -137,6 +139,7 @@ export class RelayNode<S extends PushSocket = PushSocket> {
       case FrameType.synced:
         if (!this.synced[from]) this.syncedPeers++;
         this.synced[from] = true;
+        this.onReachedBy?.(from);
         return this.release((w) => w.peer === from);
       case FrameType.deliver:
         return this.answer(from, f.id, this.deliverHere(f.uid, f.message, 0));
