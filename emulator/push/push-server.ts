@@ -24,6 +24,7 @@ import { ConnectionSocket } from './connection-socket.ts';
 import { IdentifyDeadline } from './identify-deadline.ts';
 import { SocketRelay } from './socket-relay.ts';
 import { SqliteDb } from './sqlite-db.ts';
+import { catchUpOnLinkChange } from './catch-up-on-link-change.ts';
 import { serveTextPort } from './text-port.ts';
 
 // How often each process drops expired pushes and ids from the store.
@@ -58,9 +59,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   const links = new SocketRelay({ self: main.id, count: config.count, pathOf: (i) => relaySocketFor(config.port, i) });
   const node = new RelayNode(hub, links);
   registry.onUidChange = node.uidChanged;
-  // A peer that could not reach this process left what it stored meanwhile in the store. Read after this run's
-  // own pushes are committed: a socket never gets a seq that could be handed out again.
-  node.onReachedBy = () => void setImmediate(() => hub.catchUp());
+  catchUpOnLinkChange(node, hub);
   // Every process opens the one store, on first need: a client reads what waits for it wherever it lands.
   // Until a push is stored, a server carries none of it (SQLite costs a process several MB).
   const storeFile = storeFileFor(config.port);

@@ -19,7 +19,7 @@ async function withV1Tab(count: number, uid: (count: number) => string, at: numb
   for (const node of p.relay.nodes) {
     const durable = (node.durable = new DurablePushes(new Mailbox(store, defaultLimits)));
     node.hub.readStoredBetween = (u, after, before) => durable.mailbox.between(u, after, before);
-    node.onReachedBy = () => node.hub.catchUp();
+    node.onLinkChange = () => node.hub.catchUp();
   }
   const id = uid(count);
   const tab = new FakeSocket();
