@@ -24,6 +24,7 @@ import { ConnectionSocket } from './connection-socket.ts';
 import { IdentifyDeadline } from './identify-deadline.ts';
 import { SocketRelay } from './socket-relay.ts';
 import { SqliteDb } from './sqlite-db.ts';
+import { catchUpOnLinkChange } from './catch-up-on-link-change.ts';
 import { serveTextPort } from './text-port.ts';
 
 // How often each process drops expired pushes and ids from the store.
@@ -58,12 +59,15 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   const links = new SocketRelay({ self: main.id, count: config.count, pathOf: (i) => relaySocketFor(config.port, i) });
   const node = new RelayNode(hub, links);
   registry.onUidChange = node.uidChanged;
+  catchUpOnLinkChange(node, hub);
   // Every process opens the one store, on first need: a client reads what waits for it wherever it lands.
   // Until a push is stored, a server carries none of it (SQLite costs a process several MB).
   const storeFile = storeFileFor(config.port);
   let sweep: ReturnType<typeof setInterval> | undefined;
   node.openStore = () => {
     const durable = new DurablePushes(new Mailbox(new SqliteDb(storeFile), config.limits));
+    // Pushes stored by several processes can reach a socket out of seq order: the hub fills a gap from the store.
+    hub.readStoredBetween = (uid, after, before) => durable.mailbox.between(uid, after, before);
     sweep = setInterval(() => durable.mailbox.sweep(), STORE_SWEEP_MS);
     sweep.unref();
     return durable;

@@ -3,6 +3,7 @@ import { byteLength } from '../wire/uid.ts';
 import { formatV1Frame } from '../wire/v1-frame.ts';
 import { CloseCode, type PushSocket } from './push-socket.ts';
 import type { UidRegistry } from './registry.ts';
+import { fillSeqGap, type ReadStoredBetween } from './seq-gap.ts';
 
 /** The limits the hub itself enforces. */
 export type HubLimits = Pick<Limits, 'maxUidBytes' | 'maxConnectionsPerUid' | 'maxMessageBytes'>;
@@ -21,6 +22,11 @@ export class Hub<S extends PushSocket = PushSocket> {
    * two falls into neither, and written after it.
    */
   private readonly resuming = new Map<string, { seq: number; message: string }[]>();
+  /**
+   * Where a runtime whose pushes can reach a socket out of seq order (several processes, one store) lets the
+   * hub read the seqs a socket missed, before the push that skipped them (see fillSeqGap).
+   */
+  readStoredBetween: ReadStoredBetween | undefined;
 
   constructor(registry: UidRegistry<S>, limits: HubLimits) {
     this.registry = registry;
@@ -102,14 +108,31 @@ export class Hub<S extends PushSocket = PushSocket> {
    * Sends a client what was stored for it (its backlog) before anything live, in seq order; ends a v1 socket's
    * resume window. What came live for it meanwhile joins the backlog in seq order (a push delivered that way
    * is no longer queued, so a backlog without `since` may lack it), each seq once; pushes that were not stored
-   * (seq 0) follow.
+   * (seq 0) follow. `since`, the seq the client resumed after, is what it has: a later gap is counted from it.
    */
-  sendBacklog(socket: S, pushes: readonly { seq: number; message: string }[]): void {
+  sendBacklog(socket: S, pushes: readonly { seq: number; message: string }[], since?: number): void {
     const held = this.resuming.get(socket.id);
     if (held) this.resuming.delete(socket.id);
+    if (since !== undefined && since > (socket.lastSeq ?? 0)) socket.lastSeq = since;
     const stored = held ? [...pushes, ...held.filter((p) => p.seq > 0)].sort((a, b) => a.seq - b.seq) : pushes;
     for (const push of stored) this.sendFrame(socket, push.seq, push.message);
     if (held) for (const push of held) if (push.seq === 0) this.sendFrame(socket, 0, push.message);
+  }
+
+  /**
+   * Sends each socket every stored push past its last seq, in order: a process that could not reach this one
+   * (it was restarting) answered its pushes `queued` and they wait in the store, while these sockets stay
+   * connected. Sockets in their resume window get them with their backlog; a socket sent nothing stored yet
+   * has no seq to count from.
+   */
+  catchUp(): void {
+    const read = this.readStoredBetween;
+    if (!read) return;
+    for (const socket of this.registry.identified()) {
+      const uid = this.registry.uidOf(socket);
+      if ((socket.lastSeq ?? 0) === 0 || uid === undefined || this.resuming.has(socket.id)) continue;
+      fillSeqGap(socket, uid, Number.MAX_SAFE_INTEGER, read);
+    }
   }
 
   /** Sends a message to every identified connection; returns how many it reached. */
@@ -126,8 +149,14 @@ export class Hub<S extends PushSocket = PushSocket> {
   private sendFrame(socket: S, seq: number, message: string): boolean {
     const held = socket.v1 && this.resuming.size > 0 ? this.resuming.get(socket.id) : undefined;
     if (held) return held.push({ seq, message }) > 0;
-    // It has this one already (from its backlog, or through another process): it counts as reached.
-    if (seq > 0 && (socket.lastSeq ?? 0) >= seq) return true;
+    const last = socket.lastSeq ?? 0;
+    // It has this one already (from its backlog, through another process, or filling a gap): it counts as reached.
+    if (seq > 0 && last >= seq) return true;
+    // Some seqs before this one never reached it: they go first (the in-order path costs this one comparison).
+    if (seq > last + 1 && last > 0 && this.readStoredBetween) {
+      const uid = this.registry.uidOf(socket);
+      if (uid !== undefined && !fillSeqGap(socket, uid, seq, this.readStoredBetween)) return false;
+    }
     if (!socket.send(socket.v1 ? formatV1Frame(seq, message) : message)) return false;
     if (seq > 0) socket.lastSeq = seq;
     return true;

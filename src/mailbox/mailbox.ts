@@ -151,6 +151,21 @@ export class Mailbox {
     });
   }
 
+  /**
+   * The uid's retained pushes with `after < seq < before`, in order, taken off the queue: what a live socket
+   * missed before the push `before` (see fillSeqGap).
+   */
+  between(uid: string, after: number, before: number, now = Date.now()): StoredPush[] {
+    return this.db.transaction(() => {
+      const rows = this.db.all('SELECT seq, message FROM pushport_messages WHERE uid = ? AND seq > ? AND seq < ? AND keep_until > ? ORDER BY seq',
+        uid, after, before, now);
+      const emptied = this.db.run('UPDATE pushport_messages SET queued_until = 0 WHERE uid = ? AND seq > ? AND seq < ? AND queued_until > ?',
+        uid, after, before, now);
+      this.queuedTotal = Math.max(0, this.queuedTotal - emptied);
+      return rows.map((row) => ({ seq: row.seq as number, message: row.message as string }));
+    });
+  }
+
   /** Resolves when what was stored so far is committed (a store that commits per turn); undefined when it is. */
   committed(): Promise<void> | undefined {
     return this.db.committed?.();

@@ -63,6 +63,8 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   durable: DurablePushes | undefined;
   /** Opens the store on first need, where the runtime has one: a server that never stores a push never pays for it. */
   openStore: (() => DurablePushes) | undefined;
+  /** Called when a peer's link changes (synced, reset, down): what it could not send here meanwhile is stored. */
+  onLinkChange: ((peer: number) => void) | undefined;
   private readonly directory = new UidDirectory();
   private readonly synced: boolean[];
   private syncedPeers = 0;
@@ -98,6 +100,7 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   linkDown(peer: number): void {
     this.outbox.failPeer(peer);
     this.release((w) => w.peer === peer);
+    this.onLinkChange?.(peer);
   }
 
   /** A peer (re)introduced itself, or its link into this process died: its entries here are stale. */
@@ -109,6 +112,7 @@ export class RelayNode<S extends PushSocket = PushSocket> {
     this.outbox.failPeer(peer);
     // A hello means its link here is up; a dead link, that waiting cannot help.
     this.release((w) => w.peer === peer);
+    this.onLinkChange?.(peer);
   }
 
   /**
@@ -137,6 +141,7 @@ export class RelayNode<S extends PushSocket = PushSocket> {
       case FrameType.synced:
         if (!this.synced[from]) this.syncedPeers++;
         this.synced[from] = true;
+        this.onLinkChange?.(from);
         return this.release((w) => w.peer === from);
       case FrameType.deliver:
         return this.answer(from, f.id, this.deliverHere(f.uid, f.message, 0));

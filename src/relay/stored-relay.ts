@@ -87,7 +87,7 @@ export function welcomeStored<S extends PushSocket>(node: RelayNode<S>, socket: 
       backlog = mailbox.backlog(uid, socket.v1 ? since : undefined);
     } finally {
       // A store that fails still ends the resume window: what came live is sent, and the error goes on.
-      node.hub.sendBacklog(socket, backlog);
+      node.hub.sendBacklog(socket, backlog, socket.v1 ? since : undefined);
     }
   };
   const home = homeOf(uid, node.count);
