@@ -11,6 +11,10 @@ export default defineConfig({
     // One line per test as it ends: the default reporter prints a file only when all of it is done, which left
     // half a minute without output while the multi-process files ran.
     reporters: ['verbose'],
+    // Most files wait on real servers and sockets rather than compute, so three run at once even on two cores
+    // (vitest would run one: cores - 1). One value for both projects, which vitest requires of projects that share
+    // a sequence group.
+    maxWorkers: 3,
     projects: [
       {
         plugins: [
@@ -29,9 +33,6 @@ export default defineConfig({
           environment: 'node',
           expect: expectations,
           include: ['test/src/**/*.test.ts', 'test/client/**/*.test.ts', 'test/node/**/*.test.ts', 'test/emulator/**/*.test.ts', 'test/conformance/**/*.test.ts'],
-          // Most of these files wait on real servers and sockets rather than compute, so three run at once even
-          // on two cores (vitest would run one: cores - 1).
-          maxWorkers: 3,
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
