@@ -1,22 +1,11 @@
 import {
   countsByUid, sumStats, type HubStats, type MailboxFigures, type Push, type PushAnswer, type PushOptions, type PushTarget,
 } from '../src/index.ts';
+import { shardOf } from './bucket-layout.ts';
 import { defaultFanOut } from './env.ts';
 import type { PushHub } from './push-hub.ts';
 import { gather, listName, spanName, splitList, splitSpan, type Gathered, type Span } from './shard-tree.ts';
 import { addCounts, addFigures, appendCounts, noFigures, wholeOr, type TreeFigures, type UidGroup } from './tree-answers.ts';
-
-/** The shard a uid lives on: FNV-1a of its UTF-8 bytes, so every Worker instance agrees without state. */
-export function shardOf(uid: string, shards: number): number {
-  if (shards <= 1) return 0;
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(uid)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash % shards;
-}
-
 /**
  * Pushes into the Durable Object shards: a uid goes to its own shard, a broadcast to all of them (through the
  * fan-out tree of shard-tree.ts past `fanOut` shards).
