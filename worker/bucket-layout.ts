@@ -8,8 +8,10 @@
 /** How many buckets the uids fall into, forever: far more than any layout has objects, so objects stay balanced. */
 export const BUCKETS = 16384;
 
-/** What a routed call carries: the object count it was routed by, and the most objects any layout has used. */
+/** What a routed call carries: the layout it was routed by (its version and object count), and its reach. */
 export interface Layout {
+  /** Goes up by one each time a new object count is laid out: a later layout wins over an earlier one. */
+  version: number;
   objects: number;
   /** The most objects ever laid out (never lower than `objects`): every object that may hold data or counters. */
   reach: number;
@@ -62,4 +64,9 @@ export function ownersUpTo(bucket: number, reach: number): number[] {
 /** The object a uid is routed to among `objects`. */
 export function shardOf(uid: string, objects: number): number {
   return objects <= 1 ? 0 : ownerOf(bucketOf(uid), objects);
+}
+
+/** The Durable Object at an index of the layout. */
+export function objectAt<T extends Rpc.DurableObjectBranded | undefined>(namespace: DurableObjectNamespace<T>, index: number): DurableObjectStub<T> {
+  return namespace.get(namespace.idFromName(`shard-${index}`));
 }
