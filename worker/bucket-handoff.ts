@@ -67,11 +67,16 @@ export class BucketKeeper {
    */
   admit(uids: readonly string[], layout: Layout): Promise<void> | undefined {
     let waits: Promise<void>[] | undefined;
-    for (const bucket of new Set(uids.map(bucketOf))) {
-      const wait = this.admitBucket(bucket, layout);
+    for (const uid of uids) {
+      const wait = this.admitUid(uid, layout);
       if (wait !== undefined) (waits ??= []).push(wait);
     }
     return waits && Promise.all(waits).then(() => undefined);
+  }
+
+  /** `admit` for one uid, allocating nothing when its bucket is held here. */
+  admitUid(uid: string, layout: Layout): Promise<void> | undefined {
+    return this.admitBucket(bucketOf(uid), layout);
   }
 
   /** Gives a bucket's rows to the object that owns it under `layout`, and refuses the bucket from now on. */

@@ -17,14 +17,38 @@ export interface Layout {
   reach: number;
 }
 
-const encoder = new TextEncoder();
+const FNV_PRIME = 0x01000193;
 
-/** The bucket of a uid: FNV-1a of its UTF-8 bytes, so every Worker instance agrees without state. */
+/**
+ * The bucket of a uid: FNV-1a of its UTF-8 bytes, so every Worker instance agrees without state. The bytes are
+ * made on the way (a lone surrogate as U+FFFD, as TextEncoder does), so a push allocates nothing for it.
+ */
 export function bucketOf(uid: string): number {
   let hash = 0x811c9dc5;
-  for (const byte of encoder.encode(uid)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+  const mix = (byte: number) => (hash = Math.imul(hash ^ byte, FNV_PRIME) >>> 0);
+  for (let i = 0; i < uid.length; i++) {
+    let code = uid.charCodeAt(i);
+    if (code < 0x80) {
+      mix(code);
+      continue;
+    }
+    if (code < 0x800) {
+      mix(0xc0 | (code >> 6));
+      mix(0x80 | (code & 63));
+      continue;
+    }
+    const low = code >= 0xd800 && code < 0xdc00 ? uid.charCodeAt(i + 1) : NaN;
+    if (low >= 0xdc00 && low < 0xe000) {
+      code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+      i++;
+      mix(0xf0 | (code >> 18));
+      mix(0x80 | ((code >> 12) & 63));
+    } else {
+      if (code >= 0xd800 && code < 0xe000) code = 0xfffd;
+      mix(0xe0 | (code >> 12));
+    }
+    mix(0x80 | ((code >> 6) & 63));
+    mix(0x80 | (code & 63));
   }
   return hash % BUCKETS;
 }

@@ -123,7 +123,7 @@ export class PushHub extends DurableObject<Env> {
    * refusal, which RPC carries to the Worker as it is.
    */
   push(uid: string, message: string, options?: PushOptions, layout?: Layout): PushAnswer | Promise<PushAnswer> {
-    const taking = layout && this.buckets.admit([uid], layout);
+    const taking = layout && this.buckets.admitUid(uid, layout);
     if (taking) return taking.then(() => this.push(uid, message, options));
     const ttl = options?.ttl;
     const id = options?.id;

@@ -11,6 +11,9 @@ import { addCounts, addFigures, appendCounts, noFigures, wholeOr, type TreeFigur
 
 // Tries of one routed call: a layout change answers `moved` once per bucket, and a bucket that is moving `busy`.
 const TRIES = 5;
+// How long an instance routes by the layout it read before reading it again: an instance of an earlier deployment
+// that is never told `moved` still follows a new layout within this, and fans out to an added object.
+const LAYOUT_MS = 10_000;
 
 /** The positions of the uids each object holds under `objects`, in list order. */
 export function byShard(uids: readonly string[], objects: number, positions: readonly number[] = uids.map((_, i) => i)): Map<number, number[]> {
@@ -35,6 +38,7 @@ export class ShardedTarget implements PushTarget {
   private readonly shards: number;
   private readonly fanOut: number;
   private layout: Promise<Layout> | undefined;
+  private layoutAt = 0;
 
   /** `shards` is this instance's SHARDS: proposed to object 0 as the layout before the first routed call. */
   constructor(namespace: DurableObjectNamespace<PushHub>, shards: number, fanOut = defaultFanOut) {
@@ -50,9 +54,8 @@ export class ShardedTarget implements PushTarget {
 
   /** The layout this instance routes by: its SHARDS, proposed once, or the later one object 0 named since. */
   layoutNow(): Promise<Layout> {
-    this.layout ??= objectAt(this.namespace, 0).proposeLayout(this.shards);
-    // A failed read is not kept: the next call asks again.
-    this.layout.catch(() => (this.layout = undefined));
+    if (this.layout === undefined) return this.read((hub) => hub.proposeLayout(this.shards));
+    if (Date.now() - this.layoutAt > LAYOUT_MS) return this.read((hub) => hub.currentLayout(this.shards));
     return this.layout;
   }
 
@@ -149,6 +152,17 @@ export class ShardedTarget implements PushTarget {
       (part) => listName(part.map((g) => g.shard)));
   }
 
+  // A failed read is not kept: the next call asks again.
+  private read(ask: (hub: DurableObjectStub<PushHub>) => Promise<Layout>): Promise<Layout> {
+    const reading = ask(objectAt(this.namespace, 0));
+    this.layout = reading;
+    this.layoutAt = Date.now();
+    reading.catch(() => {
+      if (this.layout === reading) this.layout = undefined;
+    });
+    return reading;
+  }
+
   private owner(uid: string, layout: Layout): DurableObjectStub<PushHub> {
     return this.stub(shardOf(uid, layout.objects));
   }
@@ -183,8 +197,7 @@ export class ShardedTarget implements PushTarget {
     const reason = error instanceof Error ? error.message : String(error);
     if (tries + 1 >= TRIES) return false;
     if (reason.includes(movedMark)) {
-      this.layout = objectAt(this.namespace, 0).currentLayout(this.shards);
-      this.layout.catch(() => (this.layout = undefined));
+      await this.read((hub) => hub.currentLayout(this.shards));
       return true;
     }
     if (!reason.includes(busyMark)) return false;

@@ -11,8 +11,9 @@ export interface WranglerDev {
   /**
    * Stops `wrangler dev` and starts it again on the same port with the same persisted state: what a redeploy or an
    * eviction looks like to clients (every socket drops; the Durable Objects start again from their SQLite).
+   * With `vars`, it starts again with those instead: a redeploy that changes a setting, such as SHARDS.
    */
-  restart(): Promise<void>;
+  restart(vars?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -55,9 +56,10 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<Wr
   const port = await freePort();
   const inspector = await freePort();
   const state = mkdtempSync(join(tmpdir(), 'pushport-wrangler-'));
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
-    '--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'info',
-    ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])];
+  const argsWith = (settings: Record<string, string>) => ['dev', '--ip', '127.0.0.1', '--port', String(port),
+    '--inspector-port', String(inspector), '--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'info',
+    ...Object.entries(settings).flatMap(([k, v]) => ['--var', `${k}:${v}`])];
+  let args = argsWith(vars);
   let dev = spawnDev(args);
   let earlier = '';
   const output = () => earlier + dev.log();
@@ -65,8 +67,9 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<Wr
     await kill(dev.child);
     rmSync(state, { recursive: true, force: true });
   };
-  const restart = async () => {
+  const restart = async (changed?: Record<string, string>) => {
     await kill(dev.child);
+    if (changed) args = argsWith(changed);
     earlier = output();
     dev = spawnDev(args);
     if (await ready(dev)) return;

@@ -5,7 +5,21 @@ import { BUCKETS, bucketOf, ownerOf, ownersUpTo, shardOf } from '../../worker/bu
 const objectCounts = fc.integer({ min: 1, max: 1024 });
 const buckets = fc.integer({ min: 0, max: BUCKETS - 1 });
 
+// The hash as the Worker first defined it: over the bytes TextEncoder makes.
+function fnvOfEncoded(uid: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(uid)) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash % BUCKETS;
+}
+
 describe('buckets mapped onto objects', () => {
+  it('hashes the UTF-8 bytes of any uid, lone surrogates as TextEncoder writes them', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (uid) => {
+      expect(bucketOf(uid)).toBe(fnvOfEncoded(uid));
+    }), { numRuns: 2000 });
+    for (const uid of ['plain', 'é', '漢字', '😀', '\ud800', '\udc00x', 'a\ud83d']) expect(bucketOf(uid)).toBe(fnvOfEncoded(uid));
+  });
+
   it('puts every uid in one fixed bucket and every bucket on an object of the layout', () => {
     fc.assert(fc.property(fc.string(), objectCounts, (uid, objects) => {
       const bucket = bucketOf(uid);
