@@ -119,7 +119,8 @@ export class BucketKeeper {
     if (record !== undefined && record.version >= layout.version) throw moved(bucket, record.version);
     const self = ownerOf(bucket, layout.objects);
     const earlier = ownersUpTo(bucket, Math.max(layout.reach, layout.objects)).filter((index) => index !== self);
-    if (earlier.length === 0) {
+    // Under the first layout no other object has held anything: the bucket is this one's from the start.
+    if (earlier.length === 0 || layout.version === 1) {
       this.record(bucket, HELD, layout.version);
       return undefined;
     }

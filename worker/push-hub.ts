@@ -124,7 +124,8 @@ export class PushHub extends DurableObject<Env> {
    */
   push(uid: string, message: string, options?: PushOptions, layout?: Layout): PushAnswer | Promise<PushAnswer> {
     const taking = layout && this.buckets.admitUid(uid, layout);
-    if (taking) return taking.then(() => this.push(uid, message, options));
+    // Checked again once taken: the bucket may have moved on while the takeover waited.
+    if (taking) return taking.then(() => this.push(uid, message, options, layout));
     const ttl = options?.ttl;
     const id = options?.id;
     // Most pushes are not stored: they take the hub's path, with no storage touched.
@@ -135,7 +136,7 @@ export class PushHub extends DurableObject<Env> {
   /** Delivers many pushes, in order, answering each as `push` does. */
   pushMany(pushes: Push[], layout?: Layout): PushAnswer[] | Promise<PushAnswer[]> {
     const taking = layout && this.buckets.admit(pushes.map((p) => p.uid), layout);
-    if (taking) return taking.then(() => this.pushMany(pushes));
+    if (taking) return taking.then(() => this.pushMany(pushes, layout));
     const answers = pushes.map((p) => this.push(p.uid, p.message, p));
     return this.saved(answers.some((a) => a instanceof Promise) ? Promise.all(answers) : answers as PushAnswer[]);
   }

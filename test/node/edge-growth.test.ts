@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import WebSocket from 'ws';
 import { PushportClient, QUEUED } from '../../src/index.ts';
 import { PushportSocket, type WebSocketClass } from '../../src/client/index.ts';
@@ -19,16 +19,24 @@ afterAll(async () => dev?.stop());
 describe('growing and shrinking the edge strands no one (wrangler dev, 2 → 3 → 2 shards)', () => {
   it('delivers every accepted push exactly once, in seq order, to resuming and to offline uids', async () => {
     dev = await startWranglerDev({ PUSH_TOKEN: 'gr', SHARDS: '2' });
+    // What workerd said is the first thing to read when this fails.
+    onTestFailed(() => console.error(`wrangler dev said, last part:\n${dev?.output().slice(-8000)}`));
     const wsUrl = dev.url.replace('http', 'ws');
     const seen = new Map<string, Seen>();
+    const gaps: string[] = [];
+    const closes: string[] = [];
     const track = (uid: string) => seen.set(uid, { ns: [], seqs: [] }).get(uid)!;
     const resuming = (uid: string) => {
       const box = seen.get(uid) ?? track(uid);
-      const socket = new PushportSocket({ url: wsUrl, uid, WebSocket: WebSocket as unknown as WebSocketClass, minDelayMs: 50, maxDelayMs: 500, pingSeconds: 1 });
+      // Pings every 3 s: the client gives a handshake two ping intervals, and on a loaded machine the burst of
+      // reconnects after a restart (each moved bucket taken over on its first upgrade) can take a few seconds.
+      const socket = new PushportSocket({ url: wsUrl, uid, WebSocket: WebSocket as unknown as WebSocketClass, minDelayMs: 50, maxDelayMs: 500, pingSeconds: 3 });
       socket.on('message', (data, seq) => {
         box.ns.push((JSON.parse(data) as { n: number }).n);
         box.seqs.push(seq ?? -1);
       });
+      socket.on('gap', (gap) => gaps.push(`${uid} ${gap.from}–${gap.to}`));
+      socket.on('close', (info) => closes.push(`${uid} ${info.code} ${info.reason} ${info.willRetry}`));
       return socket;
     };
     // Half through pushport/client, half through a plain pushport.v1 client that resumes with ?since=.
@@ -69,9 +77,12 @@ describe('growing and shrinking the edge strands no one (wrangler dev, 2 → 3 �
       Object.defineProperty(box, 'seqs', { get: () => c.seqs });
     }
     const accepted = pushes.filter((p) => typeof p.answer === 'number' && (p.answer > 0 || p.answer === QUEUED));
-    const missing = () => accepted.filter((p) => !seen.get(p.uid)!.ns.includes(p.n)).map((p) => `${p.n} to ${p.uid} (${p.answer})`);
+    const missing = () => accepted.filter((p) => !seen.get(p.uid)!.ns.includes(p.n))
+      .map((p) => `${p.n} to ${p.uid} (${p.answer}; got ${seen.get(p.uid)!.seqs.slice(-8).join(',')}; gaps ${gaps.join(' ')}; closes ${closes.filter((c) => c.startsWith(`${p.uid} `)).join(' | ')})`);
     await expect.poll(missing, { timeout: 30_000 }).toEqual([]);
-    expect(accepted.length).toBeGreaterThan(700);
+    expect(accepted.length).toBeGreaterThan(450);
+    // A push fails only as its connection drops with wrangler dev, never with an error answer (a bucket on the move).
+    expect(pushes.filter((p) => p.error && !/upstream unreachable|terminated|ECONNRESET|socket hang up/.test(p.error))).toEqual([]);
     // A push with a ttl is delivered or queued: none may answer that it reached nobody.
     expect(pushes.filter((p) => p.answer === 0)).toEqual([]);
     for (const [uid, { ns, seqs }] of seen) {

@@ -5,6 +5,8 @@ export interface StreamedPush {
   n: number;
   uid: string;
   answer?: number | 'error';
+  /** Why it failed, when it did. */
+  error?: string;
 }
 
 /** A running stream of pushes, as a backend sends them through a restart. */
@@ -31,7 +33,10 @@ export function startPushStream(backend: PushportClient, pick: (k: number) => st
       for (let k = 0; k < 10; k++) {
         const push: StreamedPush = { n: pushes.length, uid: pick(k) };
         pushes.push(push);
-        backend.push(push.uid, { n: push.n }, options(push.n)).then((a) => (push.answer = a), () => (push.answer = 'error'));
+        backend.push(push.uid, { n: push.n }, options(push.n)).then((a) => (push.answer = a), (error: unknown) => {
+          push.answer = 'error';
+          push.error = String(error);
+        });
       }
       await sleep(20);
     }

@@ -32,12 +32,26 @@ function spawnDev(args: string[]): Running {
   return { child, log: () => log };
 }
 
+// Whether any process of the group still runs (workerd may outlive wrangler by a moment).
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// The whole group, workerd included, is gone before this resolves: a restart must not open the persisted SQLite
+// while the old workerd still holds it.
 async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-  const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+  if (!child.pid) return;
+  const pid = child.pid;
+  const gone = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
+  try { process.kill(-pid, 'SIGTERM'); } catch { /* already gone */ }
+  const timer = setTimeout(() => { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
   await gone;
+  for (let i = 0; i < 100 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
   clearTimeout(timer);
 }
 
