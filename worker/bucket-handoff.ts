@@ -104,13 +104,6 @@ export class BucketKeeper {
     return this.peers.changed(noRows());
   }
 
-  /** How many buckets this object holds, and how many it has given away, for /stats. */
-  counts(): { held: number; given: number } {
-    let held = 0;
-    for (const record of this.records.values()) if (record.state === HELD) held++;
-    return { held, given: this.records.size - held };
-  }
-
   private admitBucket(bucket: number, layout: Layout): Promise<void> | undefined {
     const record = this.records.get(bucket);
     if (record?.state === HELD) return undefined;
