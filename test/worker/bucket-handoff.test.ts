@@ -49,8 +49,10 @@ describe('a layout change hands each moving bucket over exactly once', () => {
     expect(await two.push(moving, 'm1', { ttl: 600 })).toBe(QUEUED);
     expect(await two.push(moving, 'm2', { ttl: 600, id: 'once' })).toBe(QUEUED);
     expect(await two.push(moving, 'm3', { ttl: 600 })).toBe(QUEUED);
-    const connectedBefore = await v1Client(withShards(2), staying);
-    const movingBefore = await v1Client(withShards(2), neighbour);
+    // One Worker deployed with 2 objects: it keeps routing by the layout it read.
+    const deployedWithTwo = withShards(2);
+    const connectedBefore = await v1Client(deployedWithTwo, staying);
+    const movingBefore = await v1Client(deployedWithTwo, neighbour);
     expect(await two.push(staying, 's1')).toBe(1);
     expect(await rowsOn(0, moving)).toBeGreaterThan(0);
 
@@ -64,6 +66,10 @@ describe('a layout change hands each moving bucket over exactly once', () => {
     expect(await two.push(moving, 'm5', { ttl: 600 })).toBe(QUEUED);
     expect(await two.push(staying, 's2')).toBe(1);
     expect(connectedBefore.frames).toEqual(['1 s1', '2 s2']);
+    // Its upgrade for the moved bucket is refused by the old object (421) and routed again to the new one.
+    const reconnected = await v1Client(deployedWithTwo, neighbour);
+    expect(await three.online(neighbour)).toBe(1);
+    reconnected.ws.close(1000);
 
     const stats = await worker.request('/stats/parts', { headers: { authorization: 'Bearer test-token' } }, withShards(3));
     const body = await stats.json<{ parts: { id: number }[] }>();
