@@ -15,7 +15,7 @@ import { latencySummary, round } from './stats.ts';
 import { startLocalEdge, type LocalEdge } from './wrangler-launcher.ts';
 
 // The Worker's own hash, loaded at run time: its types need the Workers runtime's, which this script's check lacks.
-const worker: string = '../worker/sharded-target.ts';
+const worker: string = '../worker/bucket-layout.ts';
 const { shardOf } = (await import(worker)) as { shardOf: (uid: string, shards: number) => number };
 
 const WARMUP = 5;

@@ -24,5 +24,5 @@ export async function connect(c: Context<{ Bindings: Env }>): Promise<Response> 
   if (decision.uid !== undefined) search.set('uid', decision.uid);
   if (decision.since !== undefined) search.set('since', String(decision.since));
   url.search = search.toString();
-  return target.stubFor(decision.uid ?? '').fetch(new Request(url, c.req.raw));
+  return target.upgrade(decision.uid, url, c.req.raw);
 }

@@ -4,10 +4,14 @@ import {
   type HubStats, type LatencyCounts, type MailboxFigures, type Push, type PushAnswer, type PushOptions,
 } from '../src/index.ts';
 import { AlarmSchedule } from './alarm-schedule.ts';
+import type { Layout } from './bucket-layout.ts';
+import type { BucketKeeper, GivenBucket } from './bucket-handoff.ts';
 import type { EdgeSocket } from './edge-socket.ts';
 import { edgeSetup } from './edge-setup.ts';
 import { idleTimeoutMs, settingsFor, type Env } from './env.ts';
 import { HibernatingRegistry } from './hibernating-registry.ts';
+import { admitUpgrade, hubHandoff } from './hub-handoff.ts';
+import { currentLayout, proposeLayout } from './layout-registry.ts';
 import { ShardMailbox } from './shard-mailbox.ts';
 import { restOf, type Gathered, type Span } from './shard-tree.ts';
 import { sweepSockets, type SweepTimeouts } from './socket-sweep.ts';
@@ -29,6 +33,8 @@ export class PushHub extends DurableObject<Env> {
   private readonly latency: LatencyCounts;
   private readonly schedule: AlarmSchedule;
   private readonly mailbox: ShardMailbox;
+  /** The buckets this object holds, and their handoff when the layout changes (bucket-handoff.ts). */
+  private readonly buckets: BucketKeeper;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -45,6 +51,7 @@ export class PushHub extends DurableObject<Env> {
     this.schedule = new AlarmSchedule(ctx.storage);
     // Creates its tables if they are missing and reads the marked uids: no write on an ordinary wake-up.
     this.mailbox = new ShardMailbox(ctx.storage, limits, this.hub, this.tally, this.schedule);
+    this.buckets = hubHandoff({ ctx, env, hub: this.hub, registry: this.registry, mailbox: this.mailbox, schedule: this.schedule });
   }
 
   /**
@@ -55,6 +62,8 @@ export class PushHub extends DurableObject<Env> {
     if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') {
       return Response.json({ error: 'expected a WebSocket upgrade' }, { status: 426 });
     }
+    const misrouted = await admitUpgrade(this.buckets, request);
+    if (misrouted) return misrouted;
     const params = new URL(request.url).searchParams;
     const v1 = offersV1(request.headers.get('sec-websocket-protocol'));
     // The Worker checked ?since= already; here it only travels.
@@ -113,7 +122,10 @@ export class PushHub extends DurableObject<Env> {
    * Delivers to every connection of a uid held here: a count, QUEUED, or (a ttl push whose queue is full) a
    * refusal, which RPC carries to the Worker as it is.
    */
-  push(uid: string, message: string, options?: PushOptions): PushAnswer | Promise<PushAnswer> {
+  push(uid: string, message: string, options?: PushOptions, layout?: Layout): PushAnswer | Promise<PushAnswer> {
+    const taking = layout && this.buckets.admitUid(uid, layout);
+    // Checked again once taken: the bucket may have moved on while the takeover waited.
+    if (taking) return taking.then(() => this.push(uid, message, options, layout));
     const ttl = options?.ttl;
     const id = options?.id;
     // Most pushes are not stored: they take the hub's path, with no storage touched.
@@ -122,7 +134,9 @@ export class PushHub extends DurableObject<Env> {
   }
 
   /** Delivers many pushes, in order, answering each as `push` does. */
-  pushMany(pushes: Push[]): PushAnswer[] | Promise<PushAnswer[]> {
+  pushMany(pushes: Push[], layout?: Layout): PushAnswer[] | Promise<PushAnswer[]> {
+    const taking = layout && this.buckets.admit(pushes.map((p) => p.uid), layout);
+    if (taking) return taking.then(() => this.pushMany(pushes, layout));
     const answers = pushes.map((p) => this.push(p.uid, p.message, p));
     return this.saved(answers.some((a) => a instanceof Promise) ? Promise.all(answers) : answers as PushAnswer[]);
   }
@@ -145,13 +159,16 @@ export class PushHub extends DurableObject<Env> {
   }
 
   /** /online?uids= as part of the fan-out tree: the first group's uids are held here, the rest are handed on. */
-  onlineTree(groups: UidGroup[], width: number): Promise<Gathered<number[]>> {
-    return edgeSetup(this.env).target.handOnList(this.onlineMany(groups[0]?.uids ?? []), groups.slice(1), width,
-      (stub, part) => stub.onlineTree(part, width), appendCounts);
+  async onlineTree(groups: UidGroup[], width: number, layout?: Layout): Promise<Gathered<number[]>> {
+    const uids = groups[0]?.uids ?? [];
+    if (layout) await this.buckets.admit(uids, layout);
+    return edgeSetup(this.env).target.handOnList(this.onlineMany(uids), groups.slice(1), width,
+      (stub, part) => stub.onlineTree(part, width, layout), appendCounts);
   }
 
   /** Live connections of a uid held here. */
-  online(uid: string): number {
+  async online(uid: string, layout?: Layout): Promise<number> {
+    if (layout) await this.buckets.admit([uid], layout);
     return this.hub.online(uid);
   }
 
@@ -161,8 +178,29 @@ export class PushHub extends DurableObject<Env> {
   }
 
   /** Closes every connection of a uid held here. */
-  kick(uid: string, reason?: string): number {
+  async kick(uid: string, reason?: string, layout?: Layout): Promise<number> {
+    if (layout) await this.buckets.admit([uid], layout);
     return this.hub.kick(uid, reason);
+  }
+
+  /** Gives a bucket's stored rows to its owner under `layout` (bucket-handoff.ts), closing its sockets here with 1012. */
+  giveBucket(bucket: number, layout: Layout): GivenBucket {
+    return this.buckets.give(bucket, layout);
+  }
+
+  /** The bucket's new owner wrote its copy: the rows here go. */
+  forgetBucket(bucket: number, version: number): void | Promise<void> {
+    return this.buckets.forget(bucket, version);
+  }
+
+  /** Object 0 keeps the layout (layout-registry.ts): a Worker instance proposes its SHARDS when it starts. */
+  proposeLayout(objects: number): Layout {
+    return proposeLayout(this.ctx.storage.kv, objects);
+  }
+
+  /** The layout in force, for a Worker instance told that the one it routed by is outdated. */
+  currentLayout(objects: number): Layout {
+    return currentLayout(this.ctx.storage.kv, objects);
   }
 
   /** This shard's connection counts and counters. */

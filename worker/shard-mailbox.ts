@@ -78,6 +78,15 @@ export class ShardMailbox {
     return this.mailbox.nextExpiry();
   }
 
+  /**
+   * A bucket's rows arrived here or left: learns the marks that came with them, recounts the queue, and returns
+   * when the next thing expires, as `sweep` does.
+   */
+  adopt(marks: readonly (readonly [uid: string, seq: number, markedUntil: number])[]): number | undefined {
+    for (const [uid, , until] of marks) if (until > 0) this.mailbox.learnMark(uid, until);
+    return this.sweep();
+  }
+
   /** Pushes waiting for their uid now, and queued pushes that expired unseen so far. */
   figures(): MailboxFigures {
     return { queued: this.mailbox.figures().queued, expired: this.expired };

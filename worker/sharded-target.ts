@@ -1,87 +1,114 @@
 import {
   countsByUid, sumStats, type HubStats, type MailboxFigures, type Push, type PushAnswer, type PushOptions, type PushTarget,
 } from '../src/index.ts';
+import { objectAt, shardOf, type Layout } from './bucket-layout.ts';
+import { busyMark, movedMark } from './bucket-handoff.ts';
 import { defaultFanOut } from './env.ts';
+import { layoutHeader, misdirected } from './hub-handoff.ts';
 import type { PushHub } from './push-hub.ts';
 import { gather, listName, spanName, splitList, splitSpan, type Gathered, type Span } from './shard-tree.ts';
 import { addCounts, addFigures, appendCounts, noFigures, wholeOr, type TreeFigures, type UidGroup } from './tree-answers.ts';
 
-/** The shard a uid lives on: FNV-1a of its UTF-8 bytes, so every Worker instance agrees without state. */
-export function shardOf(uid: string, shards: number): number {
-  if (shards <= 1) return 0;
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(uid)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+// Tries of one routed call: a layout change answers `moved` once per bucket, and a bucket that is moving `busy`.
+const TRIES = 5;
+// How long an instance routes by the layout it read before reading it again: an instance of an earlier deployment
+// that is never told `moved` still follows a new layout within this, and fans out to an added object.
+const LAYOUT_MS = 10_000;
+
+/** The positions of the uids each object holds under `objects`, in list order. */
+export function byShard(uids: readonly string[], objects: number, positions: readonly number[] = uids.map((_, i) => i)): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (const i of positions) {
+    const shard = shardOf(uids[i]!, objects);
+    const group = groups.get(shard);
+    if (group) group.push(i);
+    else groups.set(shard, [i]);
   }
-  return hash % shards;
+  return groups;
 }
 
 /**
- * Pushes into the Durable Object shards: a uid goes to its own shard, a broadcast to all of them (through the
- * fan-out tree of shard-tree.ts past `fanOut` shards).
+ * Pushes into the Durable Object shards: a uid goes to the object that owns its bucket under the layout in force
+ * (bucket-layout.ts), a broadcast and the figures to every object the layouts ever used (through the fan-out tree
+ * of shard-tree.ts past `fanOut` objects). Every routed call carries its layout; an object that gave the uid's bucket
+ * to a later layout answers `moved`, and the call is routed again by the layout object 0 has now.
  */
 export class ShardedTarget implements PushTarget {
   private readonly namespace: DurableObjectNamespace<PushHub>;
   private readonly shards: number;
   private readonly fanOut: number;
+  private layout: Promise<Layout> | undefined;
+  private layoutAt = 0;
 
+  /** `shards` is this instance's SHARDS: proposed to object 0 as the layout before the first routed call. */
   constructor(namespace: DurableObjectNamespace<PushHub>, shards: number, fanOut = defaultFanOut) {
     this.namespace = namespace;
     this.shards = shards;
     this.fanOut = fanOut;
   }
 
-  /** The stub of one shard. */
+  /** The stub of one object of the layout. */
   stub(shard: number): DurableObjectStub<PushHub> {
-    return this.namespace.get(this.namespace.idFromName(`shard-${shard}`));
+    return objectAt(this.namespace, shard);
   }
 
-  /** The stub of the shard that holds a uid. */
-  stubFor(uid: string): DurableObjectStub<PushHub> {
-    return this.stub(shardOf(uid, this.shards));
+  /** The layout this instance routes by: its SHARDS, proposed once, or the later one object 0 named since. */
+  layoutNow(): Promise<Layout> {
+    if (this.layout === undefined) return this.read((hub) => hub.proposeLayout(this.shards));
+    if (Date.now() - this.layoutAt > LAYOUT_MS) return this.read((hub) => hub.currentLayout(this.shards));
+    return this.layout;
   }
 
   push(uid: string, message: string, options?: PushOptions): Promise<PushAnswer> {
-    const stub = this.stubFor(uid);
-    if (options?.ttl === undefined && options?.id === undefined) return stub.push(uid, message) as Promise<PushAnswer>;
     // Only the options travel, not the whole parsed push: the message must not cross twice.
-    return stub.push(uid, message, { ttl: options.ttl, id: options.id }) as Promise<PushAnswer>;
+    const only = options?.ttl === undefined && options?.id === undefined ? undefined : { ttl: options.ttl, id: options.id };
+    return this.routed((layout) => this.owner(uid, layout).push(uid, message, only, layout) as Promise<PushAnswer>);
   }
 
   async pushMany(pushes: Push[]): Promise<PushAnswer[]> {
-    // One RPC per shard, then the answers go back into request order.
+    // One RPC per object, then the answers go back into request order.
     const counts = new Array<PushAnswer>(pushes.length).fill(0);
-    await Promise.all([...this.byShard(pushes.map((p) => p.uid))].map(async ([shard, indexes]) => {
-      const answered = await this.stub(shard).pushMany(indexes.map((i) => pushes[i]!));
-      indexes.forEach((i, k) => (counts[i] = answered[k] ?? 0));
-    }));
+    await this.pushGroups(pushes, pushes.map((_, i) => i), counts, 0);
     return counts;
   }
 
-  /** One RPC per shard that holds any of the uids, not one per uid; past `fanOut` of them, through the tree. */
-  async onlineMany(uids: string[]): Promise<Record<string, number>> {
-    const groups = [...this.byShard(uids)].sort(([a], [b]) => a - b);
-    const asked = groups.map(([shard, indexes]): UidGroup => ({ shard, uids: indexes.map((i) => uids[i]!) }));
-    const got = await this.handOnList([], asked, this.fanOut, (stub, part) => stub.onlineTree(part, this.fanOut), appendCounts);
-    const answered = wholeOr(got, () => 'the counts of some uids are unknown');
-    const counts = new Array<number>(uids.length).fill(0);
-    let k = 0;
-    for (const [, indexes] of groups) for (const i of indexes) counts[i] = answered[k++] ?? 0;
-    return countsByUid(uids, counts);
+  /** One RPC per object that holds any of the uids, not one per uid; past `fanOut` of them, through the tree. */
+  onlineMany(uids: string[]): Promise<Record<string, number>> {
+    return this.routed(async (layout) => {
+      const groups = [...byShard(uids, layout.objects)].sort(([a], [b]) => a - b);
+      const asked = groups.map(([shard, indexes]): UidGroup => ({ shard, uids: indexes.map((i) => uids[i]!) }));
+      const got = await this.handOnList([], asked, this.fanOut, (stub, part) => stub.onlineTree(part, this.fanOut, layout), appendCounts);
+      const answered = wholeOr(got, () => 'the counts of some uids are unknown');
+      const counts = new Array<number>(uids.length).fill(0);
+      let k = 0;
+      for (const [, indexes] of groups) for (const i of indexes) counts[i] = answered[k++] ?? 0;
+      return countsByUid(uids, counts);
+    });
   }
 
   async broadcast(message: string): Promise<number> {
-    const got = await this.handOn(0, this.everyShard(), this.fanOut, (stub, part) => stub.broadcastTree(message, part, this.fanOut), addCounts);
+    const got = await this.handOn(0, await this.everyShard(), this.fanOut, (stub, part) => stub.broadcastTree(message, part, this.fanOut), addCounts);
     return wholeOr(got, (delivered) => `the broadcast reached ${delivered} connections on the shards that answered, and may or may not have reached the others`);
   }
 
   online(uid: string): Promise<number> {
-    return this.stubFor(uid).online(uid);
+    return this.routed((layout) => this.owner(uid, layout).online(uid, layout));
   }
 
   kick(uid: string, reason?: string): Promise<number> {
-    return this.stubFor(uid).kick(uid, reason);
+    return this.routed((layout) => this.owner(uid, layout).kick(uid, reason, layout));
+  }
+
+  /** Hands a WebSocket upgrade for `uid` to its object, with the layout it was routed by; without a uid, to object 0. */
+  upgrade(uid: string | undefined, url: URL, request: Request): Promise<Response> {
+    if (uid === undefined) return this.stub(0).fetch(new Request(url, request));
+    return this.routed(async (layout) => {
+      const routed = new Request(url, request);
+      routed.headers.set(layoutHeader, JSON.stringify(layout));
+      const response = await this.owner(uid, layout).fetch(routed);
+      if (response.status !== misdirected) return response;
+      throw new Error((await response.json<{ error: string }>()).error);
+    });
   }
 
   async stats(): Promise<HubStats> {
@@ -93,27 +120,20 @@ export class ShardedTarget implements PushTarget {
     return (await this.figures()).queue;
   }
 
-  /** Each shard's stats in shard order, with the latency and queue figures of all of them added up. */
+  /** Each object's stats in object order, with the latency and queue figures of all of them added up. */
   async figures(): Promise<TreeFigures> {
-    const got = await this.handOn(noFigures(), this.everyShard(), this.fanOut, (stub, part) => stub.figuresTree(part, this.fanOut), addFigures);
-    return wholeOr(got, (f) => `only ${f.parts.length} of ${this.shards} shards answered, so the figures would be short`);
+    const every = await this.everyShard();
+    const got = await this.handOn(noFigures(), every, this.fanOut, (stub, part) => stub.figuresTree(part, this.fanOut), addFigures);
+    return wholeOr(got, (f) => `only ${f.parts.length} of ${every.to} shards answered, so the figures would be short`);
   }
 
-  /** The positions of the uids each shard holds, in list order. */
-  byShard(uids: readonly string[]): Map<number, number[]> {
-    const groups = new Map<number, number[]>();
-    uids.forEach((uid, i) => {
-      const shard = shardOf(uid, this.shards);
-      const group = groups.get(shard);
-      if (group) group.push(i);
-      else groups.set(shard, [i]);
-    });
-    return groups;
-  }
-
-  /** Every shard, as the span a fan-out covers. */
-  everyShard(): Span {
-    return { from: 0, to: this.shards };
+  /**
+   * Every object any layout used, as the span a fan-out covers: an object that gave its buckets away keeps its
+   * counters, and its sockets until they move, so a broadcast and the figures still count it.
+   */
+  async everyShard(): Promise<Span> {
+    const { objects, reach } = await this.layoutNow();
+    return { from: 0, to: Math.max(objects, reach) };
   }
 
   /**
@@ -130,5 +150,58 @@ export class ShardedTarget implements PushTarget {
     call: (stub: DurableObjectStub<PushHub>, part: UidGroup[]) => Promise<Gathered<T>>, merge: (sum: T, more: T) => T): Promise<Gathered<T>> {
     return gather(own, splitList(groups, width), (part) => call(this.stub(part[0]!.shard), part), merge,
       (part) => listName(part.map((g) => g.shard)));
+  }
+
+  // A failed read is not kept: the next call asks again.
+  private read(ask: (hub: DurableObjectStub<PushHub>) => Promise<Layout>): Promise<Layout> {
+    const reading = ask(objectAt(this.namespace, 0));
+    this.layout = reading;
+    this.layoutAt = Date.now();
+    reading.catch(() => {
+      if (this.layout === reading) this.layout = undefined;
+    });
+    return reading;
+  }
+
+  private owner(uid: string, layout: Layout): DurableObjectStub<PushHub> {
+    return this.stub(shardOf(uid, layout.objects));
+  }
+
+  // A group that an object refused as moved is split again by the layout in force and sent on its own.
+  private async pushGroups(pushes: Push[], positions: number[], counts: PushAnswer[], tries: number): Promise<void> {
+    const layout = await this.layoutNow();
+    await Promise.all([...byShard(pushes.map((p) => p.uid), layout.objects, positions)].map(async ([shard, group]) => {
+      try {
+        const answered = await this.stub(shard).pushMany(group.map((i) => pushes[i]!), layout);
+        group.forEach((i, k) => (counts[i] = answered[k] ?? 0));
+      } catch (error) {
+        if (!(await this.again(error, tries))) throw error;
+        await this.pushGroups(pushes, group, counts, tries + 1);
+      }
+    }));
+  }
+
+  // Nothing was applied by an object that answered moved or busy, so the call may go again.
+  private async routed<T>(call: (layout: Layout) => Promise<T>): Promise<T> {
+    for (let tries = 0; ; tries++) {
+      try {
+        return await call(await this.layoutNow());
+      } catch (error) {
+        if (!(await this.again(error, tries))) throw error;
+      }
+    }
+  }
+
+  // Moved: the layout is read again from object 0. Busy: the bucket is on its way; wait a little.
+  private async again(error: unknown, tries: number): Promise<boolean> {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (tries + 1 >= TRIES) return false;
+    if (reason.includes(movedMark)) {
+      await this.read((hub) => hub.currentLayout(this.shards));
+      return true;
+    }
+    if (!reason.includes(busyMark)) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** tries));
+    return true;
   }
 }

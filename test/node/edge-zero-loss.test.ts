@@ -3,12 +3,10 @@ import WebSocket from 'ws';
 import { PushportClient, QUEUED } from '../../src/index.ts';
 import { PushportSocket, type WebSocketClass } from '../../src/client/index.ts';
 import { expectOnceInSeqOrder, type Handed } from '../support/delivery-order.ts';
+import { startPushStream } from './push-stream.ts';
 import { startWranglerDev, type WranglerDev } from './wrangler-process.ts';
 
 const CLIENTS = 100;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-type Push = { n: number; uid: string; answer?: number | 'error' };
 
 let dev: WranglerDev | undefined;
 afterAll(async () => dev?.stop());
@@ -28,31 +26,16 @@ describe('zero loss on the edge through a restart (wrangler dev, 2 shards, pushp
       return socket;
     });
     const backend = new PushportClient({ url: dev.url, token: 'zl', batch: true });
-    const pushes: Push[] = [];
-    let running = true;
     // Ten pushes a tick (one batch request), each with a ttl, to random uids; bounded in count.
-    const stream = (async () => {
-      for (let round = 0; running && round < 2000; round++) {
-        for (let k = 0; k < 10; k++) {
-          const push: Push = { n: pushes.length, uid: `e${Math.floor(Math.random() * CLIENTS)}` };
-          pushes.push(push);
-          backend.push(push.uid, { n: push.n }, { ttl: 60 }).then((a) => (push.answer = a), () => (push.answer = 'error'));
-        }
-        await sleep(20);
-      }
-    })();
-    const sent = async (count: number) => {
-      const until = pushes.length + count;
-      for (let i = 0; i < 3000 && pushes.length < until; i++) await sleep(10);
-    };
+    const stream = startPushStream(backend, () => `e${Math.floor(Math.random() * CLIENTS)}`, () => ({ ttl: 60 }), 2000);
+    const { pushes, sent } = stream;
     try {
       await expect.poll(() => clients.every((c) => c.state === 'open'), { timeout: 20_000 }).toBe(true);
       await sent(300);
       await dev.restart();
       await sent(300);
     } finally {
-      running = false;
-      await stream;
+      await stream.stop();
     }
     await expect.poll(() => pushes.every((p) => p.answer !== undefined), { timeout: 20_000 }).toBe(true);
     const accepted = pushes.filter((p) => typeof p.answer === 'number' && (p.answer > 0 || p.answer === QUEUED));

@@ -11,8 +11,9 @@ export interface WranglerDev {
   /**
    * Stops `wrangler dev` and starts it again on the same port with the same persisted state: what a redeploy or an
    * eviction looks like to clients (every socket drops; the Durable Objects start again from their SQLite).
+   * With `vars`, it starts again with those instead: a redeploy that changes a setting, such as SHARDS.
    */
-  restart(): Promise<void>;
+  restart(vars?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -31,12 +32,26 @@ function spawnDev(args: string[]): Running {
   return { child, log: () => log };
 }
 
+// Whether any process of the group still runs (workerd may outlive wrangler by a moment).
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// The whole group, workerd included, is gone before this resolves: a restart must not open the persisted SQLite
+// while the old workerd still holds it.
 async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
-  const gone = new Promise((r) => child.once('exit', r));
-  try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
-  const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+  if (!child.pid) return;
+  const pid = child.pid;
+  const gone = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
+  try { process.kill(-pid, 'SIGTERM'); } catch { /* already gone */ }
+  const timer = setTimeout(() => { try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
   await gone;
+  for (let i = 0; i < 100 && groupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
   clearTimeout(timer);
 }
 
@@ -55,9 +70,10 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<Wr
   const port = await freePort();
   const inspector = await freePort();
   const state = mkdtempSync(join(tmpdir(), 'pushport-wrangler-'));
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector),
-    '--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'info',
-    ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])];
+  const argsWith = (settings: Record<string, string>) => ['dev', '--ip', '127.0.0.1', '--port', String(port),
+    '--inspector-port', String(inspector), '--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'info',
+    ...Object.entries(settings).flatMap(([k, v]) => ['--var', `${k}:${v}`])];
+  let args = argsWith(vars);
   let dev = spawnDev(args);
   let earlier = '';
   const output = () => earlier + dev.log();
@@ -65,8 +81,9 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<Wr
     await kill(dev.child);
     rmSync(state, { recursive: true, force: true });
   };
-  const restart = async () => {
+  const restart = async (changed?: Record<string, string>) => {
     await kill(dev.child);
+    if (changed) args = argsWith(changed);
     earlier = output();
     dev = spawnDev(args);
     if (await ready(dev)) return;

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { edgeSetup } from '../../worker/edge-setup.ts';
 import type { Env } from '../../worker/env.ts';
 import worker from '../../worker/index.ts';
-import { ShardedTarget, shardOf } from '../../worker/sharded-target.ts';
+import { shardOf } from '../../worker/bucket-layout.ts';
+import { ShardedTarget } from '../../worker/sharded-target.ts';
 import { waitFor } from '../support/poll.ts';
 import { token } from './helpers.ts';
 

@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../worker/index.ts';
-import { ShardedTarget, shardOf } from '../../worker/sharded-target.ts';
+import { shardOf } from '../../worker/bucket-layout.ts';
+import { ShardedTarget } from '../../worker/sharded-target.ts';
 import { token } from './helpers.ts';
 import { parseExposition } from '../support/prometheus.ts';
 

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { ShardedTarget, shardOf } from '../../worker/sharded-target.ts';
+import { shardOf } from '../../worker/bucket-layout.ts';
+import { ShardedTarget } from '../../worker/sharded-target.ts';
 
 async function socketOn(target: ShardedTarget, uid: string, shards: number): Promise<string[]> {
   const res = await target.stub(shardOf(uid, shards)).fetch(`http://shard/ws?uid=${uid}`, { headers: { Upgrade: 'websocket' } });

@@ -2,7 +2,8 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import worker from '../../worker/index.ts';
-import { ShardedTarget, shardOf } from '../../worker/sharded-target.ts';
+import { shardOf } from '../../worker/bucket-layout.ts';
+import { ShardedTarget } from '../../worker/sharded-target.ts';
 import { api, client, open, post, token } from './helpers.ts';
 import { parseExposition } from '../support/prometheus.ts';
 
