@@ -82,7 +82,7 @@ describe('growing and shrinking the edge strands no one (wrangler dev, 2 â†’ 3 â
     await expect.poll(missing, { timeout: 30_000 }).toEqual([]);
     expect(accepted.length).toBeGreaterThan(450);
     // A push fails only as its connection drops with wrangler dev, never with an error answer (a bucket on the move).
-    expect(pushes.filter((p) => p.error && !/upstream unreachable|terminated|ECONNRESET|socket hang up/.test(p.error))).toEqual([]);
+    expect(pushes.filter((p) => p.error && !/pushport unreachable|terminated|ECONNRESET|socket hang up/.test(p.error))).toEqual([]);
     // A push with a ttl is delivered or queued: none may answer that it reached nobody.
     expect(pushes.filter((p) => p.answer === 0)).toEqual([]);
     for (const [uid, { ns, seqs }] of seen) {
