@@ -5,8 +5,7 @@ import type { StatsShare } from '../hub/sum-stats.ts';
 import { PeerOutbox, type RelayLinks } from './peer-outbox.ts';
 import { decodeUidList, frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
 import { UidDirectory } from './uid-directory.ts';
-import type { DurablePushes } from '../mailbox/durable-pushes.ts';
-import { receiveStored } from './stored-relay.ts';
+import { StoredRelay } from './stored-relay.ts';
 
 /*
  * Routing a push between the processes of one server.
@@ -31,7 +30,7 @@ import { receiveStored } from './stored-relay.ts';
  * fails without this rule.) What the directory can still miss: a second tab of u that identified in P less
  * than one relay trip before the push, while u is already online elsewhere, may miss that push, which is
  * answered `ok` with the count it really reached, as if it had come a moment earlier (a pushport.v1 tab does
- * not: it reads its backlog only once the home has its "here", see welcomeStored). For the same reason,
+ * not: it reads its backlog only once the home has its "here", see StoredRelay.welcome). For the same reason,
  * while a uid moves between processes, two pushes to it may arrive in a different order than they were sent.
  *
  * Restarts: a process that (re)connects to a peer announces every uid it holds, then says "synced". A
@@ -59,10 +58,8 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   readonly count: number;
   /** What goes out to the peers this tick, and the requests waiting for answers. */
   readonly outbox: PeerOutbox;
-  /** The store of this server's stored pushes (ttl, id, resume), once open. */
-  durable: DurablePushes | undefined;
-  /** Opens the store on first need, where the runtime has one: a server that never stores a push never pays for it. */
-  openStore: (() => DurablePushes) | undefined;
+  /** Stored pushes (ttl, id, resume): the store and the routing through each uid's home. */
+  readonly stored: StoredRelay<S>;
   private readonly directory = new UidDirectory();
   private readonly synced: boolean[];
   private syncedPeers = 0;
@@ -81,6 +78,7 @@ export class RelayNode<S extends PushSocket = PushSocket> {
     this.synced = new Array<boolean>(links.count).fill(false);
     this.epochs = new Array<number>(links.count).fill(0);
     this.allPeers = Array.from({ length: links.count }, (_, i) => i).filter((i) => i !== links.self);
+    this.stored = new StoredRelay(this);
   }
 
   /** The local registry saw a uid's first socket identify (`here`) or its last one close. */
@@ -160,7 +158,7 @@ export class RelayNode<S extends PushSocket = PushSocket> {
       case FrameType.durable:
       case FrameType.mark: {
         const epoch = this.epochs[from];
-        return receiveStored(this, from, f, () => this.epochs[from] === epoch);
+        return this.stored.receive(from, f, () => this.epochs[from] === epoch);
       }
     }
   }
@@ -190,11 +188,6 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   /** Whether every peer has announced its uids here since it (re)connected: until then pushes go to all. */
   get directoryComplete(): boolean {
     return this.syncedPeers === this.count - 1;
-  }
-
-  /** The store, opened now if it is not yet; undefined where the runtime has none. */
-  store(): DurablePushes | undefined {
-    return (this.durable ??= this.openStore?.());
   }
 
   /** Every peer. */

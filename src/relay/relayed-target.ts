@@ -5,7 +5,6 @@ import { countsByUid, type Push, type PushTarget } from '../hub/push-target.ts';
 import { nowOrLater } from './now-or-later.ts';
 import { decodeCounts, encodeUidList, FrameType, messageText } from './relay-frame.ts';
 import type { RelayNode } from './relay-node.ts';
-import { pushStored } from './stored-relay.ts';
 import type { PushOptions } from '../wire/push-message.ts';
 
 function parseShare(json: string): StatsShare {
@@ -30,24 +29,19 @@ export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTar
   }
 
   push(uid: string, message: string, options?: PushOptions): PushAnswer | Promise<PushAnswer> {
+    return this.node.stored.push(uid, message, options?.ttl, options?.id, this.plain);
+  }
+
+  // A push that needs no store: delivered here at once, then to the peers that hold its uid.
+  private readonly plain = (uid: string, message: string): PushAnswer | Promise<PushAnswer> => {
     const { node } = this;
-    const ttl = options?.ttl;
-    const id = options?.id;
-    // A ttl or an id needs the store, opened on first use; otherwise only a store already open can matter.
-    const durable = ttl !== undefined || id !== undefined ? node.store() : node.durable;
-    if (durable !== undefined) {
-      if (durable.needed(uid, ttl, id)) return pushStored(node, uid, message, ttl, id);
-      // A stored push to this uid is about to go out: this one follows it, not overtakes it.
-      const pending = durable.pendingFor(uid);
-      if (pending !== undefined) return pending.then(() => this.push(uid, message));
-    }
     // Delivered here at once, so pushes to local sockets keep their order whatever the peers do.
     const local = node.hub.deliver(uid, message);
     if (node.count === 1) return node.tally.push(local);
     // Answered at once when the directory lists no other holder and a socket here took it; a promise only
     // for a push that crosses.
     return nowOrLater((answer) => node.route(uid, message, node.self, local === 0, (remote) => answer(node.tally.push(local + remote))));
-  }
+  };
 
   pushMany(pushes: Push[]): Promise<PushAnswer[]> {
     return Promise.all(pushes.map((p) => this.push(p.uid, p.message, p)));
