@@ -21,7 +21,17 @@ export interface RelayLinks {
 /** Called with a peer's answer, or with `undefined` when the peer went away before answering. */
 export type AnswerHandler = (value: number | undefined, message?: string | Uint8Array) => void;
 
-type Pending = { peer: number; age: number; answer: AnswerHandler };
+/** Takes one peer's count for a request made for many (a RoutedPush): an object rather than a closure per request. */
+export interface Gatherer {
+  gathered(n: number | undefined): void;
+}
+
+type Pending = { peer: number; age: number; answer: AnswerHandler | Gatherer };
+
+function hand(answer: AnswerHandler | Gatherer, value: number | undefined, message?: string | Uint8Array): void {
+  if (typeof answer === 'function') answer(value, message);
+  else answer.gathered(value);
+}
 
 /**
  * What this process has to say to each peer in the current tick, sent as one buffer per peer when the tick
@@ -60,7 +70,7 @@ export class PeerOutbox {
   }
 
   /** Queues a request; `answer` is called once, with the answer or with `undefined` if the peer is lost. */
-  request(peer: number, type: FrameKind, value: number, uid: string, message: string | Uint8Array, answer: AnswerHandler): void {
+  request(peer: number, type: FrameKind, value: number, uid: string, message: string | Uint8Array, answer: AnswerHandler | Gatherer): void {
     const id = this.nextId;
     this.nextId = this.nextId >= 0xffffffff ? 1 : this.nextId + 1;
     this.pending.set(id, { peer, age: this.age, answer });
@@ -92,7 +102,7 @@ export class PeerOutbox {
     const waiting = this.pending.get(id);
     if (!waiting || waiting.peer !== from) return;
     this.pending.delete(id);
-    waiting.answer(value, message);
+    hand(waiting.answer, value, message);
   }
 
   /** A peer is gone (or came back as a new process): what it was asked will never be answered. */
@@ -100,7 +110,7 @@ export class PeerOutbox {
     for (const [id, waiting] of this.pending) {
       if (waiting.peer !== peer) continue;
       this.pending.delete(id);
-      waiting.answer(undefined);
+      hand(waiting.answer, undefined);
     }
   }
 
@@ -109,7 +119,7 @@ export class PeerOutbox {
     for (const [id, waiting] of this.pending) {
       if (waiting.age >= this.age) continue;
       this.pending.delete(id);
-      waiting.answer(undefined);
+      hand(waiting.answer, undefined);
     }
     this.age++;
   }

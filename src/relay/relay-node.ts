@@ -6,6 +6,8 @@ import { PeerOutbox, type RelayLinks } from './peer-outbox.ts';
 import { decodeUidList, frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
 import { UidDirectory } from './uid-directory.ts';
 import { StoredRelay } from './stored-relay.ts';
+import { RoutedPush, type RouteDone } from './routed-push.ts';
+import type { AnswerSink } from '../hub/push-target.ts';
 
 /*
  * Routing a push between the processes of one server.
@@ -164,25 +166,19 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   }
 
   /**
-   * Routes a push: delivers here (unless the origin is here: it already did), forwards to the holders the
-   * directory lists, and asks everyone else before `done(0)` when `originMissed` (see the comment above). A
-   * stored push has its `seq` (and no origin has delivered it: `origin` is -1); `everyone` skips the directory.
-   * A peer that cannot be asked (its link is down, as while a process restarts) counts 0.
+   * Routes a push: delivers here unless the origin here did already (`local`, what it reached), forwards to
+   * the holders the directory lists, and asks everyone else before a total of 0 (see the comment above). A
+   * stored push has its `seq` (and no process has delivered it yet); `everyone` skips the directory. A peer
+   * that cannot be asked (its link is down, as while a process restarts) counts 0. Returns the total when no
+   * peer had to be asked; otherwise `done` is told later, with the push (its `sink` and `tag`).
    */
-  route(uid: string, message: string | Uint8Array, origin: number, originMissed: boolean,
-    done: (n: number) => void, seq = 0, everyone = false): void {
-    const local = origin === this.self ? 0 : this.deliverHere(uid, message, seq);
+  route(uid: string, message: string | Uint8Array, local: number | undefined, done: RouteDone,
+    seq = 0, everyone = false, sink?: AnswerSink, tag = 0): number | undefined {
+    local ??= this.deliverHere(uid, message, seq);
     const sure = this.directoryComplete && !everyone;
     const holders = sure ? this.directory.holdersOf(uid) : this.allPeers;
-    if (holders.length === 0 && (local > 0 || !originMissed)) return done(local);
-    const asked = holders.filter((p) => p !== origin && p !== this.self);
-    const type = seq > 0 ? FrameType.deliverSeq : FrameType.deliver;
-    this.outbox.requestAll(asked, type, uid, message, (forwarded) => {
-      const total = local + forwarded;
-      if (total > 0 || !originMissed || !sure) return done(total);
-      const rest = this.allPeers.filter((p) => p !== origin && !asked.includes(p));
-      this.outbox.requestAll(rest, type, uid, message, (more) => done(local + more), seq);
-    }, seq);
+    if (holders.length === 0 && local > 0) return local;
+    return new RoutedPush(this, done, uid, message, local, sure, seq, holders, sink, tag).start();
   }
 
   /** Whether every peer has announced its uids here since it (re)connected: until then pushes go to all. */

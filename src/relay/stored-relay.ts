@@ -7,6 +7,7 @@ import type { StoredPush } from '../mailbox/mailbox.ts';
 import { homeOf } from './home-of.ts';
 import { nowOrLater } from './now-or-later.ts';
 import type { PeerOutbox } from './peer-outbox.ts';
+import type { RouteDone } from './routed-push.ts';
 import { answerFrame, answerOf, frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
 import { splitId, withId } from './stored-id.ts';
 
@@ -36,7 +37,7 @@ export interface StoredRelayHost<S extends PushSocket> {
   readonly peers: readonly number[];
   readonly outbox: PeerOutbox;
   /** Routes a push as RelayNode.route does. */
-  route(uid: string, message: string, origin: number, originMissed: boolean, done: (n: number) => void, seq: number, everyone: boolean): void;
+  route(uid: string, message: string, local: number | undefined, done: RouteDone, seq: number, everyone: boolean): number | undefined;
   /** Calls `then` once `peer` can send here. */
   whenReachedBy(peer: number, then: () => void): void;
 }
@@ -75,15 +76,19 @@ export class StoredRelay<S extends PushSocket = PushSocket> {
     return (this.opened ??= this.opener?.());
   }
 
-  /** Pushes from the process it landed in: through the store when it must, else `plain`, in order either way. */
-  push(uid: string, message: string, ttl: number | undefined, id: string | undefined, plain: PlainPush): PushAnswer | Promise<PushAnswer> {
+  /**
+   * Pushes from the process it landed in, when it must go through the store or wait for a stored push to the
+   * same uid (then `plain` routes it, once that one is routed). Undefined, the usual case, for a push the
+   * caller routes plainly now.
+   */
+  push(uid: string, message: string, ttl: number | undefined, id: string | undefined, plain: PlainPush): PushAnswer | Promise<PushAnswer> | undefined {
     // A ttl or an id needs the store; otherwise only a store already open can matter.
     const store = ttl !== undefined || id !== undefined ? this.openStore() : this.opened;
-    if (store === undefined) return plain(uid, message);
+    if (store === undefined) return undefined;
     if (store.needed(uid, ttl, id)) return this.pushStored(uid, message, ttl, id);
     // A stored push to this uid is about to go out: this one follows it, not overtakes it.
     const ahead = this.unrouted.get(uid);
-    return ahead === undefined ? plain(uid, message) : ahead.then(() => this.push(uid, message, undefined, undefined, plain));
+    return ahead?.then(() => this.push(uid, message, undefined, undefined, plain) ?? plain(uid, message));
   }
 
   /** Handles the stored-push frames a peer sends: a push to store as the uid's home, or a uid's mark. */
@@ -171,7 +176,10 @@ export class StoredRelay<S extends PushSocket = PushSocket> {
     const answer = store.push(uid, message, ttl, id, (seq) => {
       routed = true;
       open?.();
-      return nowOrLater((done) => this.node.route(uid, message, -1, true, done, seq, everyone));
+      return nowOrLater((done) => {
+        const total = this.node.route(uid, message, undefined, { routed: (_push, n) => done(n) }, seq, everyone);
+        if (total !== undefined) done(total);
+      });
     });
     if (!routed && answer instanceof Promise) {
       // Routed once the store commits it: plain pushes to the uid wait until then (see push).
