@@ -18,6 +18,7 @@ const ROWS: Row[] = [
   { label: 'server CPU per pipelined push (µs)', key: 'cpuPerPushUs', digits: 2, goal: { max: 0.7, against: 'reference' } },
   { label: '… of it in the kernel (µs)', key: 'kernelCpuPerPushUs', digits: 2 },
   { label: 'write syscalls per pipelined push', key: 'writeSyscallsPerPush', digits: 2 },
+  { label: 'context switches per pipelined push', key: 'switchesPerPush', digits: 3 },
   { label: 'pipelined pushes/s', key: 'pushesPerSec', digits: 0, goal: { min: 1.0, against: 'reference' } },
   { label: 'end-to-end p50 (ms)', key: 'e2eP50Ms', digits: 2 },
   { label: 'end-to-end p99 (ms)', key: 'e2eP99Ms', digits: 2, goal: { max: 0.5, against: 'reference' } },
@@ -44,6 +45,7 @@ const CROSSING: Array<[string, Key, number]> = [
   ['crossing: CPU per crossing push (µs)', 'cpuPerPushUs', 2],
   ['crossing: … of it in the kernel (µs)', 'kernelCpuPerPushUs', 2],
   ['crossing: write syscalls per crossing push', 'writeSyscallsPerPush', 3],
+  ['crossing: context switches per crossing push', 'switchesPerPush', 3],
 ];
 
 function crossingRows(medians: Medians, names: string[]): string[][] {
