@@ -4,6 +4,8 @@ export interface Figures {
   /** The kernel's part of it (system time): mostly the writes the pushes need, whatever the server's code. */
   kernelCpuPerPushUs?: number;
   writeSyscallsPerPush?: number;
+  /** Context switches of the server's processes per push: what processes on one core cost each other. */
+  switchesPerPush?: number;
   pushesPerSec?: number;
   e2eP50Ms?: number;
   e2eP99Ms?: number;

@@ -21,6 +21,7 @@ export async function measured(server: BenchServer, scenario: () => Promise<Reco
     ...(pushes > 0 ? {
       kernelCpuPerPushUs: round((kernelSeconds * 1e6) / pushes, 2),
       writeSyscallsPerPush: round((after.writeSyscalls - before.writeSyscalls) / pushes, 3),
+      switchesPerPush: round((after.switches - before.switches) / pushes, 3),
     } : {}),
     clientCpuPct: round((ownSeconds / wallSeconds) * 100, 1), clientSaturated: ownSeconds / wallSeconds >= SATURATED,
   };

@@ -33,16 +33,18 @@ export function rssOf(pid: number): number {
   return kb ? Number(kb) * 1024 : 0;
 }
 
-/** What some processes have used so far: CPU seconds (all threads), the kernel's share of them, and write syscalls. */
+/** What some processes have used so far: CPU seconds (all threads), the kernel's share of them, write syscalls and context switches. */
 export interface ProcessUsage {
   cpuSeconds: number;
   kernelSeconds: number;
   writeSyscalls: number;
+  /** Voluntary and forced context switches of the main threads: with every process on one core, each is a hand-over. */
+  switches: number;
 }
 
 /** ProcessUsage summed over `pids`, each process's /proc files read once (a process that is gone counts 0). */
 export function usageOf(pids: number[]): ProcessUsage {
-  const usage: ProcessUsage = { cpuSeconds: 0, kernelSeconds: 0, writeSyscalls: 0 };
+  const usage: ProcessUsage = { cpuSeconds: 0, kernelSeconds: 0, writeSyscalls: 0, switches: 0 };
   for (const pid of pids) {
     // The fields after the command name, which may itself hold spaces and parentheses.
     const stat = readProc(`/proc/${pid}/stat`);
@@ -51,6 +53,8 @@ export function usageOf(pids: number[]): ProcessUsage {
     usage.cpuSeconds += user + kernel;
     usage.kernelSeconds += kernel;
     usage.writeSyscalls += Number(/^syscw:\s+(\d+)/m.exec(readProc(`/proc/${pid}/io`))?.[1] ?? 0);
+    const status = readProc(`/proc/${pid}/status`);
+    usage.switches += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0) + Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
   }
   return usage;
 }

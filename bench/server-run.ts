@@ -68,6 +68,7 @@ export async function benchServer(launch: Launch, options: BenchOptions, emit: E
       const pipe = await measured(server, () => pipelined(ctx(), options.pushes, options.connections, options.window));
       figures.cpuPerPushUs = cpuPerPushUs(pipe);
       [figures.kernelCpuPerPushUs, figures.writeSyscallsPerPush] = [pipe.kernelCpuPerPushUs as number | undefined, pipe.writeSyscallsPerPush as number | undefined];
+      figures.switchesPerPush = pipe.switchesPerPush as number | undefined;
       figures.pushesPerSec = Number(pipe.pushesPerSec);
       [figures.e2eP50Ms, figures.e2eP99Ms] = [pipe.e2eP50Ms as number, pipe.e2eP99Ms as number];
       note('pipelined', { ...pipe, cpuPerPushUs: figures.cpuPerPushUs === undefined ? null : round(figures.cpuPerPushUs, 2) });

@@ -1,9 +1,6 @@
-import type { SqlDb, SqlRow } from '../src/index.ts';
+import type { SqlDb, SqlRow, SqlValue } from '../src/index.ts';
 
-/**
- * The mailbox's SQL over a Durable Object's own SQLite. Changes are counted with `changes()`, not the cursor's
- * `rowsWritten`, which also counts the index rows a statement rewrote.
- */
+/** The mailbox's SQL over a Durable Object's own SQLite, which commits each transaction at once. */
 export class DurableObjectSqlDb implements SqlDb {
   private readonly storage: DurableObjectStorage;
 
@@ -11,18 +8,20 @@ export class DurableObjectSqlDb implements SqlDb {
     this.storage = storage;
   }
 
-  run(sql: string, ...params: (string | number | null)[]): number {
-    const cursor = this.storage.sql.exec(sql, ...params);
+  run(sql: string, ...params: SqlValue[]): void {
     // Stepped to the end, so that a statement with RETURNING has done all its work.
-    for (const _ of cursor) { /* drained */ }
-    return this.storage.sql.exec<{ n: number }>('SELECT changes() AS n').one().n;
+    this.storage.sql.exec(sql, ...params).toArray();
   }
 
-  all(sql: string, ...params: (string | number | null)[]): SqlRow[] {
-    return this.storage.sql.exec(sql, ...params).toArray();
+  all<T extends object = SqlRow>(sql: string, ...params: SqlValue[]): T[] {
+    return this.storage.sql.exec(sql, ...params).toArray() as T[];
   }
 
   transaction<T>(work: () => T): T {
     return this.storage.transactionSync(work);
+  }
+
+  committed(): undefined {
+    return undefined;
   }
 }

@@ -6,7 +6,6 @@ import { CloseCode } from '../../src/hub/push-socket.ts';
 import { offersV1, V1_PROTOCOL } from '../../src/wire/v1-frame.ts';
 import { DurablePushes } from '../../src/mailbox/durable-pushes.ts';
 import { Mailbox } from '../../src/mailbox/mailbox.ts';
-import { welcomeStored } from '../../src/relay/stored-relay.ts';
 import { MemoryRegistry } from '../../src/hub/registry.ts';
 import { RelayedOps } from '../../src/ops/relayed-ops.ts';
 import { RelayNode } from '../../src/relay/relay-node.ts';
@@ -64,23 +63,24 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   // Until a push is stored, a server carries none of it (SQLite costs a process several MB).
   const storeFile = storeFileFor(config.port);
   let sweep: ReturnType<typeof setInterval> | undefined;
-  node.openStore = () => {
-    const durable = new DurablePushes(new Mailbox(new SqliteDb(storeFile), config.limits));
+  const { stored } = node;
+  stored.storeIn(() => {
+    const store = new DurablePushes(new Mailbox(new SqliteDb(storeFile), config.limits));
     // Pushes stored by several processes can reach a socket out of seq order: the hub fills a gap from the store.
-    hub.readStoredBetween = (uid, after, before) => durable.mailbox.between(uid, after, before);
-    sweep = setInterval(() => durable.mailbox.sweep(), STORE_SWEEP_MS);
+    hub.readStoredBetween = (uid, after, before) => store.mailbox.between(uid, after, before);
+    sweep = setInterval(() => store.mailbox.sweep(), STORE_SWEEP_MS);
     sweep.unref();
-    return durable;
-  };
+    return store;
+  });
   // A store another process (or an earlier run) made may hold pushes waiting for this process's clients.
-  const storeInUse = () => node.durable !== undefined || (existsSync(storeFile) && node.store() !== undefined);
-  if (existsSync(storeFile)) node.store();
+  const storeInUse = () => stored.store !== undefined || (existsSync(storeFile) && stored.openStore() !== undefined);
+  if (existsSync(storeFile)) stored.openStore();
   if (config.count > 1) {
     // Until it listens, peers count this process as absent, as they do while it restarts.
     links.listen(node).catch((error: unknown) => log(`relay socket failed, pushes from other processes will miss this one: ${describeError(error)}`));
   }
   const target = new RelayedTarget(node);
-  const ops = new RelayedOps(main.id, () => target.shares(), () => node.durable?.mailbox.figures() ?? { queued: 0, expired: 0 });
+  const ops = new RelayedOps(main.id, () => target.shares(), () => stored.store?.mailbox.figures() ?? { queued: 0, expired: 0 });
   // Each process's stats share carries its index and latency, for the dashboard's rows and the histogram.
   node.shareExtra = () => ops.extra();
   const socketOf = ConnectionSocket.of;
@@ -119,7 +119,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   };
   const identified = (connection: TcpConnection, uid: string) => {
     const socket = socketOf(connection);
-    if (socket.v1 || storeInUse()) welcomeStored(node, socket, uid, typeof connection.pushSince === 'number' ? connection.pushSince : undefined);
+    if (socket.v1 || storeInUse()) stored.welcome(socket, uid, typeof connection.pushSince === 'number' ? connection.pushSince : undefined);
   };
   main.uidOf = (connection) => hub.registry.uidOf(socketOf(connection));
   main.onConnect = (connection) => {

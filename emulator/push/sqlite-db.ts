@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { SqlDb } from '../../src/mailbox/sql-db.ts';
+import type { SqlDb, SqlRow, SqlValue } from '../../src/mailbox/sql-db.ts';
 
 type Turn = { done: Promise<void>; resolve: () => void; reject: (error: unknown) => void };
 
@@ -8,9 +8,10 @@ type Turn = { done: Promise<void>; resolve: () => void; reject: (error: unknown)
  * server. A committed push survives a killed process (WAL without fsync per commit: it is in the OS's
  * cache at once; a power cut may lose the last moments). Statements are prepared once and reused.
  *
- * Group commit: the transactions of one synchronous run (every stored push of a chunk of text lines, or of a
- * batch) share one BEGIN and one COMMIT, made when the run ends (a microtask). A commit costs more than the
- * statements of a push; `committed()` tells a caller when its writes are safe, so it delivers only then.
+ * Write-behind (see SqlDb): the transactions of one synchronous run (every stored push of a chunk of text
+ * lines, or of a batch) share one BEGIN and one COMMIT, made when the run ends (a microtask), since a commit
+ * costs more than the statements of a push. Each transaction is a savepoint inside it, so one that fails
+ * undoes only itself; `committed()` tells a caller when its writes are durable, so it delivers only then.
  */
 export class SqliteDb implements SqlDb {
   private readonly db: DatabaseSync;
@@ -28,12 +29,12 @@ export class SqliteDb implements SqlDb {
     this.db.exec('PRAGMA synchronous = NORMAL');
   }
 
-  run(sql: string, ...params: (string | number | null)[]): number {
-    return Number(this.statement(sql).run(...params).changes);
+  run(sql: string, ...params: SqlValue[]): void {
+    this.statement(sql).run(...params);
   }
 
-  all(sql: string, ...params: (string | number | null)[]): Record<string, unknown>[] {
-    return this.statement(sql).all(...params) as Record<string, unknown>[];
+  all<T extends object = SqlRow>(sql: string, ...params: SqlValue[]): T[] {
+    return this.statement(sql).all(...params) as T[];
   }
 
   transaction<T>(work: () => T): T {
@@ -41,11 +42,20 @@ export class SqliteDb implements SqlDb {
     if (this.depth > 0) return work();
     this.turn ??= this.begin();
     this.depth++;
+    this.statement('SAVEPOINT pushport').run();
     try {
-      return work();
+      const result = work();
+      this.statement('RELEASE pushport').run();
+      return result;
     } catch (error) {
-      // Nothing of this run is kept: whoever waits on committed() learns it, and delivers nothing.
-      this.end('ROLLBACK', error);
+      if (this.db.isTransaction) {
+        // Only this transaction is undone: the others of the run stay, to be committed with it.
+        this.statement('ROLLBACK TO pushport').run();
+        this.statement('RELEASE pushport').run();
+      } else {
+        // SQLite gave up the whole run (a full disk, say): whoever waits on committed() learns it.
+        this.end(error);
+      }
       throw error;
     } finally {
       this.depth--;
@@ -64,16 +74,17 @@ export class SqliteDb implements SqlDb {
     const done = new Promise<void>((res, rej) => ((resolve = res), (reject = rej)));
     // Nobody may be waiting (a sweep); a failure is still reported to those who are.
     done.catch(() => {});
-    queueMicrotask(() => this.end('COMMIT'));
+    queueMicrotask(() => this.end());
     return { done, resolve, reject };
   }
 
-  private end(how: 'COMMIT' | 'ROLLBACK', failure?: unknown): void {
+  // Commits the run's transaction, unless it is lost already (`failure`).
+  private end(failure?: unknown): void {
     const turn = this.turn;
     if (!turn) return;
     this.turn = undefined;
     try {
-      this.db.exec(how);
+      if (failure === undefined) this.db.exec('COMMIT');
     } catch (error) {
       failure ??= error;
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
@@ -84,7 +95,7 @@ export class SqliteDb implements SqlDb {
 
   /** Commits what is pending and closes the file (at process exit). */
   close(): void {
-    this.end('COMMIT');
+    this.end();
     this.db.close();
   }
 

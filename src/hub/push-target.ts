@@ -13,6 +13,11 @@ export class PartsMissing extends Error {
   override name = 'PartsMissing';
 }
 
+/** Where an answer that comes later goes, with the tag its asker chose: no promise or closure per push. */
+export interface AnswerSink {
+  settle(tag: number, answer: PushAnswer): void;
+}
+
 /**
  * What the HTTP API pushes into. In the emulator it is the local hub (through the process relay);
  * on the edge it is the Durable Object stubs. Each count is of connections reached.
@@ -23,6 +28,11 @@ export interface PushTarget {
    * once, without a promise.
    */
   push(uid: string, message: string, options?: PushOptions): PushAnswer | Promise<PushAnswer>;
+  /**
+   * As `push`, for a caller that pushes many (the text port): an answer that comes later goes to
+   * `sink.settle(tag, answer)`, and undefined is returned. Optional: a target without it is asked with `push`.
+   */
+  pushTo?(uid: string, message: string, options: PushOptions | undefined, sink: AnswerSink, tag: number): PushAnswer | undefined;
   /** Delivers many pushes, answering each in order as `push` does. */
   pushMany(pushes: Push[]): Promise<PushAnswer[]>;
   /** Delivers to every identified connection. */

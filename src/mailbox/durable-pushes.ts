@@ -10,9 +10,6 @@ export class DurablePushes {
   /** The store. */
   readonly mailbox: Mailbox;
   private readonly inFlight = new Map<string, Promise<PushAnswer>>();
-  // Uids with a stored push waiting for the store's commit, and that commit.
-  private readonly waiting = new Set<string>();
-  private commit: Promise<void> | undefined;
 
   constructor(mailbox: Mailbox) {
     this.mailbox = mailbox;
@@ -24,16 +21,9 @@ export class DurablePushes {
   }
 
   /**
-   * When a stored push to this uid waits for the store's commit: a plain push to the uid must wait for it too,
-   * or it would overtake it. Undefined (the usual case) when none does.
-   */
-  pendingFor(uid: string): Promise<void> | undefined {
-    return this.commit !== undefined && this.waiting.has(uid) ? this.commit : undefined;
-  }
-
-  /**
    * Stores, delivers and answers one push. `deliver` sends the stored push (with its seq) wherever the uid's
-   * clients are and returns how many it reached. Answers a count, QUEUED or a refusal.
+   * clients are and returns how many it reached; on a write-behind store it is called only once the push is
+   * durable (SqlDb's ordering rule), so it may come after `push` returned. Answers a count, QUEUED or a refusal.
    */
   push(uid: string, message: string, ttl: number | undefined, id: string | undefined,
     deliver: (seq: number) => number | Promise<number>): PushAnswer | Promise<PushAnswer> {
@@ -48,7 +38,6 @@ export class DurablePushes {
     const { seq } = accepted;
     // Delivered only once stored for good: a client must never see a seq that a crash could hand out again.
     const committed = this.mailbox.committed();
-    if (committed !== undefined) this.wait(uid, committed);
     const delivered = committed === undefined ? deliver(seq) : committed.then(() => deliver(seq));
     if (typeof delivered === 'number') return this.mailbox.settle(uid, seq, delivered, ttl, id);
     const answer = delivered.then((n) => this.mailbox.settle(uid, seq, n, ttl, id));
@@ -58,18 +47,5 @@ export class DurablePushes {
       answer.then(forget, forget);
     }
     return answer;
-  }
-
-  private wait(uid: string, committed: Promise<void>): void {
-    if (this.commit !== committed) {
-      this.commit = committed;
-      this.waiting.clear();
-      // Registered before this commit's deliveries, so it runs first: nothing waits on a commit that is done.
-      const done = () => {
-        if (this.commit === committed) this.commit = undefined;
-      };
-      committed.then(done, done);
-    }
-    this.waiting.add(uid);
   }
 }

@@ -43,8 +43,8 @@ export class Mailbox {
     this.db = db;
     this.limits = limits;
     createMailboxTables(db);
-    for (const row of db.all('SELECT uid, marked_until FROM pushport_uids WHERE marked_until > ?', now)) {
-      this.marks.set(row.uid as string, row.marked_until as number);
+    for (const row of db.all<{ uid: string; marked_until: number }>('SELECT uid, marked_until FROM pushport_uids WHERE marked_until > ?', now)) {
+      this.marks.set(row.uid, row.marked_until);
     }
     this.queuedTotal = this.countQueued(now);
   }
@@ -81,12 +81,13 @@ export class Mailbox {
   accept(uid: string, message: string, ttl: number | undefined, id: string | undefined, now = Date.now()): Accepted {
     return this.db.transaction(() => {
       if (id !== undefined) {
-        const [seen] = this.db.all('SELECT seq, answer FROM pushport_ids WHERE uid = ? AND id = ? AND keep_until > ?', uid, id, now);
-        if (seen) return seen.answer === null ? { seq: seen.seq as number, again: true as const } : { repeat: seen.answer as number };
+        const [seen] = this.db.all<{ seq: number; answer: number | null }>(
+          'SELECT seq, answer FROM pushport_ids WHERE uid = ? AND id = ? AND keep_until > ?', uid, id, now);
+        if (seen) return seen.answer === null ? { seq: seen.seq, again: true as const } : { repeat: seen.answer };
       }
-      const [row] = this.db.all(`INSERT INTO pushport_uids (uid, seq) VALUES (?, 1)
+      const [row] = this.db.all<{ seq: number }>(`INSERT INTO pushport_uids (uid, seq) VALUES (?, 1)
                                  ON CONFLICT (uid) DO UPDATE SET seq = seq + 1 RETURNING seq`, uid);
-      const seq = row!.seq as number;
+      const seq = row!.seq;
       const keep = now + Math.max(this.limits.retainSeconds, ttl ?? 0) * 1000;
       this.db.run('INSERT INTO pushport_messages VALUES (?, ?, ?, ?, ?)', uid, seq, message, keep, ttl ? now + ttl * 1000 : 0);
       this.db.run('DELETE FROM pushport_messages WHERE uid = ? AND seq <= ? AND queued_until = 0', uid, seq - this.limits.maxRetainedPerUid);
@@ -138,16 +139,16 @@ export class Mailbox {
   backlog(uid: string, since: number | undefined, now = Date.now()): StoredPush[] {
     return this.db.transaction(() => {
       const rows = since === undefined
-        ? this.db.all('SELECT seq, message FROM pushport_messages WHERE uid = ? AND queued_until > ? ORDER BY seq', uid, now)
-        : this.db.all('SELECT seq, message FROM pushport_messages WHERE uid = ? AND seq > ? AND keep_until > ? ORDER BY seq', uid, since, now);
-      const emptied = this.db.run('UPDATE pushport_messages SET queued_until = 0 WHERE uid = ? AND queued_until > ?', uid, now);
+        ? this.db.all<StoredPush>('SELECT seq, message FROM pushport_messages WHERE uid = ? AND queued_until > ? ORDER BY seq', uid, now)
+        : this.db.all<StoredPush>('SELECT seq, message FROM pushport_messages WHERE uid = ? AND seq > ? AND keep_until > ? ORDER BY seq', uid, since, now);
+      const emptied = this.db.all('UPDATE pushport_messages SET queued_until = 0 WHERE uid = ? AND queued_until > ? RETURNING seq', uid, now).length;
       this.queuedTotal = Math.max(0, this.queuedTotal - emptied);
       // A store that lost the uid's counter (wiped, or a new deployment) must not hand out seqs the client has seen.
       if (since !== undefined && since > 0) {
         this.db.run(`INSERT INTO pushport_uids (uid, seq) VALUES (?, ?)
                      ON CONFLICT (uid) DO UPDATE SET seq = max(seq, excluded.seq)`, uid, since);
       }
-      return rows.map((row) => ({ seq: row.seq as number, message: row.message as string }));
+      return rows;
     });
   }
 
@@ -157,24 +158,24 @@ export class Mailbox {
    */
   between(uid: string, after: number, before: number, now = Date.now()): StoredPush[] {
     return this.db.transaction(() => {
-      const rows = this.db.all('SELECT seq, message FROM pushport_messages WHERE uid = ? AND seq > ? AND seq < ? AND keep_until > ? ORDER BY seq',
+      const rows = this.db.all<StoredPush>('SELECT seq, message FROM pushport_messages WHERE uid = ? AND seq > ? AND seq < ? AND keep_until > ? ORDER BY seq',
         uid, after, before, now);
-      const emptied = this.db.run('UPDATE pushport_messages SET queued_until = 0 WHERE uid = ? AND seq > ? AND seq < ? AND queued_until > ?',
-        uid, after, before, now);
+      const emptied = this.db.all('UPDATE pushport_messages SET queued_until = 0 WHERE uid = ? AND seq > ? AND seq < ? AND queued_until > ? RETURNING seq',
+        uid, after, before, now).length;
       this.queuedTotal = Math.max(0, this.queuedTotal - emptied);
-      return rows.map((row) => ({ seq: row.seq as number, message: row.message as string }));
+      return rows.map((row) => ({ seq: row.seq, message: row.message }));
     });
   }
 
-  /** Resolves when what was stored so far is committed (a store that commits per turn); undefined when it is. */
+  /** Resolves when what was stored so far is durable (see SqlDb's write-behind); undefined when it is. */
   committed(): Promise<void> | undefined {
-    return this.db.committed?.();
+    return this.db.committed();
   }
 
   /** Drops what has expired; returns how many queued pushes expired unseen. */
   sweep(now = Date.now()): number {
     const expired = this.db.transaction(() => {
-      const dropped = this.db.run('UPDATE pushport_messages SET queued_until = 0 WHERE queued_until > 0 AND queued_until <= ?', now);
+      const dropped = this.db.all('UPDATE pushport_messages SET queued_until = 0 WHERE queued_until > 0 AND queued_until <= ? RETURNING seq', now).length;
       this.db.run('DELETE FROM pushport_messages WHERE keep_until <= ?', now);
       this.db.run('DELETE FROM pushport_ids WHERE keep_until <= ?', now);
       return dropped;
@@ -190,12 +191,11 @@ export class Mailbox {
    * retention, or a remembered id; undefined when it holds nothing. A runtime that sweeps by alarm wakes then.
    */
   nextExpiry(): number | undefined {
-    const [row] = this.db.all(`SELECT min(t) AS t FROM (
+    const [row] = this.db.all<{ t: number | null }>(`SELECT min(t) AS t FROM (
       SELECT min(queued_until) AS t FROM pushport_messages WHERE queued_until > 0
       UNION ALL SELECT min(keep_until) FROM pushport_messages
       UNION ALL SELECT min(keep_until) FROM pushport_ids)`);
-    const at = row?.t;
-    return typeof at === 'number' ? at : undefined;
+    return row?.t ?? undefined;
   }
 
   /** Queued and expired counts, for the operator. */
@@ -208,15 +208,15 @@ export class Mailbox {
       return `queue full: ${this.limits.maxQueuedTotal} pushes wait already (MAX_QUEUED_TOTAL)`;
     }
     // Only the pushes before this one count: later ones may be stored already, still on their way.
-    const [row] = this.db.all('SELECT count(*) AS n FROM pushport_messages WHERE uid = ? AND seq < ? AND queued_until > ?', uid, seq, now);
-    if ((row!.n as number) >= this.limits.maxQueuedPerUid) {
+    const [row] = this.db.all<{ n: number }>('SELECT count(*) AS n FROM pushport_messages WHERE uid = ? AND seq < ? AND queued_until > ?', uid, seq, now);
+    if (row!.n >= this.limits.maxQueuedPerUid) {
       return `queue full: ${this.limits.maxQueuedPerUid} pushes wait for this uid already (MAX_QUEUED_PER_UID)`;
     }
     return undefined;
   }
 
   private countQueued(now: number): number {
-    const [row] = this.db.all('SELECT count(*) AS n FROM pushport_messages WHERE queued_until > ?', now);
-    return row!.n as number;
+    const [row] = this.db.all<{ n: number }>('SELECT count(*) AS n FROM pushport_messages WHERE queued_until > ?', now);
+    return row!.n;
   }
 }

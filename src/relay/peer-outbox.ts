@@ -1,4 +1,5 @@
 import { oncePerTick, type Schedule } from '../coalesce.ts';
+import { PendingRing, type Waiter } from './pending-ring.ts';
 import { encodeFrames, frame, FrameType, type FrameKind, type RelayFrame } from './relay-frame.ts';
 
 /** How one process reaches its peers; the runtime supplies it (unix sockets, or memory in tests). */
@@ -18,10 +19,13 @@ export interface RelayLinks {
   readonly schedule?: Schedule;
 }
 
-/** Called with a peer's answer, or with `undefined` when the peer went away before answering. */
-export type AnswerHandler = (value: number | undefined, message?: string | Uint8Array) => void;
+export type { AnswerHandler, Gatherer } from './pending-ring.ts';
 
-type Pending = { peer: number; age: number; answer: AnswerHandler };
+// Hands a waiter its answer (undefined: the peer went away first).
+function hand(answer: Waiter, value: number | undefined, message?: string | Uint8Array): void {
+  if (typeof answer === 'function') answer(value, message);
+  else answer.gathered(value);
+}
 
 /**
  * What this process has to say to each peer in the current tick, sent as one buffer per peer when the tick
@@ -33,8 +37,8 @@ export class PeerOutbox {
   private readonly frames: RelayFrame[][];
   private readonly replies: RelayFrame[][];
   private readonly presence: Map<string, boolean>[];
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
+  // Requests waiting for an answer, in a ring indexed by their running number (see request): no object per request.
+  private readonly pending = new PendingRing();
   private age = 0;
   // Every queue of this tick goes out together when the tick ends.
   private readonly schedule: () => void;
@@ -60,11 +64,8 @@ export class PeerOutbox {
   }
 
   /** Queues a request; `answer` is called once, with the answer or with `undefined` if the peer is lost. */
-  request(peer: number, type: FrameKind, value: number, uid: string, message: string | Uint8Array, answer: AnswerHandler): void {
-    const id = this.nextId;
-    this.nextId = this.nextId >= 0xffffffff ? 1 : this.nextId + 1;
-    this.pending.set(id, { peer, age: this.age, answer });
-    this.post(peer, frame(type, id, value, uid, message));
+  request(peer: number, type: FrameKind, value: number, uid: string, message: string | Uint8Array, answer: Waiter): void {
+    this.post(peer, frame(type, this.pending.add(peer, this.age, answer), value, uid, message));
   }
 
   /** Asks several peers the same thing; `done` gets the sum of their counts (a peer lost before it answered counts 0). */
@@ -89,28 +90,18 @@ export class PeerOutbox {
 
   /** A peer answered request `id`. */
   answered(from: number, id: number, value: number, message: Uint8Array | string): void {
-    const waiting = this.pending.get(id);
-    if (!waiting || waiting.peer !== from) return;
-    this.pending.delete(id);
-    waiting.answer(value, message);
+    const answer = this.pending.take(from, id);
+    if (answer !== undefined) hand(answer, value, message);
   }
 
   /** A peer is gone (or came back as a new process): what it was asked will never be answered. */
   failPeer(peer: number): void {
-    for (const [id, waiting] of this.pending) {
-      if (waiting.peer !== peer) continue;
-      this.pending.delete(id);
-      waiting.answer(undefined);
-    }
+    for (const answer of this.pending.takeAll((p) => p === peer)) hand(answer, undefined);
   }
 
   /** Gives up on requests older than the previous call: the runtime calls it on a timer. */
   expire(): void {
-    for (const [id, waiting] of this.pending) {
-      if (waiting.age >= this.age) continue;
-      this.pending.delete(id);
-      waiting.answer(undefined);
-    }
+    for (const answer of this.pending.takeAll(() => true, this.age)) hand(answer, undefined);
     this.age++;
   }
 

@@ -69,6 +69,18 @@ export function messageText(message: string | Uint8Array): string {
   return typeof message === 'string' ? message : decoder.decode(message);
 }
 
+// A message as UTF-8 at `at`, copied in place while it is ASCII (most are: JSON), which costs less than a view
+// and a call out for a short one; returns its length in bytes.
+function encodeText(text: string, out: Uint8Array, at: number): number {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return i + encoder.encodeInto(text.slice(i), out.subarray(at + i)).written;
+    out[at + i] = c;
+  }
+  return n;
+}
+
 /**
  * Encodes frames into one buffer, to go out in one write. The uid is stored as UTF-16 code units so that
  * any JavaScript string (even one with a lone surrogate from a JSON escape) reaches the peer unchanged;
@@ -93,7 +105,7 @@ export function encodeFrames(frames: readonly RelayFrame[]): Uint8Array {
     at += 4;
     let length: number;
     if (typeof f.message === 'string') {
-      length = encoder.encodeInto(f.message, out.subarray(at)).written;
+      length = encodeText(f.message, out, at);
     } else {
       out.set(f.message, at);
       length = f.message.byteLength;

@@ -5,8 +5,9 @@ import type { StatsShare } from '../hub/sum-stats.ts';
 import { PeerOutbox, type RelayLinks } from './peer-outbox.ts';
 import { decodeUidList, frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
 import { UidDirectory } from './uid-directory.ts';
-import type { DurablePushes } from '../mailbox/durable-pushes.ts';
-import { receiveStored } from './stored-relay.ts';
+import { StoredRelay } from './stored-relay.ts';
+import { RoutedPush, type RouteDone } from './routed-push.ts';
+import type { AnswerSink } from '../hub/push-target.ts';
 
 /*
  * Routing a push between the processes of one server.
@@ -31,7 +32,7 @@ import { receiveStored } from './stored-relay.ts';
  * fails without this rule.) What the directory can still miss: a second tab of u that identified in P less
  * than one relay trip before the push, while u is already online elsewhere, may miss that push, which is
  * answered `ok` with the count it really reached, as if it had come a moment earlier (a pushport.v1 tab does
- * not: it reads its backlog only once the home has its "here", see welcomeStored). For the same reason,
+ * not: it reads its backlog only once the home has its "here", see StoredRelay.welcome). For the same reason,
  * while a uid moves between processes, two pushes to it may arrive in a different order than they were sent.
  *
  * Restarts: a process that (re)connects to a peer announces every uid it holds, then says "synced". A
@@ -59,10 +60,8 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   readonly count: number;
   /** What goes out to the peers this tick, and the requests waiting for answers. */
   readonly outbox: PeerOutbox;
-  /** The store of this server's stored pushes (ttl, id, resume), once open. */
-  durable: DurablePushes | undefined;
-  /** Opens the store on first need, where the runtime has one: a server that never stores a push never pays for it. */
-  openStore: (() => DurablePushes) | undefined;
+  /** Stored pushes (ttl, id, resume): the store and the routing through each uid's home. */
+  readonly stored: StoredRelay<S>;
   /** Called when a peer's link changes (synced, reset, down): what it could not send here meanwhile is stored. */
   onLinkChange: ((peer: number) => void) | undefined;
   private readonly directory = new UidDirectory();
@@ -83,6 +82,7 @@ export class RelayNode<S extends PushSocket = PushSocket> {
     this.synced = new Array<boolean>(links.count).fill(false);
     this.epochs = new Array<number>(links.count).fill(0);
     this.allPeers = Array.from({ length: links.count }, (_, i) => i).filter((i) => i !== links.self);
+    this.stored = new StoredRelay(this);
   }
 
   /** The local registry saw a uid's first socket identify (`here`) or its last one close. */
@@ -165,41 +165,30 @@ export class RelayNode<S extends PushSocket = PushSocket> {
       case FrameType.durable:
       case FrameType.mark: {
         const epoch = this.epochs[from];
-        return receiveStored(this, from, f, () => this.epochs[from] === epoch);
+        return this.stored.receive(from, f, () => this.epochs[from] === epoch);
       }
     }
   }
 
   /**
-   * Routes a push: delivers here (unless the origin is here: it already did), forwards to the holders the
-   * directory lists, and asks everyone else before `done(0)` when `originMissed` (see the comment above). A
-   * stored push has its `seq` (and no origin has delivered it: `origin` is -1); `everyone` skips the directory.
-   * A peer that cannot be asked (its link is down, as while a process restarts) counts 0.
+   * Routes a push: delivers here unless the origin here did already (`local`, what it reached), forwards to
+   * the holders the directory lists, and asks everyone else before a total of 0 (see the comment above). A
+   * stored push has its `seq` (and no process has delivered it yet); `everyone` skips the directory. A peer
+   * that cannot be asked (its link is down, as while a process restarts) counts 0. Returns the total when no
+   * peer had to be asked; otherwise `done` is told later, with the push (its `sink` and `tag`).
    */
-  route(uid: string, message: string | Uint8Array, origin: number, originMissed: boolean,
-    done: (n: number) => void, seq = 0, everyone = false): void {
-    const local = origin === this.self ? 0 : this.deliverHere(uid, message, seq);
+  route(uid: string, message: string | Uint8Array, local: number | undefined, done: RouteDone,
+    seq = 0, everyone = false, sink?: AnswerSink, tag = 0): number | undefined {
+    local ??= this.deliverHere(uid, message, seq);
     const sure = this.directoryComplete && !everyone;
     const holders = sure ? this.directory.holdersOf(uid) : this.allPeers;
-    if (holders.length === 0 && (local > 0 || !originMissed)) return done(local);
-    const asked = holders.filter((p) => p !== origin && p !== this.self);
-    const type = seq > 0 ? FrameType.deliverSeq : FrameType.deliver;
-    this.outbox.requestAll(asked, type, uid, message, (forwarded) => {
-      const total = local + forwarded;
-      if (total > 0 || !originMissed || !sure) return done(total);
-      const rest = this.allPeers.filter((p) => p !== origin && !asked.includes(p));
-      this.outbox.requestAll(rest, type, uid, message, (more) => done(local + more), seq);
-    }, seq);
+    if (holders.length === 0 && local > 0) return local;
+    return new RoutedPush(this, done, uid, message, local, sure, seq, holders, sink, tag).start();
   }
 
   /** Whether every peer has announced its uids here since it (re)connected: until then pushes go to all. */
   get directoryComplete(): boolean {
     return this.syncedPeers === this.count - 1;
-  }
-
-  /** The store, opened now if it is not yet; undefined where the runtime has none. */
-  store(): DurablePushes | undefined {
-    return (this.durable ??= this.openStore?.());
   }
 
   /** Every peer. */

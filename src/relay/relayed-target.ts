@@ -1,11 +1,10 @@
 import type { PushSocket } from '../hub/push-socket.ts';
 import { emptyStats, sumStats, type HubStats, type StatsShare } from '../hub/sum-stats.ts';
-import type { PushAnswer } from '../hub/push-answer.ts';
-import { countsByUid, type Push, type PushTarget } from '../hub/push-target.ts';
-import { nowOrLater } from './now-or-later.ts';
+import { refusal, type PushAnswer } from '../hub/push-answer.ts';
+import { countsByUid, type AnswerSink, type Push, type PushTarget } from '../hub/push-target.ts';
+import type { RouteDone, RoutedPush } from './routed-push.ts';
 import { decodeCounts, encodeUidList, FrameType, messageText } from './relay-frame.ts';
 import type { RelayNode } from './relay-node.ts';
-import { pushStored } from './stored-relay.ts';
 import type { PushOptions } from '../wire/push-message.ts';
 
 function parseShare(json: string): StatsShare {
@@ -17,12 +16,20 @@ function parseShare(json: string): StatsShare {
   }
 }
 
+// Turns a later answer into a promise's, for the callers of push().
+class PromiseSink implements AnswerSink {
+  resolve: ((answer: PushAnswer) => void) | undefined;
+  settle(_tag: number, answer: PushAnswer): void {
+    this.resolve!(answer);
+  }
+}
+
 /**
  * The whole server as one push target, from the process a push landed in: its own sockets first, then
  * the peers that hold the uid (see relay-node.ts). Each push is counted once, here, whichever processes hold
  * the sockets.
  */
-export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTarget {
+export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTarget, RouteDone {
   private readonly node: RelayNode<S>;
 
   constructor(node: RelayNode<S>) {
@@ -30,23 +37,36 @@ export class RelayedTarget<S extends PushSocket = PushSocket> implements PushTar
   }
 
   push(uid: string, message: string, options?: PushOptions): PushAnswer | Promise<PushAnswer> {
+    return this.node.stored.push(uid, message, options?.ttl, options?.id, this.plain) ?? this.plain(uid, message);
+  }
+
+  pushTo(uid: string, message: string, options: PushOptions | undefined, sink: AnswerSink, tag: number): PushAnswer | undefined {
+    const stored = this.node.stored.push(uid, message, options?.ttl, options?.id, this.plain);
+    if (stored === undefined) return this.route(uid, message, sink, tag);
+    if (!(stored instanceof Promise)) return stored;
+    stored.then((answer) => sink.settle(tag, answer), (error: unknown) => sink.settle(tag, refusal(error instanceof Error ? error.message : String(error))));
+    return undefined;
+  }
+
+  /** A crossing push's peers have answered: counted once, here, and handed to whoever waits for it. */
+  routed(push: RoutedPush, total: number): void {
+    push.sink!.settle(push.tag, this.node.tally.push(total));
+  }
+
+  // A push that needs no store, for a caller that takes a promise.
+  private readonly plain = (uid: string, message: string): PushAnswer | Promise<PushAnswer> => {
+    const sink = new PromiseSink();
+    return this.route(uid, message, sink, 0) ?? new Promise<PushAnswer>((resolve) => (sink.resolve = resolve));
+  };
+
+  // Delivered here at once, so pushes to local sockets keep their order whatever the peers do; answered at
+  // once when the directory lists no other holder and a socket here took it, else later through `sink`.
+  private route(uid: string, message: string, sink: AnswerSink, tag: number): PushAnswer | undefined {
     const { node } = this;
-    const ttl = options?.ttl;
-    const id = options?.id;
-    // A ttl or an id needs the store, opened on first use; otherwise only a store already open can matter.
-    const durable = ttl !== undefined || id !== undefined ? node.store() : node.durable;
-    if (durable !== undefined) {
-      if (durable.needed(uid, ttl, id)) return pushStored(node, uid, message, ttl, id);
-      // A stored push to this uid is about to go out: this one follows it, not overtakes it.
-      const pending = durable.pendingFor(uid);
-      if (pending !== undefined) return pending.then(() => this.push(uid, message));
-    }
-    // Delivered here at once, so pushes to local sockets keep their order whatever the peers do.
     const local = node.hub.deliver(uid, message);
     if (node.count === 1) return node.tally.push(local);
-    // Answered at once when the directory lists no other holder and a socket here took it; a promise only
-    // for a push that crosses.
-    return nowOrLater((answer) => node.route(uid, message, node.self, local === 0, (remote) => answer(node.tally.push(local + remote))));
+    const total = node.route(uid, message, local, this, 0, false, sink, tag);
+    return total === undefined ? undefined : node.tally.push(total);
   }
 
   pushMany(pushes: Push[]): Promise<PushAnswer[]> {

@@ -1,6 +1,6 @@
 import { secretsEqual } from '../auth/publisher-token.ts';
 import { isRefusal, QUEUED, type PushAnswer } from '../hub/push-answer.ts';
-import type { PushTarget } from '../hub/push-target.ts';
+import type { AnswerSink, PushTarget } from '../hub/push-target.ts';
 import { parsePush } from '../wire/push-message.ts';
 
 /** How a text-port connection is wired to the runtime. */
@@ -48,7 +48,7 @@ function answerOf(answer: PushAnswer): LineAnswer {
  * answers at once (a local hub), so does the session: no promise per line. Answers that wait (another
  * process, the edge) hold the replies after them until they arrive.
  */
-export class TextPushSession {
+export class TextPushSession implements AnswerSink {
   private readonly options: TextPushSessionOptions;
   // Answers not yet written, oldest first; a slot is null until its answer arrives. queue[0] is line number
   // `base`, and queue[head] the oldest unwritten: the written front is dropped as it grows (see flush).
@@ -70,6 +70,8 @@ export class TextPushSession {
     if (this.closed || this.ending) return;
     const answer = this.answer(text);
     if (answer === undefined) return;
+    // Its answer comes through settle().
+    if (answer === null) return void this.queue.push(null);
     if (!(answer instanceof Promise)) {
       if (this.head === this.queue.length) return this.write(answer);
       this.queue.push(answer);
@@ -77,11 +79,19 @@ export class TextPushSession {
     }
     const slot = this.base + this.queue.length;
     this.queue.push(null);
-    void answer.then((value) => {
-      this.queue[slot - this.base] = value;
-      this.flush();
-      this.options.settled?.();
-    });
+    answer.then((value) => this.place(slot, answerOf(value)), (error: unknown) => this.place(slot, reasonOf(error)));
+  }
+
+  /** The target's answer to the line numbered `tag` (see PushTarget.pushTo) arrived. */
+  settle(tag: number, answer: PushAnswer): void {
+    this.place(tag, answerOf(answer));
+  }
+
+  // A waiting answer arrived: written with every answer after it that is ready.
+  private place(slot: number, answer: LineAnswer): void {
+    this.queue[slot - this.base] = answer;
+    this.flush();
+    this.options.settled?.();
   }
 
   /**
@@ -106,7 +116,8 @@ export class TextPushSession {
     return this.queue.length;
   }
 
-  private answer(text: string): LineAnswer | Promise<LineAnswer> | undefined {
+  // A line's answer: now, later through a promise or through settle() (null), or none (undefined).
+  private answer(text: string): LineAnswer | Promise<PushAnswer> | null | undefined {
     const auth = this.auth;
     if (auth === 'open') return this.push(text);
     if (auth === 'failed') return undefined;
@@ -115,18 +126,23 @@ export class TextPushSession {
     return ok ? answerOk : badToken;
   }
 
-  private push(text: string): LineAnswer | Promise<LineAnswer> {
+  private push(text: string): LineAnswer | Promise<PushAnswer> | null {
     const parsed = parsePush(text, this.options.maxUidBytes, this.options.maxTtlSeconds);
     if (!parsed.ok) return { reply: `error ${parsed.error}` };
-    let answer: PushAnswer | Promise<PushAnswer>;
+    const { target } = this.options;
+    let answer: PushAnswer | Promise<PushAnswer> | undefined;
     try {
-      // The parse result carries ttl and id when the line had them.
-      answer = this.options.target.push(parsed.uid, parsed.message, parsed);
+      // The parse result carries ttl and id when the line had them. A target that can hand a later answer
+      // to this session by line number needs no promise for it; the line's slot is the next in the queue.
+      answer = target.pushTo
+        ? target.pushTo(parsed.uid, parsed.message, parsed, this, this.base + this.queue.length)
+        : target.push(parsed.uid, parsed.message, parsed);
     } catch (err) {
       // A target that fails (a store error, a remote call) throws: the line is answered with why.
       return reasonOf(err);
     }
-    return answer instanceof Promise ? answer.then(answerOf, reasonOf) : answerOf(answer);
+    if (answer === undefined) return null;
+    return answer instanceof Promise ? answer : answerOf(answer);
   }
 
   private flush(): void {

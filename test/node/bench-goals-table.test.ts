@@ -28,6 +28,21 @@ describe('the bench goals table', () => {
     expect(rowOf(table, 'idle RSS per process')).toMatch(/n\/a$/);
   });
 
+  it('shows the crossing\'s own cost per crossing push: what a count adds over count 1, over the share that crosses', () => {
+    const medians = new Map<string, Figures>([
+      ['reference', { ...base, cpuPerPushUs: 10 }],
+      ['pushport c1', { ...base, cpuPerPushUs: 6, kernelCpuPerPushUs: 2, writeSyscallsPerPush: 0.2 }],
+      ['pushport c2', { ...base, cpuPerPushUs: 7, kernelCpuPerPushUs: 2.5, writeSyscallsPerPush: 0.25 }],
+      ['pushport c4', { ...base, cpuPerPushUs: 9, kernelCpuPerPushUs: 3.5, writeSyscallsPerPush: 0.35 }],
+    ]);
+    const table = goalsTable(medians, [1, 2, 4], 1);
+    // Half of the pushes cross at count 2, three quarters at count 4.
+    expect(rowOf(table, 'crossing: CPU per crossing push (µs)')).toMatch(/\s2\.00\s+4\.00$/);
+    expect(rowOf(table, 'crossing: … of it in the kernel (µs)')).toMatch(/\s1\.00\s+2\.00$/);
+    expect(rowOf(table, 'crossing: write syscalls per crossing push')).toMatch(/\s0\.100\s+0\.200$/);
+    expect(rowOf(table, 'count 4 CPU per push vs count 1')).toMatch(/≤ 1\.5× c1\s+1\.50×\s+PASS$/);
+  });
+
   it('shows the kernel part of the CPU per push and the writes per push beside it, with no goal of their own', () => {
     const medians = new Map<string, Figures>([
       ['reference', { ...base, cpuPerPushUs: 10, kernelCpuPerPushUs: 6, writeSyscallsPerPush: 0.9 }],

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteDb } from '../../../emulator/push/sqlite-db.ts';
-import { welcomeStored } from '../../../src/relay/stored-relay.ts';
 import { DurablePushes, Mailbox, QUEUED, defaultLimits } from '../../../src/index.ts';
 import { FakeSocket } from '../../src/fake-socket.ts';
 import { processes, settle, uidHomedAt } from '../../src/relay/relay-helpers.ts';
@@ -17,7 +16,9 @@ async function withV1Tab(count: number, uid: (count: number) => string, at: numb
   const store = new SqliteDb(join(dir, `gap-${++files}.db`));
   const p = await processes(count);
   for (const node of p.relay.nodes) {
-    const durable = (node.durable = new DurablePushes(new Mailbox(store, defaultLimits)));
+    const durable = new DurablePushes(new Mailbox(store, defaultLimits));
+    node.stored.storeIn(() => durable);
+    node.stored.openStore();
     node.hub.readStoredBetween = (u, after, before) => durable.mailbox.between(u, after, before);
     node.onLinkChange = () => node.hub.catchUp();
   }
@@ -27,7 +28,7 @@ async function withV1Tab(count: number, uid: (count: number) => string, at: numb
   const node = p.relay.nodes[at]!;
   node.hub.connect(tab);
   node.hub.identify(tab, id);
-  welcomeStored(node, tab, id, undefined);
+  node.stored.welcome(tab, id, undefined);
   await settle();
   return { ...p, uid: id, tab };
 }
@@ -45,7 +46,7 @@ describe('a v1 socket that misses seqs gets them from the store before the next 
     expect(await targets[0]!.push(uid, 'c', { ttl: 60 })).toBe(1);
     expect(tab.sent).toEqual(['1 a', '2 b', '3 c']);
     // Delivered now, it is no longer queued: a client that comes without since does not get it again.
-    expect(relay.nodes[0]!.durable!.mailbox.backlog(uid, undefined)).toEqual([]);
+    expect(relay.nodes[0]!.stored.store!.mailbox.backlog(uid, undefined)).toEqual([]);
   });
 
   it('gets a push answered queued while its process could not be reached, once that process can reach it again', async () => {
@@ -84,7 +85,7 @@ describe('a v1 socket that misses seqs gets them from the store before the next 
     back.v1 = true;
     node.hub.connect(back);
     node.hub.identify(back, uid);
-    welcomeStored(node, back, uid, 2);
+    node.stored.welcome(back, uid, 2);
     await settle();
     relay.cut(0, 1);
     await targets[0]!.push(uid, 'c', { ttl: 60 });

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteDb } from '../../../emulator/push/sqlite-db.ts';
-import { welcomeStored } from '../../../src/relay/stored-relay.ts';
 import { DurablePushes, Mailbox, QUEUED, defaultLimits, refusal } from '../../../src/index.ts';
 import type { RelayNode } from '../../../src/relay/index.ts';
 import { FakeSocket } from '../../src/fake-socket.ts';
@@ -20,7 +19,10 @@ let stores = 0;
 async function storedProcesses(count: number, limits = {}) {
   const store = new SqliteDb(join(dir, `store-${++stores}.db`));
   const p = await processes(count);
-  for (const node of p.relay.nodes) node.durable = new DurablePushes(new Mailbox(store, { ...defaultLimits, ...limits }));
+  for (const node of p.relay.nodes) {
+    node.stored.storeIn(() => new DurablePushes(new Mailbox(store, { ...defaultLimits, ...limits })));
+    node.stored.openStore();
+  }
   /** A client of `uid` in process `at`, v1 or plain, welcomed as the server does (backlog, mark). */
   const client = (at: number, uid: string, v1: boolean, since?: number) => {
     const socket = new FakeSocket();
@@ -28,7 +30,7 @@ async function storedProcesses(count: number, limits = {}) {
     const node = p.relay.nodes[at] as RelayNode<FakeSocket>;
     node.hub.connect(socket);
     node.hub.identify(socket, uid);
-    welcomeStored(node, socket, uid, since);
+    node.stored.welcome(socket, uid, since);
     return socket;
   };
   return { ...p, client };
@@ -63,6 +65,19 @@ describe('stored pushes across processes', () => {
     expect((await targets[0]!.stats()).queued).toBe(2);
   });
 
+  it('sends a plain push after a stored push to the same uid pushed before it, though the store commits later', async () => {
+    const { targets, client } = await storedProcesses(2);
+    const uid = uidHomedAt(0, 2);
+    const here = client(0, uid, false);
+    const there = client(1, uid, false);
+    await settle();
+    // One synchronous run, as one chunk of text lines: the stored push waits for the run's commit.
+    const answers = [targets[0]!.push(uid, 'stored', { ttl: 60 }), targets[0]!.push(uid, 'plain')];
+    expect(await Promise.all(answers)).toEqual([2, 2]);
+    expect(here.sent).toEqual(['stored', 'plain']);
+    expect(there.sent).toEqual(['stored', 'plain']);
+  });
+
   it('answers a repeated id like the first, from any process, and delivers it once', async () => {
     const { targets, client } = await storedProcesses(2);
     const uid = uidHomedAt(0, 2);
@@ -86,7 +101,7 @@ describe('stored pushes across processes', () => {
     const uid = uidHomedAt(0, 2);
     const first = client(1, uid, true);
     await settle();
-    expect(relay.nodes[0]!.durable!.needed(uid, undefined, undefined)).toBe(true);
+    expect(relay.nodes[0]!.stored.store!.needed(uid, undefined, undefined)).toBe(true);
     await targets[0]!.push(uid, 'a');
     first.closed = { code: 1006, reason: '' };
     relay.nodes[1]!.hub.disconnect(first);
@@ -122,7 +137,7 @@ describe('stored pushes across processes', () => {
     node.hub.identify(socket, uid);
     // Registered for live delivery, backlog not read yet: a push lands.
     expect(await targets[0]!.push(uid, 'c', { ttl: 60 })).toBe(1);
-    welcomeStored(node, socket, uid, 1);
+    node.stored.welcome(socket, uid, 1);
     expect(socket.sent).toEqual(['2 b', '3 c']);
   });
 

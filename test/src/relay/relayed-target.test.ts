@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TextPushSession } from '../../../src/index.ts';
 import { FrameType } from '../../../src/relay/index.ts';
 import { processes, settle, uidHomedAt } from './relay-helpers.ts';
 
@@ -47,6 +48,25 @@ describe('RelayedTarget', () => {
     for (const target of targets) expect(await target.stats()).toEqual(expected);
     // The hubs only hold sockets: the counting is the relay's, once, where each push landed.
     expect(relay.nodes.map((node) => node.tally.counters.pushes)).toEqual([1, 0, 2]);
+  });
+
+  it('answers a text line that crosses by its line number, in line order, counted once where it landed', async () => {
+    const { relay, targets, join } = await processes(3);
+    const here = join(0, 'h');
+    const far = join(2, 'f');
+    const both = [join(1, 'b'), join(2, 'b')];
+    await settle();
+    const replies: string[] = [];
+    const session = new TextPushSession({ target: targets[0]!, maxUidBytes: 16, reply: (r) => replies.push(r), close: () => {} });
+    for (const uid of ['f', 'h', 'nobody', 'b', 'h']) session.line(JSON.stringify({ uid }));
+    // The first line waits for process 2, so every reply after it waits too: none went out yet.
+    expect(replies).toEqual([]);
+    expect(session.waiting).toBe(5);
+    await settle();
+    expect(replies).toEqual(['ok', 'ok', 'fail', 'ok', 'ok']);
+    expect([here.sent.length, far.sent.length, ...both.map((s) => s.sent.length)]).toEqual([2, 1, 1, 1]);
+    expect(relay.nodes.map((node) => node.tally.counters.pushes)).toEqual([5, 0, 0]);
+    expect(relay.nodes[0]!.tally.counters.delivered).toBe(5);
   });
 
   it('crosses only to the process that holds the uid: one buffer there and one back at count 2', async () => {

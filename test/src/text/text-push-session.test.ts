@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { TextPushSession, type PushTarget } from '../../../src/index.ts';
+import { QUEUED, refusal, TextPushSession, type AnswerSink, type PushAnswer, type PushTarget } from '../../../src/index.ts';
 
 /** A target whose pushes resolve when told to, to make them finish out of order. */
 function slowTarget(online: Record<string, number>) {
@@ -19,6 +19,22 @@ function localTarget(online: Record<string, number>) {
   const pushed: string[] = [];
   const target = { push: (uid: string, message: string) => (pushed.push(message), online[uid] ?? 0) } as unknown as PushTarget;
   return { target, pushed };
+}
+
+/** A target that hands later answers to the session by line number (pushTo), as the relayed target does. */
+function sinkTarget(answers: Record<string, PushAnswer>) {
+  const later: (() => void)[] = [];
+  const target = {
+    push: () => {
+      throw new Error('a target with pushTo is asked with pushTo');
+    },
+    pushTo: (uid: string, _message: string, _options: unknown, sink: AnswerSink, tag: number) => {
+      if (uid === 'now') return 1;
+      later.push(() => sink.settle(tag, answers[uid] ?? 0));
+      return undefined;
+    },
+  } as unknown as PushTarget;
+  return { target, releaseInReverse: () => later.splice(0).reverse().forEach((f) => f()) };
 }
 
 function session(target: PushTarget, token?: string) {
@@ -49,6 +65,17 @@ describe('TextPushSession', () => {
     await vi.waitFor(() => expect(replies).toHaveLength(7));
     expect(replies).toEqual(['ok', 'error invalid JSON', 'fail', 'error missing uid', 'error upstream failed', 'error empty push', 'ok']);
     expect(t.pushed).toEqual(['{"uid":"a"}', '{"uid":"b"}', '{"uid":"boom"}', '{"uid":"a","n":2}']);
+    expect(s.waiting).toBe(0);
+  });
+
+  it('takes later answers by line number from a target with pushTo, and writes them in line order', () => {
+    const t = sinkTarget({ a: 2, q: QUEUED, r: refusal('queue full') });
+    const { s, replies } = session(t.target);
+    for (const line of ['{"uid":"a"}', '{"uid":"now"}', 'nope', '{"uid":"q"}', '{"uid":"b"}', '{"uid":"r"}', '{"uid":"now"}']) s.line(line);
+    expect(replies).toEqual([]);
+    expect(s.waiting).toBe(7);
+    t.releaseInReverse();
+    expect(replies).toEqual(['ok', 'ok', 'error invalid JSON', 'queued', 'fail', 'error queue full', 'ok']);
     expect(s.waiting).toBe(0);
   });
 
