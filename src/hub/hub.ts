@@ -91,8 +91,13 @@ export class Hub<S extends PushSocket = PushSocket> {
   /** Sends a message to every identified connection; returns how many it reached. */
   deliverAll(message: string): number {
     let delivered = 0;
-    for (const socket of this.registry.identified()) {
-      if (socket.send(socket.v1 ? formatV1Frame(0, message) : message)) delivered++;
+    // Formatted once, on the first v1 client, so the loop allocates nothing per socket.
+    let v1Text: string | undefined;
+    for (const sockets of this.registry.identifiedSets()) {
+      for (const socket of sockets) {
+        const text = socket.v1 ? (v1Text ??= formatV1Frame(0, message)) : message;
+        if (socket.send(text)) delivered++;
+      }
     }
     return delivered;
   }
