@@ -96,7 +96,7 @@ export class Hub<S extends PushSocket = PushSocket> {
     for (const sockets of this.registry.identifiedSets()) {
       for (const socket of sockets) {
         const text = socket.v1 ? (v1Text ??= formatV1Frame(0, message)) : message;
-        if (socket.send(text)) delivered++;
+        if (socket.sendNow ? socket.sendNow(text) : socket.send(text)) delivered++;
       }
     }
     return delivered;
