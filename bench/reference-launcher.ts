@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { freePort } from '../scripts/free-port.ts';
-import type { BenchServer, Broadcaster } from './bench-server.ts';
+import type { BenchServer } from './bench-server.ts';
 import { alive } from './proc-stats.ts';
 import { ROOT } from './pushport-server.ts';
-import { TextClient } from './text-client.ts';
+import { textBroadcaster } from './text-broadcaster.ts';
 
 /** Where the reference server lives: beside the repo, in the shared bench folder. */
 export const REFERENCE_PATH = resolve(ROOT, '..', 'shared', 'bench', 'reference-server.mjs');
@@ -31,25 +31,6 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => done(false));
   });
-}
-
-/** A text-port connection that sends the reference's broadcast line and waits for its `ok`. */
-async function textBroadcaster(textPort: number): Promise<Broadcaster> {
-  const client = await TextClient.open(textPort);
-  let answered: ((reply: string) => void) | undefined;
-  client.onReply = (reply) => answered?.(reply);
-  return {
-    close: () => client.close(),
-    send: (body, timeoutMs) => new Promise((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`broadcast line unanswered after ${timeoutMs} ms`)), timeoutMs);
-      answered = (reply) => {
-        clearTimeout(timer);
-        if (reply === 'ok') done();
-        else fail(new Error(`broadcast line answered ${reply}`));
-      };
-      client.write(`${body}\n`);
-    }),
-  };
 }
 
 /** Starts `node reference-server.mjs` (cwd = repo root, so it loads the project's `ws`) and waits for both ports. */
