@@ -64,7 +64,8 @@ export async function fanOut(ctx: FanOutContext, total: number, open: () => Prom
   let usage: ProcessUsage | undefined;
   try {
     for (let b = 0; b < sent && !deadline.passed(); b++) {
-      if (b === WARMUP_BROADCASTS) [started, usage] = [performance.now(), usageOf(ctx.server.pids())];
+      // A server with no process of its own here (the edge under wrangler) has no CPU to tell.
+      if (b === WARMUP_BROADCASTS) [started, usage] = [performance.now(), ctx.server.pids().length > 0 ? usageOf(ctx.server.pids()) : undefined];
       current = b;
       const all = new Promise<void>((resolve) => (everyone = resolve));
       const text = body(run, b);
