@@ -15,8 +15,17 @@ export interface Figures {
   rssPerConnKB?: number;
   broadcastP50Ms?: number;
   broadcastP99Ms?: number;
+  /** Server CPU per socket a broadcast wrote (µs), and the kernel's part of it: at N and at the big N. */
+  broadcastCpuPerSocketUs?: number;
+  broadcastKernelPerSocketUs?: number;
   bigBroadcastP50Ms?: number;
   bigBroadcastP99Ms?: number;
+  bigBroadcastCpuPerSocketUs?: number;
+  bigBroadcastKernelPerSocketUs?: number;
+  /** A push to one uid with many tabs, timed until every tab has it. */
+  tabsP50Ms?: number;
+  tabsP99Ms?: number;
+  tabsCpuPerSocketUs?: number;
   rssAfterRegistrationMB?: number;
   rssAfterRunMB?: number;
   /** The pipelined workload stored: every push with a ttl (ttl…), or plain pushes to pushport.v1 clients (v1…). */

@@ -18,6 +18,10 @@ export interface BenchOptions {
   broadcasts: number;
   /** Clients of the memory and big-broadcast scenario (0 skips it). */
   bigClients: number;
+  /** Tabs of the one uid in the tabs scenario (0 skips it); the server's default MAX_CONNECTIONS_PER_UID is 32. */
+  tabs: number;
+  /** Pushes to that uid, each timed until every tab has it. */
+  tabPushes: number;
   /** pushport process counts; ratios compare each to count 1 (or the first). */
   counts: number[];
   /** Interleaved rounds (reference, pushport c1, c2, …, again); the table shows medians. */
@@ -26,16 +30,18 @@ export interface BenchOptions {
   scenarioSeconds: number;
   /** Also run the edge bench (wrangler dev) at the end. */
   edge: boolean;
+  /** Only the fan-out scenarios: registration, broadcast at N, tabs, and the big N (no pipelined, request-response or stored). */
+  broadcastOnly: boolean;
 }
 
 /** A flag the run cannot use; run.ts prints its message on one line and exits 2. */
 export class FlagError extends Error {}
 
-type Numeric = Exclude<keyof BenchOptions, 'counts' | 'edge'>;
+type Numeric = Exclude<keyof BenchOptions, 'counts' | 'edge' | 'broadcastOnly'>;
 const defaults: Record<Numeric, number> = {
-  clients: 1000, pushes: 200_000, warmupPushes: 20_000, storedPushes: 200_000, connections: 4, window: 1000, rrPushes: 5000, broadcasts: 50, bigClients: 10_000, runs: 3, scenarioSeconds: 60,
+  clients: 1000, pushes: 200_000, warmupPushes: 20_000, storedPushes: 200_000, connections: 4, window: 1000, rrPushes: 5000, broadcasts: 50, bigClients: 10_000, tabs: 32, tabPushes: 200, runs: 3, scenarioSeconds: 60,
 };
-const quick: Partial<Record<Numeric, number>> = { clients: 100, pushes: 4000, warmupPushes: 400, storedPushes: 4000, rrPushes: 300, broadcasts: 5, bigClients: 300, runs: 1, scenarioSeconds: 20 };
+const quick: Partial<Record<Numeric, number>> = { clients: 100, pushes: 4000, warmupPushes: 400, storedPushes: 4000, rrPushes: 300, broadcasts: 5, bigClients: 300, tabPushes: 20, runs: 1, scenarioSeconds: 20 };
 
 // Flag → option, with the bounds that keep a run meaningful and finite.
 const numeric: Record<string, { key: Numeric; min: number; max: number }> = {
@@ -48,13 +54,15 @@ const numeric: Record<string, { key: Numeric; min: number; max: number }> = {
   '--rr-pushes': { key: 'rrPushes', min: 1, max: 1_000_000 },
   '--broadcasts': { key: 'broadcasts', min: 1, max: 10_000 },
   '--big-clients': { key: 'bigClients', min: 0, max: 100_000 },
+  '--tabs': { key: 'tabs', min: 0, max: 32 },
+  '--tab-pushes': { key: 'tabPushes', min: 1, max: 100_000 },
   '--runs': { key: 'runs', min: 1, max: 99 },
   '--scenario-seconds': { key: 'scenarioSeconds', min: 1, max: 3600 },
 };
 
 /** The usage line --help prints. */
-export const USAGE = 'usage: node bench/run.ts [--quick] [--edge] [--clients N] [--pushes M] [--connections K] [--window W] '
-  + '[--warmup-pushes W] [--stored-pushes P] [--rr-pushes R] [--broadcasts B] [--big-clients N] [--counts 1,2,4] [--runs 3] [--scenario-seconds S]';
+export const USAGE = 'usage: node bench/run.ts [--quick] [--edge] [--broadcast-only] [--clients N] [--pushes M] [--connections K] [--window W] '
+  + '[--warmup-pushes W] [--stored-pushes P] [--rr-pushes R] [--broadcasts B] [--big-clients N] [--tabs T] [--tab-pushes P] [--counts 1,2,4] [--runs 3] [--scenario-seconds S]';
 
 function whole(flag: string, raw: string | undefined, min: number, max: number): number {
   if (raw === undefined || raw.startsWith('--')) throw new FlagError(`${flag} needs a value`);
@@ -76,15 +84,16 @@ function countList(raw: string | undefined): number[] {
 export function parseFlags(args: string[]): BenchOptions & { help: boolean } {
   const given: Partial<Record<Numeric, number>> = {};
   let counts = [1, 2, 4];
-  let [isQuick, help, edge] = [false, false, false];
+  let [isQuick, help, edge, broadcastOnly] = [false, false, false, false];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const eq = arg.indexOf('=');
     const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    if (flag === '--quick' || flag === '--help' || flag === '-h' || flag === '--edge') {
+    if (flag === '--quick' || flag === '--help' || flag === '-h' || flag === '--edge' || flag === '--broadcast-only') {
       if (inline !== undefined) throw new FlagError(`${flag} takes no value`);
       if (flag === '--quick') isQuick = true;
       else if (flag === '--edge') edge = true;
+      else if (flag === '--broadcast-only') broadcastOnly = true;
       else help = true;
       continue;
     }
@@ -96,5 +105,5 @@ export function parseFlags(args: string[]): BenchOptions & { help: boolean } {
   const pick = (key: Numeric) => given[key] ?? (isQuick ? quick[key] : undefined) ?? defaults[key];
   const options = Object.fromEntries(Object.keys(defaults).map((key) => [key, pick(key as Numeric)])) as Record<Numeric, number>;
   if (options.connections > options.window) throw new FlagError(`--window (${options.window}) must be at least --connections (${options.connections})`);
-  return { ...options, counts, edge, help };
+  return { ...options, counts, edge, broadcastOnly, help };
 }

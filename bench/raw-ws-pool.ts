@@ -54,9 +54,12 @@ export class RawWsPool {
   readonly mode: PoolMode;
 
   private readonly path: string;
+  // Every client's uid when they all share one (the tabs of one user); else client i is u<first + i>.
+  private readonly sharedUid: string | undefined;
 
-  private constructor(size: number, first: number, mode: PoolMode, path: string) {
+  private constructor(size: number, first: number, mode: PoolMode, path: string, sharedUid: string | undefined) {
     this.path = path;
+    this.sharedUid = sharedUid;
     this.size = size;
     this.first = first;
     this.mode = mode;
@@ -64,9 +67,9 @@ export class RawWsPool {
     this.unregister = onCleanup(() => this.close());
   }
 
-  /** Opens `size` clients (bounded concurrency) on `path`, identifying as `mode` says. */
-  static async open(port: number, size: number, first: number, deadline: Deadline, mode: PoolMode = 'first-message', path = '/'): Promise<RawWsPool> {
-    const pool = new RawWsPool(size, first, mode, path);
+  /** Opens `size` clients (bounded concurrency) on `path`, identifying as `mode` says, all as `sharedUid` if given. */
+  static async open(port: number, size: number, first: number, deadline: Deadline, mode: PoolMode = 'first-message', path = '/', sharedUid?: string): Promise<RawWsPool> {
+    const pool = new RawWsPool(size, first, mode, path, sharedUid);
     let next = 0;
     const opener = async () => {
       while (next < size && !deadline.passed()) await pool.openOne(port, next++);
@@ -125,7 +128,8 @@ export class RawWsPool {
           if (opcode === PING) socket.write(maskedFrame(PONG, payload));
         },
       }, v1);
-      const query = this.mode === 'first-message' ? '' : `?uid=u${this.first + index}`;
+      const uid = this.sharedUid ?? `u${this.first + index}`;
+      const query = this.mode === 'first-message' ? '' : `?uid=${uid}`;
       socket.on('connect', () => {
         socket.write(`GET ${this.path}${query} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n`
           + `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n${v1 ? `Sec-WebSocket-Protocol: ${V1_PROTOCOL}\r\n` : ''}\r\n`);
@@ -142,7 +146,7 @@ export class RawWsPool {
         if (v1 && !/\r\nSec-WebSocket-Protocol: *pushport\.v1\r?$/im.test(`${response}\r\n`)) return fail(`the upgrade did not choose ${V1_PROTOCOL}`);
         state = 'open';
         clearTimeout(timer);
-        if (this.mode === 'first-message') socket.write(maskedFrame(1, Buffer.from(`u${this.first + index}`)));
+        if (this.mode === 'first-message') socket.write(maskedFrame(1, Buffer.from(uid)));
         if (head.length > end + 4) parser.push(head.subarray(end + 4));
         resolve();
       });

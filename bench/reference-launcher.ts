@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { freePort } from '../scripts/free-port.ts';
-import type { BenchServer, Broadcaster } from './bench-server.ts';
+import type { BenchServer } from './bench-server.ts';
 import { alive } from './proc-stats.ts';
 import { ROOT } from './pushport-server.ts';
-import { TextClient } from './text-client.ts';
+import { textBroadcaster } from './text-broadcaster.ts';
 
 /** The reference server, part of the bench itself so a clone measures against it with nothing beside it. */
 export const REFERENCE_PATH = resolve(ROOT, 'bench', 'reference-server.ts');
@@ -20,25 +20,6 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => done(false));
   });
-}
-
-/** A text-port connection that sends the reference's broadcast line and waits for its `ok`. */
-async function textBroadcaster(textPort: number): Promise<Broadcaster> {
-  const client = await TextClient.open(textPort);
-  let answered: ((reply: string) => void) | undefined;
-  client.onReply = (reply) => answered?.(reply);
-  return {
-    close: () => client.close(),
-    send: (body, timeoutMs) => new Promise((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`broadcast line unanswered after ${timeoutMs} ms`)), timeoutMs);
-      answered = (reply) => {
-        clearTimeout(timer);
-        if (reply === 'ok') done();
-        else fail(new Error(`broadcast line answered ${reply}`));
-      };
-      client.write(`${body}\n`);
-    }),
-  };
 }
 
 /** Starts `node bench/reference-server.ts` on the project's `ws` and waits for both ports. */

@@ -4,9 +4,11 @@
  * Each round runs the same workload against the reference (`bench/reference-server.ts`) and against
  * pushport at each --counts setting, in turn (reference, c1, c2, c4, then again): idle memory; N raw WebSocket
  * clients registering; M pushes pipelined through K text connections (window W in total) to random online
- * uids; R request-response pushes; B broadcasts to all N; on pushport only (the reference has no store), the
- * pipelined workload again with every push stored: each with a ttl, then plain to N pushport.v1 clients; then, on
- * a fresh server, memory per connection and B broadcasts at the big client count. Server on core 0, this load client on core 1 (taskset).
+ * uids; R request-response pushes; B broadcasts to all N, with the server's CPU per socket written; P pushes to
+ * one uid held by T tabs; on pushport only (the reference has no store), the pipelined workload again with every
+ * push stored: each with a ttl, then plain to N pushport.v1 clients; then, on a fresh server, memory per
+ * connection and B broadcasts at the big client count. --broadcast-only keeps only the fan-outs (and memory).
+ * Server on core 0, this load client on core 1 (taskset).
  * stdout: JSON lines (the machine first, one per scenario), a JSON line of medians per server, then a table of
  * every figure next to its goal from issue 7. Progress goes to stderr. A bad flag prints one line and exits 2.
  */

@@ -9,6 +9,7 @@ import { register } from './registration.ts';
 import { broadcast } from './scenario-broadcast.ts';
 import { pipelined, requestResponse, type ScenarioContext } from './scenario-pushes.ts';
 import { storedForV1, storedWithTtl } from './scenario-stored.ts';
+import { tabsPush } from './scenario-tabs.ts';
 import { round } from './stats.ts';
 
 /** Starts one server to test (fresh each call). */
@@ -63,29 +64,24 @@ export async function benchServer(launch: Launch, options: BenchOptions, emit: E
       figures.rssAfterRegistrationMB = rssSum(server.pids()) / MB;
       note('registration', { clients: options.clients, ...registration, registrationMs: round(registration.registrationMs, 1), rssMB: round(figures.rssAfterRegistrationMB, 1) });
       const ctx = (): ScenarioContext => ({ server, pool, deadline: scenarioDeadline() });
-      // Both servers start cold: without this, the first tenth of the measured pushes (JIT warm-up) set the p99.
-      if (options.warmupPushes > 0) note('warm-up', await pipelined(ctx(), options.warmupPushes, options.connections, options.window));
-      const pipe = await measured(server, () => pipelined(ctx(), options.pushes, options.connections, options.window));
-      figures.cpuPerPushUs = cpuPerPushUs(pipe);
-      [figures.kernelCpuPerPushUs, figures.writeSyscallsPerPush] = [pipe.kernelCpuPerPushUs as number | undefined, pipe.writeSyscallsPerPush as number | undefined];
-      figures.switchesPerPush = pipe.switchesPerPush as number | undefined;
-      figures.pushesPerSec = Number(pipe.pushesPerSec);
-      [figures.e2eP50Ms, figures.e2eP99Ms] = [pipe.e2eP50Ms as number, pipe.e2eP99Ms as number];
-      note('pipelined', { ...pipe, cpuPerPushUs: figures.cpuPerPushUs === undefined ? null : round(figures.cpuPerPushUs, 2) });
-      const rr = await measured(server, () => requestResponse(ctx(), options.rrPushes));
-      [figures.rrP50Ms, figures.rrP99Ms] = [rr.rrP50Ms as number, rr.rrP99Ms as number];
-      note('request-response', rr);
+      if (!options.broadcastOnly) await pushScenarios(ctx, options, figures, note);
       const fan = await measured(server, () => broadcast(ctx(), options.broadcasts));
       [figures.broadcastP50Ms, figures.broadcastP99Ms] = [fan.fanOutP50Ms as number, fan.fanOutP99Ms as number];
+      [figures.broadcastCpuPerSocketUs, figures.broadcastKernelPerSocketUs] = [fan.cpuPerSocketUs as number, fan.kernelCpuPerSocketUs as number];
       note('broadcast', fan);
+      if (options.tabs > 0) {
+        const tabs = await tabsPush(server, options.tabs, options.tabPushes, scenarioDeadline());
+        [figures.tabsP50Ms, figures.tabsP99Ms, figures.tabsCpuPerSocketUs] = [tabs.fanOutP50Ms as number, tabs.fanOutP99Ms as number, tabs.cpuPerSocketUs as number];
+        note('tabs', tabs);
+      }
       figures.rssAfterRunMB = rssSum(server.pids()) / MB;
       note('memory', { rssAfterRegistrationMB: round(figures.rssAfterRegistrationMB, 1), rssAfterRunMB: round(figures.rssAfterRunMB, 1) });
       // After the memory figures, so the store's rows and cache never count in them.
-      await storedWithTtl(server, pool, options, figures, note, scenarioDeadline());
+      if (!options.broadcastOnly) await storedWithTtl(server, pool, options, figures, note, scenarioDeadline());
     } finally {
       pool.close();
     }
-    await storedForV1(server, options, figures, note, scenarioDeadline);
+    if (!options.broadcastOnly) await storedForV1(server, options, figures, note, scenarioDeadline);
   });
   await bigClients(launch, options, figures, note, scenarioDeadline);
   return figures;
@@ -109,9 +105,27 @@ async function bigClients(launch: Launch, options: BenchOptions, figures: Figure
       if (registration.timedOut) return;
       const fan = await measured(server, () => broadcast({ server, pool, deadline: deadline() }, options.broadcasts));
       [figures.bigBroadcastP50Ms, figures.bigBroadcastP99Ms] = [fan.fanOutP50Ms as number, fan.fanOutP99Ms as number];
+      [figures.bigBroadcastCpuPerSocketUs, figures.bigBroadcastKernelPerSocketUs] = [fan.cpuPerSocketUs as number, fan.kernelCpuPerSocketUs as number];
       note('big-broadcast', fan);
     } finally {
       pool.close();
     }
   });
+}
+
+/** The push workloads at N: a warm-up, pipelined pushes, and request-response pushes. */
+async function pushScenarios(ctx: () => ScenarioContext, options: BenchOptions, figures: Figures, note: (s: string, r: Record<string, unknown>) => void): Promise<void> {
+  const { server } = ctx();
+  // Both servers start cold: without this, the first tenth of the measured pushes (JIT warm-up) set the p99.
+  if (options.warmupPushes > 0) note('warm-up', await pipelined(ctx(), options.warmupPushes, options.connections, options.window));
+  const pipe = await measured(server, () => pipelined(ctx(), options.pushes, options.connections, options.window));
+  figures.cpuPerPushUs = cpuPerPushUs(pipe);
+  [figures.kernelCpuPerPushUs, figures.writeSyscallsPerPush] = [pipe.kernelCpuPerPushUs as number | undefined, pipe.writeSyscallsPerPush as number | undefined];
+  figures.switchesPerPush = pipe.switchesPerPush as number | undefined;
+  figures.pushesPerSec = Number(pipe.pushesPerSec);
+  [figures.e2eP50Ms, figures.e2eP99Ms] = [pipe.e2eP50Ms as number, pipe.e2eP99Ms as number];
+  note('pipelined', { ...pipe, cpuPerPushUs: figures.cpuPerPushUs === undefined ? null : round(figures.cpuPerPushUs, 2) });
+  const rr = await measured(server, () => requestResponse(ctx(), options.rrPushes));
+  [figures.rrP50Ms, figures.rrP99Ms] = [rr.rrP50Ms as number, rr.rrP99Ms as number];
+  note('request-response', rr);
 }

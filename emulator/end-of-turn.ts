@@ -8,6 +8,8 @@ const writers: TurnWriter[] = [];
 // What runs once this turn's deliveries have left: the text port's replies, and closes queued after them.
 const after: (() => void)[] = [];
 let scheduled = false;
+// Inside a fan-out (see sendingAlone): a writer that holds nothing this turn writes at once.
+let alone = false;
 
 function endOfTurn(): void {
   scheduled = false;
@@ -43,4 +45,23 @@ export function flushAtEndOfTurn(writer: TurnWriter): void {
 export function afterDeliveries(run: () => void): void {
   after.push(run);
   schedule();
+}
+
+/**
+ * Runs `send` as a fan-out's one frame to a socket (a broadcast): holding it to the end of the turn would join
+ * it with nothing, so a writer that holds nothing this turn writes it at once, and the fan-out's writes start
+ * while the loop is still running. A writer that already holds frames this turn keeps the new one after them.
+ */
+export function sendingAlone<T>(socket: { send(message: string): T }, message: string): T {
+  alone = true;
+  try {
+    return socket.send(message);
+  } finally {
+    alone = false;
+  }
+}
+
+/** Whether the frame being written is a fan-out's one frame to its socket (see sendingAlone). */
+export function writingAlone(): boolean {
+  return alone;
 }

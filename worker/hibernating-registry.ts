@@ -71,6 +71,11 @@ export class HibernatingRegistry extends MemoryRegistry<EdgeSocket> {
     return super.identified();
   }
 
+  override identifiedSets(): Iterable<ReadonlySet<EdgeSocket>> {
+    this.rebuild();
+    return super.identifiedSets();
+  }
+
   override uids(): Iterable<string> {
     this.rebuild();
     return super.uids();

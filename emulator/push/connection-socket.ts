@@ -1,4 +1,5 @@
 import type { PushSocket } from '../../src/index.ts';
+import { sendingAlone } from '../end-of-turn.ts';
 import type { TcpConnection } from '../tcp-connection.ts';
 
 const HUB_SOCKET = Symbol('pushport.hubSocket');
@@ -32,6 +33,11 @@ export class ConnectionSocket implements PushSocket {
     // Memory stays bounded: a client whose send buffer is full is dropped rather than buffered without end.
     this.connection.destroy();
     return false;
+  }
+
+  /** A broadcast's frame: written at once when this socket holds nothing this turn (see sendingAlone). */
+  sendNow(message: string): boolean {
+    return sendingAlone(this, message);
   }
 
   close(code: number, reason: string): void {

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { log } from '../log.ts';
 import type { TcpConnection, Transport } from '../tcp-connection.ts';
-import { flushAtEndOfTurn, type TurnWriter } from '../end-of-turn.ts';
+import { flushAtEndOfTurn, writingAlone, type TurnWriter } from '../end-of-turn.ts';
 import { FrameReceiver, type FrameEvents } from './frame-receiver.ts';
 import { encodeClose, encodeFrame, Opcode } from './frame-writer.ts';
 
@@ -79,6 +79,8 @@ export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
   write(frame: Buffer): void {
     const held = this.held;
     if (held === undefined) {
+      // A fan-out's one frame to a socket that holds nothing: nothing to join it with, so it leaves now.
+      if (writingAlone()) return void (this.socket.destroyed || this.socket.write(frame));
       this.held = frame;
       flushAtEndOfTurn(this);
     } else if (Array.isArray(held)) held.push(frame);

@@ -46,7 +46,10 @@ export function limitBody(maxBytes: (c: Context) => number, what: string): Middl
   return (c, next) => {
     const max = maxBytes(c);
     const tooLarge = (c: Context) => jsonError(c, 413, `${what} is larger than ${max} bytes`, unreadBodyHeaders(c));
-    if ((declaredLength(c) ?? 0) > max) return Promise.resolve(tooLarge(c));
+    const declared = declaredLength(c);
+    // A declared length is what the runtime reads, no more: checked here, the body is never turned into a
+    // stream just to be measured, and the route reads it on the runtime's fast path.
+    if (declared !== undefined) return declared > max ? Promise.resolve(tooLarge(c)) : next();
     return bodyLimit({ maxSize: max, onError: tooLarge })(c, next);
   };
 }

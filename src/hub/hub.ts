@@ -138,8 +138,13 @@ export class Hub<S extends PushSocket = PushSocket> {
   /** Sends a message to every identified connection; returns how many it reached. */
   deliverAll(message: string): number {
     let delivered = 0;
-    for (const socket of this.registry.identified()) {
-      if (socket.v1 ? this.sendFrame(socket, 0, message) : socket.send(message)) delivered++;
+    // Formatted once, on the first v1 client, so the loop allocates nothing per socket.
+    let v1Text: string | undefined;
+    for (const sockets of this.registry.identifiedSets()) {
+      for (const socket of sockets) {
+        const text = socket.v1 ? (v1Text ??= formatV1Frame(0, message)) : message;
+        if (socket.sendNow ? socket.sendNow(text) : socket.send(text)) delivered++;
+      }
     }
     return delivered;
   }

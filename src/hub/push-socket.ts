@@ -4,6 +4,11 @@ export interface PushSocket {
   readonly id: string;
   /** Sends one text message; false when it did not go out (closing, closed, or over its send buffer). */
   send(message: string): boolean;
+  /**
+   * Sends a broadcast's one message to this socket. A runtime that holds frames to the end of a turn, to join
+   * them into one write, may write this one at once when it holds nothing; without it, `send` is used.
+   */
+  sendNow?(message: string): boolean;
   /** Closes the connection with a WebSocket close code and a reason a person can read. */
   close(code: number, reason: string): void;
   /** Set when the client asked for `pushport.v1`: each push goes out as `<seq> <message>`. */

@@ -53,6 +53,32 @@ describe('the bench goals table', () => {
     expect(rowOf(table, 'write syscalls per pipelined push').trim().split(/\s+/).slice(-2)).toEqual(['0.90', '0.75']);
   });
 
+  it('judges the broadcasts against the reference and their own p50s, and the tabs push against the reference', () => {
+    const medians = new Map<string, Figures>([
+      ['reference', { ...base, broadcastP50Ms: 10, bigBroadcastP50Ms: 100, tabsP50Ms: 0.4 }],
+      ['pushport c1', { ...base, broadcastP50Ms: 9, broadcastP99Ms: 17, bigBroadcastP50Ms: 120, bigBroadcastP99Ms: 250, tabsP50Ms: 0.5 }],
+    ]);
+    const table = goalsTable(medians, [1], 1);
+    expect(rowOf(table, 'broadcast to N p50')).toMatch(/≤ 1× ref\s+0\.90×\s+PASS$/);
+    expect(rowOf(table, 'broadcast to N p99')).toMatch(/1\.89×\s+PASS$/);
+    expect(rowOf(table, 'broadcast to big N p99')).toMatch(/≤ 2× own big p50\s+2\.08×\s+MISS$/);
+    expect(rowOf(table, "push to one uid's tabs p50")).toMatch(/1\.25×\s+MISS$/);
+  });
+
+  it('shows the CPU per socket of each fan-out and its kernel part, with no goal of their own', () => {
+    const medians = new Map<string, Figures>([
+      ['reference', { ...base, broadcastCpuPerSocketUs: 7, broadcastKernelPerSocketUs: 5.5, bigBroadcastCpuPerSocketUs: 8, tabsCpuPerSocketUs: 12 }],
+      ['pushport c1', { ...base, broadcastCpuPerSocketUs: 7.5, broadcastKernelPerSocketUs: 5.25, bigBroadcastKernelPerSocketUs: 6 }],
+    ]);
+    const table = goalsTable(medians, [1], 1);
+    const cells = (label: string) => rowOf(table, label).slice(label.length).trim().split(/\s+/);
+    expect(cells('broadcast CPU per socket at N (µs)')).toEqual(['7.00', '7.50']);
+    expect(cells('… its kernel part at N (µs)')).toEqual(['5.50', '5.25']);
+    expect(cells('broadcast CPU per socket at big N (µs)')).toEqual(['8.00', '—']);
+    expect(cells('… its kernel part at big N (µs)')).toEqual(['—', '6.00']);
+    expect(cells('… CPU per tab written (µs)')).toEqual(['12.00', '—']);
+  });
+
   it('fails the delivery row on any lost or misrouted push and flags a saturated load client', () => {
     const medians = new Map<string, Figures>([['reference', base], ['pushport c1', { ...base, lost: 1, clientSaturated: true }]]);
     const table = goalsTable(medians, [1], 1);

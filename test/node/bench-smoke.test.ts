@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 describe('npm run bench (a tiny run)', () => {
   it('delivers every push answered ok to its own client, once, on both servers, stored ones too, and prints the tables', () => {
     const bench = spawnSync(process.execPath, ['bench/run.ts', '--quick', '--counts', '1', '--clients', '40', '--pushes', '400', '--stored-pushes', '100',
-      '--rr-pushes', '50', '--broadcasts', '2', '--big-clients', '60'], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+      '--rr-pushes', '50', '--broadcasts', '2', '--big-clients', '60', '--tabs', '4', '--tab-pushes', '3'], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
     // Why it failed: the end of its stderr and the error lines it printed for a scenario.
     const errors = bench.stdout.split('\n').filter((line) => line.includes('"scenario":"error"'));
     const why = `bench exited ${bench.status ?? bench.signal}${bench.error ? ` (${bench.error.message})` : ''}:\n${[...bench.stderr.split('\n').slice(-30), ...errors].join('\n')}`;
@@ -23,6 +23,7 @@ describe('npm run bench (a tiny run)', () => {
       expect(of('registration')).toMatchObject({ identified: 40, timedOut: false });
       expect(of('broadcast')).toMatchObject({ completed: 2, deliveries: 80, duplicates: 0, timedOut: false });
       expect(of('big-broadcast')).toMatchObject({ completed: 2, deliveries: 120, timedOut: false });
+      expect(of('tabs')).toMatchObject({ tabs: 4, completed: 3, deliveries: 12, duplicates: 0, timedOut: false });
     }
     expect(table).toMatch(/lost \+ misrouted pushes \(all rounds\)\s+0\+0\s+0\+0/);
     // Stored pushes: pushport only, with ttl and to pushport.v1 clients (whose seqs come one by one); the reference says why not.

@@ -64,4 +64,10 @@ describe('hibernating registry after a wake-up', () => {
     expect(sockets.every((s) => s.reads > 0)).toBe(true);
     expect((fresh.ws as unknown as SleptSocket).attachment?.uid).toBe('u');
   });
+
+  it('rebuilds before a broadcast walks the sets of every uid', () => {
+    const { registry, sockets } = wake([slept('a', 'u'), slept('b', 'v'), slept('c', 'u'), null]);
+    expect([...registry.identifiedSets()].map((set) => [...set].map((s) => s.id))).toEqual([['a', 'c'], ['b']]);
+    expect(sockets.every((s) => s.reads > 0)).toBe(true);
+  });
 });

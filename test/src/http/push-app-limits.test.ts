@@ -37,6 +37,25 @@ describe('the push API refuses before it reads a body', () => {
   });
 });
 
+describe('a body of declared length within the limit', () => {
+  it('reaches the route without being opened as a stream to be measured first', async () => {
+    // A runtime may build the body stream only when asked (node:http does): measuring it is what costs.
+    let opened = 0;
+    class Watched extends Request {}
+    const bodyOf = Object.getOwnPropertyDescriptor(Request.prototype, 'body')?.get;
+    Object.defineProperty(Watched.prototype, 'body', { get(this: Request) {
+      opened++;
+      return bodyOf?.call(this);
+    } });
+    for (const path of ['/broadcast', '/push']) {
+      const request = new Watched(`http://pushport${path}`, { method: 'POST', body: '{"uid":"a"}', headers: { authorization: 'Bearer tok', 'content-length': '11' } });
+      const res = await app().fetch(request);
+      expect(res.status).toBe(200);
+    }
+    expect(opened).toBe(0);
+  });
+});
+
 describe('batches and MAX_BATCH', () => {
   it('does not count blank lines toward MAX_BATCH', async () => {
     const body = '\n{"uid":"a"}\r\n\n   \n{"uid":"b"}\n\n';

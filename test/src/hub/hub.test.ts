@@ -68,6 +68,20 @@ describe('Hub', () => {
     expect({ ...hub.registry.counts(), ...tally.counters }).toMatchObject({ connections: 2, identified: 1, uids: 1, broadcasts: 1 });
   });
 
+  it('hands a broadcast to sendNow where a socket has it, and counts only the sockets that took it', () => {
+    const hub = makeHub();
+    const now: string[] = [];
+    const eager = Object.assign(identified(hub, 'a'), { sendNow: (message: string) => now.push(message) > 0 });
+    const full = Object.assign(identified(hub, 'b'), { sendNow: () => false });
+    const plain = identified(hub, 'c');
+    const v1 = Object.assign(identified(hub, 'c'), { v1: true });
+    expect(hub.deliverAll('all')).toBe(3);
+    expect([now, eager.sent, full.sent, plain.sent, v1.sent]).toEqual([['all'], [], [], ['all'], ['0 all']]);
+    // A push to one uid is not a broadcast: it is held with the turn's other frames, through send.
+    expect(hub.deliver('a', 'one')).toBe(1);
+    expect([now, eager.sent]).toEqual([['all'], ['one']]);
+  });
+
   it('closes the oldest tab when a uid is over its limit', () => {
     const hub = makeHub(2);
     const [a, b, c] = [identified(hub, 'u'), identified(hub, 'u'), identified(hub, 'u')];

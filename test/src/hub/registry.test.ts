@@ -11,6 +11,7 @@ describe('MemoryRegistry', () => {
     r.bind(b, 'u');
     r.bind(a, 'u');
     expect([...r.socketsOf('u')]).toEqual([b, a]);
+    expect([...r.identifiedSets()].map((set) => [...set])).toEqual([[b, a]]);
     expect(r.counts()).toEqual({ connections: 2, identified: 2, uids: 1 });
     expect(r.remove(b)).toBe('u');
     expect([...r.socketsOf('u')]).toEqual([a]);

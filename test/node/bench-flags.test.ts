@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { FlagError, parseFlags } from '../../bench/flags.ts';
+
+describe('the bench flags', () => {
+  it('run every scenario by default, with 32 tabs, and only the fan-outs with --broadcast-only', () => {
+    expect(parseFlags([])).toMatchObject({ broadcastOnly: false, tabs: 32, tabPushes: 200, clients: 1000, bigClients: 10_000 });
+    expect(parseFlags(['--broadcast-only', '--quick'])).toMatchObject({ broadcastOnly: true, tabs: 32, tabPushes: 20, clients: 100 });
+  });
+
+  it('take --tabs and --tab-pushes, 0 tabs skipping the scenario', () => {
+    expect(parseFlags(['--tabs', '0', '--tab-pushes=50'])).toMatchObject({ tabs: 0, tabPushes: 50 });
+  });
+
+  it('refuse more tabs than the server keeps per uid by default, and a value on --broadcast-only', () => {
+    expect(() => parseFlags(['--tabs', '33'])).toThrow(FlagError);
+    expect(() => parseFlags(['--tabs', '33'])).toThrow(/--tabs must be a whole number from 0 to 32/);
+    expect(() => parseFlags(['--broadcast-only=yes'])).toThrow(/--broadcast-only takes no value/);
+  });
+});
