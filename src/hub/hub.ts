@@ -140,8 +140,14 @@ export class Hub<S extends PushSocket = PushSocket> {
     let delivered = 0;
     // Formatted once, on the first v1 client, so the loop allocates nothing per socket.
     let v1Text: string | undefined;
+    // A v1 socket in its resume window gets the broadcast after its backlog, like any push.
+    const resuming = this.resuming.size > 0;
     for (const sockets of this.registry.identifiedSets()) {
       for (const socket of sockets) {
+        if (resuming && socket.v1 && this.resuming.has(socket.id)) {
+          if (this.sendFrame(socket, 0, message)) delivered++;
+          continue;
+        }
         const text = socket.v1 ? (v1Text ??= formatV1Frame(0, message)) : message;
         if (socket.sendNow ? socket.sendNow(text) : socket.send(text)) delivered++;
       }

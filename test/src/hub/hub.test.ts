@@ -161,6 +161,20 @@ describe('Hub', () => {
     expect(s.sent).toEqual(['1 a', '2 b', '3 c', '4 d', '0 x', '5 e']);
   });
 
+  it('holds a broadcast for a v1 socket in its resume window until its backlog is written, and sends it to the others at once', () => {
+    const hub = makeHub();
+    const plain = identified(hub, 'p');
+    const s = new FakeSocket();
+    s.v1 = true;
+    hub.connect(s);
+    hub.receive(s, 'u');
+    expect(hub.deliverAll('all')).toBe(2);
+    expect(plain.sent).toEqual(['all']);
+    expect(s.sent).toEqual([]);
+    hub.sendBacklog(s, [{ seq: 1, message: 'a' }]);
+    expect(s.sent).toEqual(['1 a', '0 all']);
+  });
+
   it('holds nothing for a plain socket, and forgets a v1 socket that closes in its resume window', () => {
     const hub = makeHub();
     const plain = identified(hub, 'u');
