@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
 import WebSocket from 'ws';
 import { PushportClient, QUEUED } from '../../src/index.ts';
 import { PushportSocket, type WebSocketClass } from '../../src/client/index.ts';
-import { PlainV1Client } from './plain-v1-client.ts';
+import { PlainV1Client } from '../support/plain-v1-client.ts';
 import { startPushStream } from './push-stream.ts';
 import { startWranglerDev, type WranglerDev } from './wrangler-process.ts';
 
@@ -43,7 +43,8 @@ describe('growing and shrinking the edge strands no one (wrangler dev, 2 â†’ 3 â
     const sockets = Array.from({ length: CLIENTS / 2 }, (_, i) => resuming(`g${i}`));
     const plain = Array.from({ length: CLIENTS / 2 }, (_, i) => {
       track(`p${i}`);
-      return new PlainV1Client(wsUrl, `p${i}`);
+      // A jittered retry, so 50 clients do not hammer wrangler dev while it restarts.
+      return new PlainV1Client(wsUrl, `p${i}`, () => 100 + Math.floor(Math.random() * 300));
     });
     const online = [...seen.keys()];
     const offline = Array.from({ length: OFFLINE }, (_, i) => `o${i}`);

@@ -18,10 +18,13 @@ export class PlainV1Client {
   private stopped = false;
   private readonly url: string;
   private readonly uid: string;
+  private readonly retryMs: () => number;
 
-  constructor(url: string, uid: string) {
+  /** `url` is the server's ws:// origin; `retryMs` says how long to wait before each reconnect. */
+  constructor(url: string, uid: string, retryMs: () => number = () => 20) {
     this.url = url;
     this.uid = uid;
+    this.retryMs = retryMs;
     this.connect();
   }
 
@@ -53,7 +56,7 @@ export class PlainV1Client {
     ws.on('close', () => {
       this.open = false;
       // Soon, but not in a tight loop while the server is away.
-      if (!this.stopped) setTimeout(() => this.stopped || this.connect(), 20);
+      if (!this.stopped) setTimeout(() => this.stopped || this.connect(), this.retryMs());
     });
   }
 }
