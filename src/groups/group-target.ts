@@ -1,0 +1,59 @@
+import type { PushAnswer } from '../hub/push-answer.ts';
+import type { PushOptions } from '../wire/push-message.ts';
+
+/** A push to every member of a group: the exact text each connection gets, its ttl and id, and a uid to leave out. */
+export interface GroupPush extends PushOptions {
+  group: string;
+  message: string;
+  /** A member that does not get this push (the sender of a chat message). */
+  except?: string;
+}
+
+/** What GET /groups/:group answers: members stored, members with a live connection, and their connections. */
+export interface GroupCounts {
+  members: number;
+  online: number;
+  connections: number;
+}
+
+/** One page of a group's members; `cursor` is absent on the last page. */
+export interface MemberPage {
+  uids: string[];
+  cursor?: string;
+}
+
+/** How to read a group's members: only those online, from where the last page ended, at most `limit`. */
+export interface MemberQuery {
+  online: boolean;
+  cursor?: string;
+  limit: number;
+}
+
+/** Why a membership change was not made (a limit), returned and never thrown, as a push's refusal is. */
+export interface GroupRefusal {
+  readonly refused: string;
+}
+
+/**
+ * Groups as the HTTP API and the text port see them, the same on every runtime. Membership is by uid and stored:
+ * it outlives connections, reloads and restarts. Each count of connections is of connections reached.
+ */
+export interface GroupTarget {
+  /** Adds uids to a group; answers how many were not members before, or why none were added. */
+  join(group: string, uids: readonly string[]): Promise<number | GroupRefusal>;
+  /** Takes one uid out of a group; answers whether it was a member. */
+  leave(group: string, uid: string): Promise<boolean>;
+  /** Deletes a group; answers how many members it had. */
+  remove(group: string): Promise<number>;
+  /** The group's members, online members and their connections. */
+  counts(group: string): Promise<GroupCounts>;
+  /** One page of the group's members, in a stable order, so paging while members change misses none that stayed. */
+  members(group: string, query: MemberQuery): Promise<MemberPage>;
+  /** The groups a uid belongs to. */
+  groupsOf(uid: string): Promise<string[]>;
+  /**
+   * Delivers to every connection of every member but `except`: the connections reached, QUEUED when none were
+   * online but some offline member got it queued (it had a ttl), or a refusal.
+   */
+  pushGroup(push: GroupPush): PushAnswer | Promise<PushAnswer>;
+}
