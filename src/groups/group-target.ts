@@ -1,6 +1,9 @@
 import type { PushAnswer } from '../hub/push-answer.ts';
 import type { PushOptions } from '../wire/push-message.ts';
 
+/** The reason a runtime without groups gives for every group route and group push (HTTP 501). */
+export const NO_GROUPS = 'groups are not available on this server';
+
 /** A push to every member of a group: the exact text each connection gets, its ttl and id, and a uid to leave out. */
 export interface GroupPush extends PushOptions {
   group: string;

@@ -46,6 +46,25 @@ function pushBody(uid: string, message: PushMessage, options?: PushOptions): str
   return JSON.stringify({ uid, ...message, ...extra });
 }
 
+/** What a group push may ask for besides a uid push's options: a member that does not get it. */
+export interface GroupPushOptions extends PushOptions {
+  except?: string;
+}
+
+/** The body of a group push: a string as-is; an object as JSON with its group (refused if it names a uid or another group). */
+function groupPushBody(group: string, message: PushMessage, options?: GroupPushOptions): string {
+  if (typeof message === 'string') return message;
+  if ('uid' in message) throw new TypeError(`push to group "${group}" carries a uid: a message with a uid is a push to that uid`);
+  if ('group' in message && message.group !== group) {
+    throw new TypeError(`push to group "${group}" carries group "${String(message.group)}": leave group out of the object or make them agree`);
+  }
+  const extra: GroupPushOptions = {};
+  if (options?.except !== undefined) extra.except = options.except;
+  if (options?.ttl !== undefined) extra.ttl = options.ttl;
+  if (options?.id !== undefined) extra.id = options.id;
+  return JSON.stringify({ group, ...message, ...extra });
+}
+
 // QUEUED for a push kept for its offline uid, else the connections reached.
 const answerOf = (r: { delivered?: number; queued?: boolean }) => (r.queued ? QUEUED : r.delivered ?? 0);
 
@@ -75,7 +94,20 @@ export class PushportClient implements PushTarget {
    * when nobody was and the push waits for its ttl. A full queue throws a PushportError with status 429.
    */
   async push(uid: string, message: PushMessage, options?: PushOptions): Promise<number> {
-    const body = pushBody(uid, message, options);
+    return this.send(pushBody(uid, message, options));
+  }
+
+  /**
+   * Pushes to every connection of every member of a group but `except`; answers the connections reached, or
+   * QUEUED (-1) when none were online and the push waits for offline members (it had a ttl). A string message
+   * is sent as it is (it names its group); an object gets `group` and the options added.
+   */
+  async pushToGroup(group: string, message: PushMessage, options?: GroupPushOptions): Promise<number> {
+    return this.send(groupPushBody(group, message, options));
+  }
+
+  // One push body, alone or (with `batch`) in the next batch, in order with the others.
+  private async send(body: string): Promise<number> {
     if (this.options.batch) return new Promise((resolve, reject) => this.incoming.add({ body, resolve, reject }));
     return answerOf((await this.call('POST', '/push', body)) as { delivered: number; queued?: boolean });
   }
