@@ -181,8 +181,8 @@ export class ShardedTarget implements PushTarget {
     }));
   }
 
-  // Nothing was applied by an object that answered moved or busy, so the call may go again.
-  private async routed<T>(call: (layout: Layout) => Promise<T>): Promise<T> {
+  /** Makes a call routed by the layout in force, again when an object answers moved or busy (it applied nothing). */
+  async routed<T>(call: (layout: Layout) => Promise<T>): Promise<T> {
     for (let tries = 0; ; tries++) {
       try {
         return await call(await this.layoutNow());

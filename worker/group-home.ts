@@ -1,0 +1,169 @@
+import type { Limits, MemberPage, MemberQuery } from '../src/index.ts';
+import { BUCKETS, bucketOf, ownerOf, shardOf, type Layout } from './bucket-layout.ts';
+import type { BucketKeeper } from './bucket-handoff.ts';
+import { noSum, type GroupSum, type GroupTask, type HomeAnswers, type HomeCall, type HomeCallOf } from './group-calls.ts';
+import { groupFanOut, partsOf, type MemberCaller } from './group-fan-out.ts';
+import { countByBucket, type GroupIndex } from './group-index.ts';
+import type { MemberMark } from './group-members.ts';
+import type { Gathered } from './shard-tree.ts';
+
+/** What a group's home needs from the object it lives in. */
+export interface GroupHomeParts {
+  index: GroupIndex;
+  keeper: BucketKeeper;
+  limits: Pick<Limits, 'maxGroupsPerUid' | 'maxGroupMembers'>;
+  /** Objects one invocation calls at most (FAN_OUT): past it a group fan-out goes through the tree. */
+  fanOut: number;
+  member: MemberCaller;
+  /** A group push was made from here: counted for pushport_group_pushes_total. */
+  pushed(): void;
+}
+
+/** A member page's cursor: the bucket and uid it ended at. */
+export function cursorOf(mark: MemberMark): string {
+  return `${mark.bucket}.${mark.uid}`;
+}
+
+/** Where a cursor ends; a cursor this server did not make reads as past the last member. */
+export function markOf(cursor: string): MemberMark {
+  const dot = cursor.indexOf('.');
+  const bucket = dot > 0 && /^\d+$/.test(cursor.slice(0, dot)) ? Number(cursor.slice(0, dot)) : NaN;
+  return bucket >= 0 && bucket <= BUCKETS ? { bucket, uid: cursor.slice(dot + 1) } : { bucket: BUCKETS, uid: '' };
+}
+
+/** The groups whose names fall in this object's buckets: their index, their limits, and every fan-out to members. */
+export class GroupHome {
+  private readonly parts: GroupHomeParts;
+  // Changes to one group's membership one at a time, so the member count it checks is the one it changes.
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(parts: GroupHomeParts) {
+    this.parts = parts;
+  }
+
+  /** Serves one call from the Worker, once the bucket of the group's name is held here under `layout`. */
+  async serve<K extends HomeCall['op']>(call: HomeCallOf<K>, layout: Layout): Promise<HomeAnswers[K]> {
+    return (await this.answer(call as HomeCall, layout)) as HomeAnswers[K];
+  }
+
+  private async answer(call: HomeCall, layout: Layout): Promise<HomeAnswers[HomeCall['op']]> {
+    const group = call.op === 'push' ? call.push.group : call.group;
+    await this.parts.keeper.admitBuckets([bucketOf(group)], layout);
+    switch (call.op) {
+      case 'join': return this.locked(group, () => this.join(group, call.uids, layout));
+      case 'leave': return this.locked(group, () => this.leave(group, call.uid, layout));
+      case 'remove': return this.locked(group, async () => {
+        const got = await this.fanOut(group, { kind: 'remove' }, layout);
+        if (got.missing.length === 0) this.parts.index.clear(group);
+        return got;
+      });
+      case 'counts': return this.fanOut(group, { kind: 'counts' }, layout);
+      case 'members': return this.page(group, call.query, layout);
+      case 'push':
+        this.parts.pushed();
+        return this.fanOut(group, { kind: 'push', push: call.push }, layout);
+    }
+  }
+
+  // All or none: a uid over its MAX_GROUPS_PER_UID on its object, or the group past MAX_GROUP_MEMBERS once the
+  // objects said who was new, takes back those that were added.
+  private async join(group: string, uids: string[], layout: Layout): Promise<HomeAnswers['join']> {
+    const { index, limits, member } = this.parts;
+    const before = index.total(group);
+    const asked = countByBucket(new Set(uids));
+    // Counted before the members are written: a crash between leaves the count high, never low.
+    index.add(group, asked);
+    const settled = await Promise.allSettled([...byObject(uids, layout)].map(([shard, list]) =>
+      member(shard, { op: 'join', group, uids: list, maxGroups: limits.maxGroupsPerUid }, layout)));
+    const added: string[] = [];
+    let refused: string | undefined;
+    let failed: unknown;
+    for (const answer of settled) {
+      if (answer.status === 'rejected') failed ??= answer.reason;
+      else if (Array.isArray(answer.value)) added.push(...answer.value);
+      else refused ??= answer.value.refused;
+    }
+    if (refused === undefined && before + added.length > limits.maxGroupMembers) {
+      refused = `group ${JSON.stringify(group)} has ${before} members; ${added.length} more would pass MAX_GROUP_MEMBERS (${limits.maxGroupMembers})`;
+    }
+    const kept = refused === undefined && failed === undefined ? added : [];
+    if (kept.length < added.length) await this.leaveAll(group, added, layout);
+    index.add(group, difference(countByBucket(kept), asked));
+    if (failed !== undefined) throw failed;
+    return refused === undefined ? kept.length : { refused };
+  }
+
+  private async leave(group: string, uid: string, layout: Layout): Promise<boolean> {
+    return (await this.leaveAll(group, [uid], layout)) > 0;
+  }
+
+  // Members first, the index after: a crash between leaves the count high, never low.
+  private async leaveAll(group: string, uids: string[], layout: Layout): Promise<number> {
+    const left = (await Promise.all([...byObject(uids, layout)].map(([shard, list]) =>
+      this.parts.member(shard, { op: 'leave', group, uids: list }, layout)))).flat();
+    this.parts.index.add(group, countByBucket(left, -1));
+    return left.length;
+  }
+
+  // The buckets in order from the cursor's, as many as should fill the page, from at most FAN_OUT objects; each
+  // object answers one more than the page, so whether another page follows is known without asking again.
+  private async page(group: string, query: MemberQuery, layout: Layout): Promise<MemberPage> {
+    const after = query.cursor === undefined ? undefined : markOf(query.cursor);
+    const chosen: number[] = [];
+    const objects = new Set<number>();
+    let counted = 0;
+    let more = false;
+    for (const [bucket, members] of this.parts.index.buckets(group)) {
+      if (after !== undefined && bucket < after.bucket) continue;
+      const owner = layout.objects <= 1 ? 0 : ownerOf(bucket, layout.objects);
+      if (chosen.length > 0 && (counted > query.limit || (!objects.has(owner) && objects.size >= this.parts.fanOut))) {
+        more = true;
+        break;
+      }
+      chosen.push(bucket);
+      objects.add(owner);
+      counted += members;
+    }
+    const pages = await Promise.all(partsOf(chosen, layout).map((part) => this.parts.member(part.shard,
+      { op: 'page', group, buckets: part.buckets, after, online: query.online, limit: query.limit + 1 }, layout)));
+    // Each bucket lives in one object, in uid order there: ordering by bucket alone merges the pages.
+    const marks = pages.flat().sort((a, b) => a.bucket - b.bucket);
+    const uids = marks.slice(0, query.limit).map((m) => m.uid);
+    if (marks.length > query.limit) return { uids, cursor: cursorOf(marks[query.limit - 1]!) };
+    return more ? { uids, cursor: cursorOf({ bucket: chosen[chosen.length - 1]! + 1, uid: '' }) } : { uids };
+  }
+
+  private fanOut(group: string, task: GroupTask, layout: Layout): Promise<Gathered<GroupSum>> {
+    const parts = partsOf(this.parts.index.buckets(group).keys(), layout);
+    return groupFanOut(noSum(), group, task, parts, this.parts.fanOut, layout, this.parts.member);
+  }
+
+  private locked<T>(group: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.locks.get(group) ?? Promise.resolve()).then(work, work);
+    const settled = run.then(() => undefined, () => undefined);
+    this.locks.set(group, settled);
+    void settled.then(() => {
+      if (this.locks.get(group) === settled) this.locks.delete(group);
+    });
+    return run;
+  }
+}
+
+// The uids each object holds under `layout`.
+function byObject(uids: readonly string[], layout: Layout): Map<number, string[]> {
+  const groups = new Map<number, string[]>();
+  for (const uid of new Set(uids)) {
+    const shard = shardOf(uid, layout.objects);
+    const list = groups.get(shard);
+    if (list) list.push(uid);
+    else groups.set(shard, [uid]);
+  }
+  return groups;
+}
+
+// What takes the counts of `from` to those of `to`, bucket by bucket.
+function difference(to: ReadonlyMap<number, number>, from: ReadonlyMap<number, number>): Map<number, number> {
+  const delta = new Map(to);
+  for (const [bucket, n] of from) delta.set(bucket, (delta.get(bucket) ?? 0) - n);
+  return delta;
+}

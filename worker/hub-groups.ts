@@ -1,0 +1,57 @@
+import type { Hub, Limits, PushAnswer, PushOptions } from '../src/index.ts';
+import { objectAt, shardOf } from './bucket-layout.ts';
+import type { BucketKeeper } from './bucket-handoff.ts';
+import type { EdgeSocket } from './edge-socket.ts';
+import type { MemberAnswers } from './group-calls.ts';
+import { groupFanOut, type MemberCaller } from './group-fan-out.ts';
+import { GroupHome } from './group-home.ts';
+import { GroupIndex } from './group-index.ts';
+import { GroupMembers } from './group-members.ts';
+import { GroupShard } from './group-shard.ts';
+import { fanOutWidth, type Env } from './env.ts';
+import { DurableObjectSqlDb } from './sql-db.ts';
+
+const groupPushesKey = 'group-pushes';
+
+/** What one PushHub's groups are made of. */
+export interface HubGroupParts {
+  ctx: DurableObjectState;
+  env: Env;
+  hub: Hub<EdgeSocket>;
+  keeper: BucketKeeper;
+  limits: Limits;
+  push(uid: string, message: string, options: PushOptions | undefined): PushAnswer | Promise<PushAnswer>;
+}
+
+/** One object's groups: the home of the groups whose names fall in its buckets, and the members of its uids. */
+export interface HubGroups {
+  home: GroupHome;
+  shard: GroupShard;
+  /** Groups with members whose home is here, and the group pushes made from here, for /stats and /metrics. */
+  figures(): { groups: number; groupPushes: number };
+}
+
+/** Builds an object's groups on its own SQLite; a group's home calls its own members without RPC. */
+export function hubGroups({ ctx, env, hub, keeper, limits, push }: HubGroupParts): HubGroups {
+  const db = new DurableObjectSqlDb(ctx.storage);
+  const index = new GroupIndex(db);
+  const members = new GroupMembers(db);
+  const fanOut = fanOutWidth(env);
+  let groupPushes = ctx.storage.kv.get<number>(groupPushesKey) ?? 0;
+  // Another object, always by RPC: a part handed on in the tree never names the object that hands it on.
+  const remote: MemberCaller = (index_, call, layout) =>
+    objectAt(env.PUSH_HUB, index_).groupMember(call, layout) as unknown as Promise<MemberAnswers[typeof call.op]>;
+  const shard: GroupShard = new GroupShard({
+    members, keeper, hub, push,
+    handOn: (own, parts, call, layout) => groupFanOut(own, call.group, call.task, parts, call.width, layout, remote),
+  });
+  // The home is the object that owns the bucket of the group's name: its own members it serves in place.
+  const fromHome: MemberCaller = (index_, call, layout) =>
+    'group' in call && index_ === shardOf(call.group, layout.objects) ? shard.serve(call, layout) : remote(index_, call, layout);
+  const home = new GroupHome({
+    index, keeper, limits, fanOut, member: fromHome,
+    // A group push is rare next to the work it fans out: its count is written at once.
+    pushed: () => ctx.storage.kv.put(groupPushesKey, ++groupPushes),
+  });
+  return { home, shard, figures: () => ({ groups: index.groups(), groupPushes }) };
+}
