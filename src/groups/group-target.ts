@@ -32,6 +32,14 @@ export interface MemberQuery {
   limit: number;
 }
 
+/** Group figures for /stats, /metrics and the dashboard: groups with members now, and group pushes served. */
+export interface GroupFigures {
+  /** Groups with at least one member (pushport_groups). */
+  groups: number;
+  /** Group pushes answered since the server started, delivered or not (pushport_group_pushes_total). */
+  pushes: number;
+}
+
 /** Why a membership change was not made (a limit), returned and never thrown, as a push's refusal is. */
 export interface GroupRefusal {
   readonly refused: string;
@@ -59,4 +67,6 @@ export interface GroupTarget {
    * online but some offline member got it queued (it had a ttl), or a refusal.
    */
   pushGroup(push: GroupPush): PushAnswer | Promise<PushAnswer>;
+  /** The figures /stats shows as `groups`; a runtime without them leaves `groups` out of /stats. */
+  figures?(): Promise<GroupFigures>;
 }

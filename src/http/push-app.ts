@@ -144,7 +144,12 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
 
   mountGroups(app, { guard, bodyLimit: batchLimit, limits: (c) => settings(c).limits, groups: options.groups && ((c) => options.groups!(c)) });
 
-  app.get('/stats', guard, async (c) => jsonReply(c, await options.target(c).stats()));
+  app.get('/stats', guard, async (c) => {
+    const groups = options.groups?.(c);
+    const stats = await options.target(c).stats();
+    // A runtime with group figures shows them as `groups`: { groups, pushes }.
+    return jsonReply(c, groups?.figures ? { ...stats, groups: await groups.figures() } : stats);
+  });
 
   // The client entry: an upgrade goes to the runtime; a plain request gets the first page.
   const isUpgrade = (c: AnyContext) => c.req.header('upgrade')?.toLowerCase() === 'websocket';
