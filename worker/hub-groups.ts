@@ -1,4 +1,4 @@
-import type { Hub, Limits, PushAnswer, PushOptions } from '../src/index.ts';
+import type { GroupFigures, Hub, Limits, PushAnswer, PushOptions } from '../src/index.ts';
 import { objectAt, shardOf } from './bucket-layout.ts';
 import type { BucketKeeper } from './bucket-handoff.ts';
 import type { EdgeSocket } from './edge-socket.ts';
@@ -28,7 +28,7 @@ export interface HubGroups {
   home: GroupHome;
   shard: GroupShard;
   /** Groups with members whose home is here, and the group pushes made from here, for /stats and /metrics. */
-  figures(): { groups: number; groupPushes: number };
+  figures(): GroupFigures;
 }
 
 /** Builds an object's groups on its own SQLite; a group's home calls its own members without RPC. */
@@ -53,5 +53,5 @@ export function hubGroups({ ctx, env, hub, keeper, limits, push }: HubGroupParts
     // A group push is rare next to the work it fans out: its count is written at once.
     pushed: () => ctx.storage.kv.put(groupPushesKey, ++groupPushes),
   });
-  return { home, shard, figures: () => ({ groups: index.groups(), groupPushes }) };
+  return { home, shard, figures: () => ({ groups: index.groups(), pushes: groupPushes }) };
 }

@@ -159,7 +159,7 @@ export class PushHub extends DurableObject<Env> {
 
   /** The figures' part of the fan-out tree: this shard's, then those of the rest of `span`, in order. */
   figuresTree(span: Span, width: number): Promise<Gathered<TreeFigures>> {
-    return edgeSetup(this.env).target.handOn(figuresOf(this.stats(), this.latency, this.queueFigures()), restOf(span), width,
+    return edgeSetup(this.env).target.handOn(figuresOf(this.stats(), this.latency, this.queueFigures(), this.groups.figures()), restOf(span), width,
       (stub, part) => stub.figuresTree(part, width), addFigures);
   }
 
