@@ -49,18 +49,14 @@ export class GroupMembers {
    * already in `maxGroups` groups.
    */
   join(group: string, uids: readonly string[], maxGroups: number): string[] | JoinRefusal {
-    return this.db.transaction(() => {
-      const added: string[] = [];
-      for (const uid of new Set(uids)) {
-        if (this.has(group, uid)) continue;
-        if (this.groupsOf(uid).length >= maxGroups) {
-          return { refused: `uid ${JSON.stringify(uid)} is already in ${maxGroups} groups (MAX_GROUPS_PER_UID)` };
-        }
-        this.db.run('INSERT INTO pushport_group_members VALUES (?, ?, ?)', group, bucketOf(uid), uid);
-        added.push(uid);
-      }
-      return added;
+    // Every uid is checked before any is written: a transaction that returns commits what it wrote.
+    const added = [...new Set(uids)].filter((uid) => !this.has(group, uid));
+    const full = added.find((uid) => this.groupsOf(uid).length >= maxGroups);
+    if (full !== undefined) return { refused: `uid ${JSON.stringify(full)} is already in ${maxGroups} groups (MAX_GROUPS_PER_UID)` };
+    this.db.transaction(() => {
+      for (const uid of added) this.db.run('INSERT INTO pushport_group_members VALUES (?, ?, ?)', group, bucketOf(uid), uid);
     });
+    return added;
   }
 
   /** Takes uids out of a group; answers those that were members. */
