@@ -1,5 +1,5 @@
 import { Coalescer } from '../../src/coalesce.ts';
-import { TextPushSession, type TextTarget } from '../../src/text/text-push-session.ts';
+import { TextPushSession, type TextPushSessionOptions, type TextTarget } from '../../src/text/text-push-session.ts';
 import type { TcpConnection } from '../tcp-connection.ts';
 import { afterDeliveries } from '../end-of-turn.ts';
 import type { Worker } from '../worker.ts';
@@ -15,6 +15,8 @@ export interface TextPortOptions {
   maxUidBytes: number;
   /** Longest ttl a push may ask for (MAX_TTL_SECONDS). */
   maxTtlSeconds?: number;
+  /** Where group lines go, when not to the target itself (the push server's groups). */
+  groups?: TextPushSessionOptions['groups'];
   /** Told, once per write of replies, how long those lines took from arrival to answer (the latency histogram). */
   observe?(seconds: number, lines: number): void;
 }
@@ -90,6 +92,7 @@ class TextPortConnection {
       token: options.token,
       maxUidBytes: options.maxUidBytes,
       maxTtlSeconds: options.maxTtlSeconds,
+      groups: options.groups,
       reply: (text) => this.reply(text),
       // After the replies already queued for this turn.
       close: () => afterDeliveries(() => connection.close()),

@@ -17,6 +17,8 @@ export interface TextPushSessionOptions {
   maxUidBytes: number;
   /** Longest ttl a push may ask for (MAX_TTL_SECONDS). */
   maxTtlSeconds?: number;
+  /** Where group lines go, when not to the target itself. */
+  groups?: Pick<GroupTarget, 'pushGroup'>;
   /** When set, the connection's first line must be this token (answered `ok`, or `error` and closed). */
   token?: string;
   /** Writes one reply; the protocol adds the newline. */
@@ -140,9 +142,10 @@ export class TextPushSession implements AnswerSink {
     const { target } = this.options;
     let answer: PushAnswer | Promise<PushAnswer> | undefined;
     if (parsed.group !== undefined) {
-      if (!target.pushGroup) return errorReply(NO_GROUPS);
+      const groups = this.options.groups ?? (target.pushGroup ? target as Pick<GroupTarget, 'pushGroup'> : undefined);
+      if (!groups) return errorReply(NO_GROUPS);
       try {
-        answer = target.pushGroup(parsed);
+        answer = groups.pushGroup(parsed);
       } catch (err) {
         return reasonOf(err);
       }

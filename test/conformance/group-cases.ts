@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { http, textClient, wsClient } from './clients.ts';
+import { http, online, textClient, wsClient } from './clients.ts';
 import { v1Client } from './stored-cases.ts';
 import type { ConformanceTarget } from './target.ts';
 
@@ -88,7 +88,7 @@ export function groupCases(target: () => ConformanceTarget, prefix: string, with
       await join(g, uid('later'));
       const first = await wsClient(target(), uid('later'));
       first.ws.close();
-      await first.closed;
+      await expect.poll(() => online(target(), uid('later'))).toBe(0);
       const again = await wsClient(target(), uid('later'));
       const body = `{"group":"${g}","n":1}`;
       expect((await push(body)).json).toEqual({ ok: true, delivered: 1 });
