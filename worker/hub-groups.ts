@@ -8,6 +8,7 @@ import { GroupHome } from './group-home.ts';
 import { GroupIndex } from './group-index.ts';
 import { GroupMembers } from './group-members.ts';
 import { GroupShard } from './group-shard.ts';
+import type { ShardMailbox } from './shard-mailbox.ts';
 import { fanOutWidth, type Env } from './env.ts';
 import { DurableObjectSqlDb } from './sql-db.ts';
 
@@ -20,6 +21,8 @@ export interface HubGroupParts {
   hub: Hub<EdgeSocket>;
   keeper: BucketKeeper;
   limits: Limits;
+  mailbox: ShardMailbox;
+  /** The object's own push to a uid: stored, delivered and counted as any uid push is. */
   push(uid: string, message: string, options: PushOptions | undefined): PushAnswer | Promise<PushAnswer>;
 }
 
@@ -32,7 +35,7 @@ export interface HubGroups {
 }
 
 /** Builds an object's groups on its own SQLite; a group's home calls its own members without RPC. */
-export function hubGroups({ ctx, env, hub, keeper, limits, push }: HubGroupParts): HubGroups {
+export function hubGroups({ ctx, env, hub, keeper, limits, mailbox, push }: HubGroupParts): HubGroups {
   const db = new DurableObjectSqlDb(ctx.storage);
   const index = new GroupIndex(db);
   const members = new GroupMembers(db);
@@ -42,7 +45,9 @@ export function hubGroups({ ctx, env, hub, keeper, limits, push }: HubGroupParts
   const remote: MemberCaller = (index_, call, layout) =>
     objectAt(env.PUSH_HUB, index_).groupMember(call, layout) as unknown as Promise<MemberAnswers[typeof call.op]>;
   const shard: GroupShard = new GroupShard({
-    members, keeper, hub, push,
+    members, keeper, hub,
+    // A member's plain push is counted once, as the group push it is part of; a stored one as any stored push.
+    push: (uid, message, options) => (mailbox.needed(uid, options?.ttl, options?.id) ? push(uid, message, options) : hub.deliver(uid, message)),
     handOn: (own, parts, call, layout) => groupFanOut(own, call.group, call.task, parts, call.width, layout, remote),
   });
   // The home is the object that owns the bucket of the group's name: its own members it serves in place.
