@@ -10,7 +10,7 @@
  * Flags: --shards 4, --online 1000, --offline 10000, --pushes 20.
  */
 import WebSocket from 'ws';
-import { onCleanup, runCleanup } from './cleanup.ts';
+import { onCleanup, runBench } from './cleanup.ts';
 import { Deadline, within } from './deadline.ts';
 import { latencySummary, round } from './stats.ts';
 import { startLocalEdge, type LocalEdge } from './wrangler-launcher.ts';
@@ -116,11 +116,4 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-} finally {
-  await runCleanup();
-}
+await runBench(main);
