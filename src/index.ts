@@ -18,6 +18,7 @@ export * from './coalesce.ts';
 export * from './text/text-push-session.ts';
 export * from './http/pushport-error.ts';
 export * from './http/pushport-client.ts';
+export type { GroupPushOptions, PushMessage } from './http/push-body.ts';
 export * from './http/http-target.ts';
 export * from './auth/client-token.ts';
 export * from './auth/connect-identity.ts';

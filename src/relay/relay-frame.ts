@@ -40,9 +40,12 @@ export const FrameType = {
   groupHere: 16,
   /** The sender's last online member of group `uid` went (or left the group). */
   groupLeft: 17,
-  /** `uid` joined (`value` 1) or left (`value` 0) the group named in `message`: a process that holds it updates its index. */
+  /**
+   * The uids listed in `message` (see encodeUidList) joined (`value` 1) or left (`value` 0) group `uid`: a
+   * process that holds one updates its index, then answers 0, so the change is everywhere before it is answered.
+   */
   groupMember: 18,
-  /** Group `uid` was deleted. */
+  /** Group `uid` was deleted; answered 0 once the receiver's index has forgotten it. */
   groupRemoved: 19,
   /**
    * Deliver a group push to your members of the group: `uid` is the group's name followed by the uid left out,

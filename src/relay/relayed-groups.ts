@@ -1,10 +1,11 @@
 import type { GroupStore } from '../groups/group-store.ts';
 import type { GroupCounts, GroupFigures, GroupPush, GroupRefusal, GroupTarget, MemberPage, MemberQuery } from '../groups/group-target.ts';
 import { MemberIndex } from '../groups/member-index.ts';
-import { isRefusal, QUEUED, type PushAnswer } from '../hub/push-answer.ts';
+import type { PushAnswer } from '../hub/push-answer.ts';
+import { pushToEachMember } from '../groups/each-member-push.ts';
 import type { PushSocket } from '../hub/push-socket.ts';
 import type { PushTarget } from '../hub/push-target.ts';
-import { frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
+import { decodeUidList, encodeUidList, frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
 import type { RelayExtension, RelayNode } from './relay-node.ts';
 import { UidDirectory } from './uid-directory.ts';
 
@@ -71,7 +72,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     if (!Array.isArray(fresh)) return fresh;
     await store.committed();
     this.inUse = true;
-    for (const uid of fresh) this.changed(group, uid, true);
+    await this.announce(group, fresh, true);
     return fresh.length;
   }
 
@@ -79,7 +80,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     const store = this.store();
     if (!store?.leave(group, uid)) return false;
     await store.committed();
-    this.changed(group, uid, false);
+    await this.announce(group, [uid], false);
     return true;
   }
 
@@ -89,7 +90,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     const uids = store.remove(group);
     await store.committed();
     this.removed(group);
-    for (const peer of this.node.peers) this.node.outbox.post(peer, frame(FrameType.groupRemoved, 0, 0, group));
+    await new Promise((done) => this.node.outbox.requestAll(this.node.peers, FrameType.groupRemoved, group, '', done));
     return uids.length;
   }
 
@@ -148,10 +149,12 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
       case FrameType.groupLeft:
         return this.directory.remove(f.uid, from);
       case FrameType.groupMember:
-        this.inUse = true;
-        return this.changed(messageText(f.message), f.uid, f.value === 1, false);
+        if (f.value === 1) this.inUse = true;
+        for (const uid of decodeUidList(f.message)) this.changed(f.uid, uid, f.value === 1);
+        return this.node.outbox.reply(from, frame(FrameType.answer, f.id, 0));
       case FrameType.groupRemoved:
-        return this.removed(f.uid);
+        this.removed(f.uid);
+        return this.node.outbox.reply(from, frame(FrameType.answer, f.id, 0));
       case FrameType.groupDeliver: {
         const group = f.value === 0 ? f.uid : f.uid.slice(0, f.value - 1);
         const except = f.value === 0 ? undefined : f.uid.slice(f.value - 1);
@@ -174,9 +177,16 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     this.directory.removeProcess(peer);
   }
 
+  // Memberships changed here: this index follows, and every peer's, before the change is answered (a push that
+  // lands anywhere after it sees it). A peer that is down reads the store when it is back.
+  private announce(group: string, uids: readonly string[], joined: boolean): Promise<unknown> {
+    for (const uid of uids) this.changed(group, uid, joined);
+    const list = encodeUidList(uids);
+    return new Promise((done) => this.node.outbox.requestAll(this.node.peers, FrameType.groupMember, group, list, done, joined ? 1 : 0));
+  }
+
   // A membership changed (here, or told by a peer): the index follows for a uid online here.
-  private changed(group: string, uid: string, joined: boolean, tell = true): void {
-    if (tell) for (const peer of this.node.peers) this.node.outbox.post(peer, frame(FrameType.groupMember, 0, joined ? 1 : 0, uid, group));
+  private changed(group: string, uid: string, joined: boolean): void {
     if (joined && this.node.hub.online(uid) > 0 && this.index.add(group, uid)) this.tellPeers(FrameType.groupHere, group);
     if (!joined && this.index.remove(group, uid)) this.tellPeers(FrameType.groupLeft, group);
   }
@@ -219,21 +229,9 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     });
   }
 
-  // A ttl or an id makes a group push a stored push to each member, answered as one: the connections reached,
-  // QUEUED when none were but some member got it queued, else the first refusal or 0.
-  private async pushStored(push: GroupPush): Promise<PushAnswer> {
-    const members = this.store()?.members(push.group) ?? [];
-    const options = { ttl: push.ttl, id: push.id };
-    const answers = await Promise.all(members.filter((uid) => uid !== push.except).map((uid) => this.options.target.push(uid, push.message, options)));
-    let delivered = 0;
-    let queued = false;
-    let refused: PushAnswer | undefined;
-    for (const answer of answers) {
-      if (isRefusal(answer)) refused ??= answer;
-      else if (answer === QUEUED) queued = true;
-      else delivered += answer;
-    }
-    return delivered > 0 ? delivered : queued ? QUEUED : refused ?? 0;
+  // A ttl or an id makes a group push a stored push to each member (see pushToEachMember).
+  private pushStored(push: GroupPush): Promise<PushAnswer> {
+    return pushToEachMember(this.store()?.members(push.group) ?? [], push, this.options.target);
   }
 }
 

@@ -58,19 +58,23 @@ describe('RelayedGroups (processes relayed in memory, one store)', () => {
     expect(relay.received[2]).toBe(before[2]);
   });
 
-  it('follows joins, leaves and deletes made in another process for a uid online elsewhere', async () => {
-    const { join, groups } = await groupProcesses(2);
+  it('follows joins, leaves and deletes made in another process for a uid online elsewhere, before answering them', async () => {
+    const { join, groups, relay } = await groupProcesses(2);
     const u = join(1, 'u');
     await settle();
-    expect(await groups[0]!.join('later', ['u'])).toBe(1);
+    // Answered once every process knows: a push right after it, from anywhere, sees the change.
+    relay.hold(0, 1);
+    let answered = false;
+    const joined = groups[0]!.join('later', ['u']).then((n) => ((answered = true), n));
     await settle();
-    expect(await groups[0]!.pushGroup({ group: 'later', message: 'in' })).toBe(1);
+    expect(answered).toBe(false);
+    relay.release(0, 1);
+    expect(await joined).toBe(1);
+    expect(await groups[1]!.pushGroup({ group: 'later', message: 'in' })).toBe(1);
     expect(await groups[0]!.leave('later', 'u')).toBe(true);
-    await settle();
-    expect(await groups[0]!.pushGroup({ group: 'later', message: 'out' })).toBe(0);
+    expect(await groups[1]!.pushGroup({ group: 'later', message: 'out' })).toBe(0);
     await groups[1]!.join('doomed', ['u']);
     expect(await groups[0]!.remove('doomed')).toBe(1);
-    await settle();
     expect(await groups[1]!.pushGroup({ group: 'doomed', message: 'gone' })).toBe(0);
     expect(u.sent).toEqual(['in']);
     expect(await groups[1]!.groupsOf('u')).toEqual([]);
