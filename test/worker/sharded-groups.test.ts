@@ -3,6 +3,8 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { QUEUED } from '../../src/index.ts';
 import { bucketOf, objectAt, shardOf } from '../../worker/bucket-layout.ts';
+import type { Env } from '../../worker/env.ts';
+import worker from '../../worker/index.ts';
 import { ShardedGroups } from '../../worker/sharded-groups.ts';
 import { ShardedTarget } from '../../worker/sharded-target.ts';
 
@@ -76,6 +78,12 @@ describe('groups over four shards', () => {
     const figures = await groups.figures();
     expect(figures.groups).toBe(2);
     expect(figures.pushes).toBe(4);
+    const bindings = { ...env, SHARDS: String(SHARDS) } as unknown as Env;
+    const metrics = await (await worker.request('/metrics', { headers: { authorization: 'Bearer test-token' } }, bindings)).text();
+    expect(metrics).toMatch(/^pushport_groups 2$/m);
+    expect(metrics).toMatch(/^pushport_group_pushes_total 4$/m);
+    const stats = await (await worker.request('/stats', { headers: { authorization: 'Bearer test-token' } }, bindings)).json<{ groups: unknown }>();
+    expect(stats.groups).toEqual({ groups: 2, pushes: 4 });
   });
 
   it('pages across shards in a stable order: every member once, and none that stayed is missed while others change', async () => {
