@@ -16,6 +16,8 @@ export interface GroupSum {
   members: number;
   online: number;
   connections: number;
+  /** The first refusal of a member's push (its queue was full), kept to answer a push that reached and queued nothing. */
+  refused?: string;
 }
 
 /** What every object of a group fan-out does with its own members. */
@@ -73,11 +75,13 @@ export function noSum(): GroupSum {
 
 /** Adds one part's sum to another's. */
 export function addSums(sum: GroupSum, more: GroupSum): GroupSum {
-  return {
+  const added: GroupSum = {
     delivered: sum.delivered + more.delivered,
     queued: sum.queued + more.queued,
     members: sum.members + more.members,
     online: sum.online + more.online,
     connections: sum.connections + more.connections,
   };
+  const refused = sum.refused ?? more.refused;
+  return refused === undefined ? added : { ...added, refused };
 }

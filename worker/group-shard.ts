@@ -23,6 +23,7 @@ function sumOf(answers: readonly PushAnswer[]): GroupSum {
   for (const answer of answers) {
     if (answer === QUEUED) sum.queued++;
     else if (typeof answer === 'number') sum.delivered += answer;
+    else sum.refused ??= answer.refused;
   }
   return sum;
 }

@@ -1,5 +1,5 @@
 import {
-  QUEUED, type GroupCounts, type GroupFigures, type GroupPush, type GroupRefusal, type GroupTarget, type MemberPage, type MemberQuery, type PushAnswer,
+  QUEUED, refusal, type GroupCounts, type GroupFigures, type GroupPush, type GroupRefusal, type GroupTarget, type MemberPage, type MemberQuery, type PushAnswer,
 } from '../src/index.ts';
 import { shardOf, type Layout } from './bucket-layout.ts';
 import type { GroupSum, HomeAnswers, HomeCall, HomeCallOf, MemberAnswers, MemberCall, MemberCallOf } from './group-calls.ts';
@@ -70,8 +70,12 @@ export class ShardedGroups implements GroupTarget {
   }
 }
 
-/** A group push's answer, as a uid push answers: the connections reached, else QUEUED when some member got it queued. */
+/**
+ * A group push's answer, as the local server gives it: the connections reached; else QUEUED when some member got
+ * it queued; else the first refusal (every member's queue was full), or 0.
+ */
 export function answerOf(sum: GroupSum): PushAnswer {
   if (sum.delivered > 0) return sum.delivered;
-  return sum.queued > 0 ? QUEUED : 0;
+  if (sum.queued > 0) return QUEUED;
+  return sum.refused === undefined ? 0 : refusal(sum.refused);
 }

@@ -120,6 +120,18 @@ describe('groups over four shards', () => {
     expect(await groups.remove('gone')).toBe(0);
   });
 
+  it('answers a ttl group push that every member refused (their queues are full) with the refusal', async () => {
+    const full = [uidOn(1, 'full-'), uidOn(3, 'full-')];
+    await groups.join('full', full);
+    // MAX_QUEUED_PER_UID is 100: fill both queues.
+    const filled = await target.pushMany(full.flatMap((uid) => Array.from({ length: 100 }, (_, n) => ({ uid, message: `q${n}`, ttl: 600 }))));
+    expect(filled.every((a) => a === QUEUED)).toBe(true);
+    expect(await groups.pushGroup({ group: 'full', message: 'one more', ttl: 600 })).toEqual({ refused: expect.stringMatching(/queue/) });
+    // One member with room is enough for the push to be taken.
+    expect(await groups.join('full', [uidOn(2, 'room-for-')])).toBe(1);
+    expect(await groups.pushGroup({ group: 'full', message: 'one more', ttl: 600 })).toBe(QUEUED);
+  });
+
   it('keeps membership through the eviction of every object', async () => {
     const sleepers = uids.slice(4, 8);
     await groups.join('sleepers', sleepers);
