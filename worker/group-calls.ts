@@ -18,10 +18,17 @@ export interface GroupSum {
   connections: number;
   /** The first refusal of a member's push (its queue was full), kept to answer a push that reached and queued nothing. */
   refused?: string;
+  /** A page's members from each object, in (bucket, uid) order within each object's part. */
+  marks?: MemberMark[];
 }
 
 /** What every object of a group fan-out does with its own members. */
-export type GroupTask = { kind: 'push'; push: GroupPush } | { kind: 'counts' } | { kind: 'remove' };
+export type GroupTask =
+  | { kind: 'push'; push: GroupPush }
+  | { kind: 'counts' }
+  | { kind: 'remove' }
+  /** Up to `limit` members after `after` from each object's buckets: the home merges them into one page. */
+  | { kind: 'page'; after?: MemberMark; online: boolean; limit: number };
 
 /**
  * What the Worker asks of a group's home (the object that owns the bucket of the group's name, and keeps its
@@ -42,7 +49,7 @@ export interface HomeAnswers {
   /** Fan-outs answer what every part added up, and the parts that did not answer: the Worker decides what that means. */
   remove: Gathered<GroupSum>;
   counts: Gathered<GroupSum>;
-  members: MemberPage;
+  members: Gathered<MemberPage>;
   push: Gathered<GroupSum>;
 }
 
@@ -55,7 +62,6 @@ export type MemberCallOf<K extends MemberCall['op']> = Extract<MemberCall, { op:
 export type MemberCall =
   | { op: 'join'; group: string; uids: string[]; maxGroups: number }
   | { op: 'leave'; group: string; uids: string[] }
-  | { op: 'page'; group: string; buckets: number[]; after?: MemberMark; online: boolean; limit: number }
   | { op: 'groupsOf'; uid: string }
   | { op: 'tree'; group: string; task: GroupTask; parts: BucketPart[]; width: number };
 
@@ -63,7 +69,6 @@ export type MemberCall =
 export interface MemberAnswers {
   join: string[] | JoinRefusal;
   leave: string[];
-  page: MemberMark[];
   groupsOf: string[];
   tree: Gathered<GroupSum>;
 }
@@ -83,5 +88,7 @@ export function addSums(sum: GroupSum, more: GroupSum): GroupSum {
     connections: sum.connections + more.connections,
   };
   const refused = sum.refused ?? more.refused;
-  return refused === undefined ? added : { ...added, refused };
+  if (refused !== undefined) added.refused = refused;
+  if (sum.marks !== undefined || more.marks !== undefined) added.marks = (sum.marks ?? []).concat(more.marks ?? []);
+  return added;
 }

@@ -1,5 +1,5 @@
 import type { Limits, MemberPage, MemberQuery } from '../src/index.ts';
-import { BUCKETS, bucketOf, ownerOf, shardOf, type Layout } from './bucket-layout.ts';
+import { BUCKETS, bucketOf, shardOf, type Layout } from './bucket-layout.ts';
 import type { BucketKeeper } from './bucket-handoff.ts';
 import { noSum, type GroupSum, type GroupTask, type HomeAnswers, type HomeCall, type HomeCallOf } from './group-calls.ts';
 import { groupFanOut, partsOf, type MemberCaller } from './group-fan-out.ts';
@@ -12,8 +12,6 @@ export interface GroupHomeParts {
   index: GroupIndex;
   keeper: BucketKeeper;
   limits: Pick<Limits, 'maxGroupsPerUid' | 'maxGroupMembers'>;
-  /** Objects one invocation calls at most (FAN_OUT): past it a group fan-out goes through the tree. */
-  fanOut: number;
   member: MemberCaller;
   /** A group push was made from here: counted for pushport_group_pushes_total. */
   pushed(): void;
@@ -41,12 +39,15 @@ export class GroupHome {
     this.parts = parts;
   }
 
-  /** Serves one call from the Worker, once the bucket of the group's name is held here under `layout`. */
-  async serve<K extends HomeCall['op']>(call: HomeCallOf<K>, layout: Layout): Promise<HomeAnswers[K]> {
-    return (await this.answer(call as HomeCall, layout)) as HomeAnswers[K];
+  /**
+   * Serves one call from the Worker, once the bucket of the group's name is held here under `layout`; a fan-out
+   * calls at most `width` objects from each one (the Worker's FAN_OUT).
+   */
+  async serve<K extends HomeCall['op']>(call: HomeCallOf<K>, layout: Layout, width: number): Promise<HomeAnswers[K]> {
+    return (await this.answer(call as HomeCall, { ...layout, width })) as HomeAnswers[K];
   }
 
-  private async answer(call: HomeCall, layout: Layout): Promise<HomeAnswers[HomeCall['op']]> {
+  private async answer(call: HomeCall, layout: Routed): Promise<HomeAnswers[HomeCall['op']]> {
     const group = call.op === 'push' ? call.push.group : call.group;
     await this.parts.keeper.admitBuckets([bucketOf(group)], layout);
     switch (call.op) {
@@ -67,14 +68,14 @@ export class GroupHome {
 
   // All or none: a uid over its MAX_GROUPS_PER_UID on its object, or the group past MAX_GROUP_MEMBERS once the
   // objects said who was new, takes back those that were added.
-  private async join(group: string, uids: string[], layout: Layout): Promise<HomeAnswers['join']> {
+  private async join(group: string, uids: string[], layout: Routed): Promise<HomeAnswers['join']> {
     const { index, limits, member } = this.parts;
     const before = index.total(group);
     const asked = countByBucket(new Set(uids));
     // Counted before the members are written: a crash between leaves the count high, never low.
     index.add(group, asked);
     const settled = await Promise.allSettled([...byObject(uids, layout)].map(([shard, list]) =>
-      member(shard, { op: 'join', group, uids: list, maxGroups: limits.maxGroupsPerUid }, layout)));
+      member(shard, { op: 'join', group, uids: list, maxGroups: limits.maxGroupsPerUid }, layoutOf(layout))));
     const added: string[] = [];
     let refused: string | undefined;
     let failed: unknown;
@@ -93,49 +94,48 @@ export class GroupHome {
     return refused === undefined ? kept.length : { refused };
   }
 
-  private async leave(group: string, uid: string, layout: Layout): Promise<boolean> {
+  private async leave(group: string, uid: string, layout: Routed): Promise<boolean> {
     return (await this.leaveAll(group, [uid], layout)) > 0;
   }
 
   // Members first, the index after: a crash between leaves the count high, never low.
-  private async leaveAll(group: string, uids: string[], layout: Layout): Promise<number> {
+  private async leaveAll(group: string, uids: string[], layout: Routed): Promise<number> {
     const left = (await Promise.all([...byObject(uids, layout)].map(([shard, list]) =>
-      this.parts.member(shard, { op: 'leave', group, uids: list }, layout)))).flat();
+      this.parts.member(shard, { op: 'leave', group, uids: list }, layoutOf(layout))))).flat();
     this.parts.index.add(group, countByBucket(left, -1));
     return left.length;
   }
 
-  // The buckets in order from the cursor's, as many as should fill the page, from at most FAN_OUT objects; each
-  // object answers one more than the page, so whether another page follows is known without asking again.
-  private async page(group: string, query: MemberQuery, layout: Layout): Promise<MemberPage> {
+  // The buckets in order from the cursor's, as many as the index says fill the page, from the objects that own them
+  // (through the tree past FAN_OUT); each object answers one more than the page, so whether another page follows is
+  // known without asking again.
+  private async page(group: string, query: MemberQuery, layout: Routed): Promise<Gathered<MemberPage>> {
     const after = query.cursor === undefined ? undefined : markOf(query.cursor);
     const chosen: number[] = [];
-    const objects = new Set<number>();
     let counted = 0;
     let more = false;
     for (const [bucket, members] of this.parts.index.buckets(group)) {
       if (after !== undefined && bucket < after.bucket) continue;
-      const owner = layout.objects <= 1 ? 0 : ownerOf(bucket, layout.objects);
-      if (chosen.length > 0 && (counted > query.limit || (!objects.has(owner) && objects.size >= this.parts.fanOut))) {
+      if (counted > query.limit) {
         more = true;
         break;
       }
       chosen.push(bucket);
-      objects.add(owner);
       counted += members;
     }
-    const pages = await Promise.all(partsOf(chosen, layout).map((part) => this.parts.member(part.shard,
-      { op: 'page', group, buckets: part.buckets, after, online: query.online, limit: query.limit + 1 }, layout)));
-    // Each bucket lives in one object, in uid order there: ordering by bucket alone merges the pages.
-    const marks = pages.flat().sort((a, b) => a.bucket - b.bucket);
+    const task: GroupTask = { kind: 'page', online: query.online, limit: query.limit + 1, ...(after === undefined ? {} : { after }) };
+    const got = await this.fanOut(group, task, layout, chosen);
+    // Each bucket lives in one object, in uid order there: ordering by bucket alone merges the parts.
+    const marks = (got.value.marks ?? []).sort((a, b) => a.bucket - b.bucket);
     const uids = marks.slice(0, query.limit).map((m) => m.uid);
-    if (marks.length > query.limit) return { uids, cursor: cursorOf(marks[query.limit - 1]!) };
-    return more ? { uids, cursor: cursorOf({ bucket: chosen[chosen.length - 1]! + 1, uid: '' }) } : { uids };
+    if (marks.length > query.limit) return { value: { uids, cursor: cursorOf(marks[query.limit - 1]!) }, missing: got.missing };
+    const cursor = more ? cursorOf({ bucket: chosen[chosen.length - 1]! + 1, uid: '' }) : undefined;
+    return { value: cursor === undefined ? { uids } : { uids, cursor }, missing: got.missing };
   }
 
-  private fanOut(group: string, task: GroupTask, layout: Layout): Promise<Gathered<GroupSum>> {
-    const parts = partsOf(this.parts.index.buckets(group).keys(), layout);
-    return groupFanOut(noSum(), group, task, parts, this.parts.fanOut, layout, this.parts.member);
+  private fanOut(group: string, task: GroupTask, layout: Routed, buckets?: number[]): Promise<Gathered<GroupSum>> {
+    const parts = partsOf(buckets ?? this.parts.index.buckets(group).keys(), layout);
+    return groupFanOut(noSum(), group, task, parts, layout.width, layoutOf(layout), this.parts.member);
   }
 
   private locked<T>(group: string, work: () => Promise<T>): Promise<T> {
@@ -147,6 +147,14 @@ export class GroupHome {
     });
     return run;
   }
+}
+
+// The layout a call was routed by, with the fan-out width the Worker asked for.
+type Routed = Layout & { width: number };
+
+// Only the layout travels on to the member objects.
+function layoutOf({ version, objects, reach }: Routed): Layout {
+  return { version, objects, reach };
 }
 
 // The uids each object holds under `layout`.

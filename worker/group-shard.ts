@@ -29,7 +29,7 @@ function sumOf(answers: readonly PushAnswer[]): GroupSum {
 }
 
 /**
- * The members of groups whose uids this object holds: joins, leaves and pages for a group's home, a uid's
+ * The members of groups whose uids this object holds: joins and leaves for a group's home, a uid's
  * groups, and this object's part of a group fan-out. Every call first takes over the buckets it touches under
  * the caller's layout (bucket-handoff.ts), so a member is served only by the object that owns its uid.
  */
@@ -57,11 +57,6 @@ export class GroupShard {
       case 'groupsOf':
         await keeper.admit([call.uid], layout);
         return members.groupsOf(call.uid);
-      case 'page': {
-        await keeper.admitBuckets(call.buckets, layout);
-        const { hub } = this.parts;
-        return members.page(call.group, call.buckets, call.after, call.limit, call.online ? (uid) => hub.online(uid) > 0 : () => true);
-      }
       case 'tree': {
         const own = call.parts[0]?.buckets ?? [];
         await keeper.admitBuckets(own, layout);
@@ -74,6 +69,10 @@ export class GroupShard {
   private async run(group: string, task: GroupTask, buckets: number[]): Promise<GroupSum> {
     const { members, hub } = this.parts;
     if (task.kind === 'remove') return { ...noSum(), members: members.remove(group, buckets) };
+    if (task.kind === 'page') {
+      const keep = task.online ? (uid: string) => hub.online(uid) > 0 : () => true;
+      return { ...noSum(), marks: members.page(group, buckets, task.after, task.limit, keep) };
+    }
     const uids = members.uidsIn(group, buckets);
     if (task.kind === 'counts') {
       const sum = { ...noSum(), members: uids.length };

@@ -9,7 +9,7 @@ import { GroupIndex } from './group-index.ts';
 import { GroupMembers } from './group-members.ts';
 import { GroupShard } from './group-shard.ts';
 import type { ShardMailbox } from './shard-mailbox.ts';
-import { fanOutWidth, type Env } from './env.ts';
+import type { Env } from './env.ts';
 import { DurableObjectSqlDb } from './sql-db.ts';
 
 const groupPushesKey = 'group-pushes';
@@ -39,7 +39,6 @@ export function hubGroups({ ctx, env, hub, keeper, limits, mailbox, push }: HubG
   const db = new DurableObjectSqlDb(ctx.storage);
   const index = new GroupIndex(db);
   const members = new GroupMembers(db);
-  const fanOut = fanOutWidth(env);
   let groupPushes = ctx.storage.kv.get<number>(groupPushesKey) ?? 0;
   // Another object, always by RPC: a part handed on in the tree never names the object that hands it on.
   const remote: MemberCaller = (index_, call, layout) =>
@@ -54,7 +53,7 @@ export function hubGroups({ ctx, env, hub, keeper, limits, mailbox, push }: HubG
   const fromHome: MemberCaller = (index_, call, layout) =>
     'group' in call && index_ === shardOf(call.group, layout.objects) ? shard.serve(call, layout) : remote(index_, call, layout);
   const home = new GroupHome({
-    index, keeper, limits, fanOut, member: fromHome,
+    index, keeper, limits, member: fromHome,
     // A group push is rare next to the work it fans out: its count is written at once.
     pushed: () => ctx.storage.kv.put(groupPushesKey, ++groupPushes),
   });

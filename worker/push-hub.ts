@@ -189,8 +189,8 @@ export class PushHub extends DurableObject<Env> {
   }
 
   /** A call for a group whose name falls in this object's buckets: its index, limits and fan-outs (group-home.ts). */
-  groupHome<K extends HomeCall['op']>(call: HomeCallOf<K>, layout: Layout): Promise<HomeAnswers[K]> {
-    return this.groups.home.serve(call, layout);
+  groupHome<K extends HomeCall['op']>(call: HomeCallOf<K>, layout: Layout, width: number): Promise<HomeAnswers[K]> {
+    return this.groups.home.serve(call, layout, width);
   }
 
   /** A call for the memberships of uids held here, or this object's part of a group fan-out (group-shard.ts). */

@@ -37,8 +37,8 @@ export class ShardedGroups implements GroupTarget {
     return { members, online, connections };
   }
 
-  members(group: string, query: MemberQuery): Promise<MemberPage> {
-    return this.home(group, { op: 'members', group, query });
+  async members(group: string, query: MemberQuery): Promise<MemberPage> {
+    return wholeOr(await this.home(group, { op: 'members', group, query }), (page) => `only part of the page was read (${page.uids.length} members)`);
   }
 
   groupsOf(uid: string): Promise<string[]> {
@@ -62,7 +62,7 @@ export class ShardedGroups implements GroupTarget {
   }
 
   private home<K extends HomeCall['op']>(group: string, call: HomeCallOf<K>): Promise<HomeAnswers[K]> {
-    return this.target.routed((layout) => this.target.stub(shardOf(group, layout.objects)).groupHome(call, layout) as unknown as Promise<HomeAnswers[K]>);
+    return this.target.routed((layout) => this.target.stub(shardOf(group, layout.objects)).groupHome(call, layout, this.target.fanOut) as unknown as Promise<HomeAnswers[K]>);
   }
 
   private member<K extends MemberCall['op']>(shard: number, call: MemberCallOf<K>, layout: Layout): Promise<MemberAnswers[K]> {

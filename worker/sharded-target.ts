@@ -38,7 +38,8 @@ export function byShard(uids: readonly string[], objects: number, positions: rea
 export class ShardedTarget implements PushTarget {
   private readonly namespace: DurableObjectNamespace<PushHub>;
   private readonly shards: number;
-  private readonly fanOut: number;
+  /** Objects one invocation calls at most (FAN_OUT): past it a fan-out goes through the tree. */
+  readonly fanOut: number;
   private layout: Promise<Layout> | undefined;
   private layoutAt = 0;
   private lastFigures: { asked: Promise<TreeFigures>; at: number } | undefined;

@@ -83,7 +83,7 @@ function homeWith(db: DurableObjectSqlDb, joinAnswer: (shard: number, uids: stri
     return answer;
   }) as MemberCaller;
   const index = new GroupIndex(db);
-  const home = new GroupHome({ index, keeper, limits: { maxGroupsPerUid: 10, maxGroupMembers }, fanOut: 32, member, pushed: () => {} });
+  const home = new GroupHome({ index, keeper, limits: { maxGroupsPerUid: 10, maxGroupMembers }, member, pushed: () => {} });
   return { home, index, calls };
 }
 
@@ -95,7 +95,7 @@ describe("a group's home", () => {
     const [a, b] = uidOn(0, 2);
     const [c] = uidOn(1, 1);
     const { home, index, calls } = homeWith(db, (shard, uids) => (shard === 1 ? { refused: 'c is full' } : uids));
-    expect(await home.serve({ op: 'join', group: 'g', uids: [a!, b!, c!] }, layout)).toEqual({ refused: 'c is full' });
+    expect(await home.serve({ op: 'join', group: 'g', uids: [a!, b!, c!] }, layout, 32)).toEqual({ refused: 'c is full' });
     expect(calls.filter(([, call]) => call.op === 'leave')).toEqual([[0, { op: 'leave', group: 'g', uids: [a, b] }]]);
     expect(index.total('g')).toBe(0);
   }));
@@ -104,9 +104,9 @@ describe("a group's home", () => {
     const [a, b] = uidOn(0, 2);
     const [c, d] = uidOn(1, 2);
     const { home, index } = homeWith(db, (_, uids) => uids, 3);
-    expect(await home.serve({ op: 'join', group: 'g', uids: [a!, c!] }, layout)).toBe(2);
+    expect(await home.serve({ op: 'join', group: 'g', uids: [a!, c!] }, layout, 32)).toBe(2);
     expect(index.total('g')).toBe(2);
-    const over = await home.serve({ op: 'join', group: 'g', uids: [b!, d!] }, layout);
+    const over = await home.serve({ op: 'join', group: 'g', uids: [b!, d!] }, layout, 32);
     expect(over).toEqual({ refused: 'group "g" has 2 members; 2 more would pass MAX_GROUP_MEMBERS (3)' });
     expect(index.total('g')).toBe(2);
     expect([...index.buckets('g').keys()]).toEqual([bucketOf(a!), bucketOf(c!)].sort((x, y) => x - y));
@@ -116,7 +116,7 @@ describe("a group's home", () => {
     const [a] = uidOn(0, 1);
     const [c] = uidOn(1, 1);
     const { home, index, calls } = homeWith(db, (shard, uids) => (shard === 1 ? new Error('pushport-moved: try again') : uids));
-    await expect(home.serve({ op: 'join', group: 'g', uids: [a!, c!] }, layout)).rejects.toThrow('pushport-moved');
+    await expect(home.serve({ op: 'join', group: 'g', uids: [a!, c!] }, layout, 32)).rejects.toThrow('pushport-moved');
     expect(calls.some(([shard, call]) => shard === 0 && call.op === 'leave')).toBe(true);
     expect(index.total('g')).toBe(0);
   }));

@@ -111,6 +111,18 @@ describe('groups over four shards', () => {
     expect(new Set(rest).size).toBe(rest.length);
   });
 
+  it('fans out through the tree past FAN_OUT: a push, the counts and a page of every member in one request', async () => {
+    const narrow = new ShardedGroups(new ShardedTarget(env.PUSH_HUB, SHARDS, 2));
+    expect(await narrow.join('tree-room', uids)).toBe(9);
+    const inboxes = await Promise.all(uids.slice(0, 4).map((uid) => socketOf(`${uid}`)));
+    const before = inboxes.map((box) => box.length);
+    expect(await narrow.pushGroup({ group: 'tree-room', message: 'through the tree' })).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => inboxes.map((box, i) => box.length - before[i]!)).toEqual([1, 1, 1, 1]);
+    expect((await narrow.counts('tree-room')).members).toBe(9);
+    const page = await narrow.members('tree-room', { online: false, limit: 1000 });
+    expect([page.uids.sort(), page.cursor]).toEqual([[...uids].sort(), undefined]);
+  });
+
   it('deletes a group on every shard and forgets its index', async () => {
     await groups.join('gone', uids);
     expect(await groups.remove('gone')).toBe(9);
