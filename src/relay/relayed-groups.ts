@@ -113,19 +113,23 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     const { node } = this;
     const { group, message, except } = push;
     const local = node.hub.deliverToSets(this.localSets(group, except), message);
-    if (node.count === 1) return local;
     const sure = node.directoryComplete;
-    const holders = sure ? this.directory.holdersOf(group) : node.peers;
-    if (holders.length === 0 && local > 0) return local;
+    const holders = node.count === 1 ? [] : sure ? this.directory.holdersOf(group) : node.peers;
+    if (holders.length === 0 && (local > 0 || node.count === 1)) return this.delivered(local);
     const uidField = except === undefined ? group : group + except;
     const value = except === undefined ? 0 : group.length + 1;
     const ask = (peers: readonly number[], then: (sum: number) => void) =>
       node.outbox.requestAll(peers, FrameType.groupDeliver, uidField, message, then, value);
     return new Promise((resolve) => ask(holders, (sum) => {
       // Reached nobody: a member may have identified in a peer whose "groupHere" is still on its way.
-      if (local + sum > 0 || !sure) return resolve(local + sum);
-      ask(node.peers.filter((p) => !holders.includes(p)), (rest) => resolve(local + rest));
+      if (local + sum > 0 || !sure) return resolve(this.delivered(local + sum));
+      ask(node.peers.filter((p) => !holders.includes(p)), (rest) => resolve(this.delivered(local + rest)));
     }));
+  }
+
+  // A plain group push's writes count in pushport_delivered_total once, here, as a broadcast's do.
+  private delivered(n: number): number {
+    return this.node.tally.delivered(n);
   }
 
   async figures(): Promise<GroupFigures> {
