@@ -34,7 +34,7 @@ export class GroupStore {
   /** Adds uids to a group, all or none: the uids that were not members before, or why none were added. */
   join(group: string, uids: readonly string[]): string[] | GroupRefusal {
     return this.db.transaction(() => {
-      const fresh = uids.filter((uid) => !this.isMember(group, uid));
+      const fresh = [...new Set(uids)].filter((uid) => !this.isMember(group, uid));
       if (fresh.length === 0) return fresh;
       const members = this.size(group);
       if (members + fresh.length > this.limits.maxGroupMembers) {

@@ -37,8 +37,6 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
   // group → peers with a member of it online.
   private readonly directory = new UidDirectory();
   private opened: GroupStore | undefined;
-  // Whether any group has members: until one does, an identify costs no query.
-  private inUse: boolean | undefined;
 
   constructor(node: RelayNode<S>, options: RelayedGroupsOptions) {
     this.node = node;
@@ -48,10 +46,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
 
   /** The store if it exists, opened now if need be; undefined while no process has made one. */
   private store(create = false): GroupStore | undefined {
-    if (!this.opened && (create || this.options.exists())) {
-      this.opened = this.options.open();
-      this.inUse ??= this.opened.count() > 0;
-    }
+    if (!this.opened && (create || this.options.exists())) this.opened = this.options.open();
     return this.opened;
   }
 
@@ -61,8 +56,9 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
       for (const group of this.index.removeUid(uid)) this.tellPeers(FrameType.groupLeft, group);
       return;
     }
-    const store = this.inUse === false ? undefined : this.store();
-    if (!store || !this.inUse) return;
+    // One indexed query, where a store exists at all: the same rule as for the uid's stored pushes.
+    const store = this.store();
+    if (!store) return;
     for (const group of store.groupsOf(uid)) if (this.index.add(group, uid)) this.tellPeers(FrameType.groupHere, group);
   };
 
@@ -71,7 +67,6 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     const fresh = store.join(group, uids);
     if (!Array.isArray(fresh)) return fresh;
     await store.committed();
-    this.inUse = true;
     await this.announce(group, fresh, true);
     return fresh.length;
   }
@@ -118,19 +113,23 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     const { node } = this;
     const { group, message, except } = push;
     const local = node.hub.deliverToSets(this.localSets(group, except), message);
-    if (node.count === 1) return local;
     const sure = node.directoryComplete;
-    const holders = sure ? this.directory.holdersOf(group) : node.peers;
-    if (holders.length === 0 && local > 0) return local;
+    const holders = node.count === 1 ? [] : sure ? this.directory.holdersOf(group) : node.peers;
+    if (holders.length === 0 && (local > 0 || node.count === 1)) return this.delivered(local);
     const uidField = except === undefined ? group : group + except;
     const value = except === undefined ? 0 : group.length + 1;
     const ask = (peers: readonly number[], then: (sum: number) => void) =>
       node.outbox.requestAll(peers, FrameType.groupDeliver, uidField, message, then, value);
     return new Promise((resolve) => ask(holders, (sum) => {
       // Reached nobody: a member may have identified in a peer whose "groupHere" is still on its way.
-      if (local + sum > 0 || !sure) return resolve(local + sum);
-      ask(node.peers.filter((p) => !holders.includes(p)), (rest) => resolve(local + rest));
+      if (local + sum > 0 || !sure) return resolve(this.delivered(local + sum));
+      ask(node.peers.filter((p) => !holders.includes(p)), (rest) => resolve(this.delivered(local + rest)));
     }));
+  }
+
+  // A plain group push's writes count in pushport_delivered_total once, here, as a broadcast's do.
+  private delivered(n: number): number {
+    return this.node.tally.delivered(n);
   }
 
   async figures(): Promise<GroupFigures> {
@@ -149,7 +148,6 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
       case FrameType.groupLeft:
         return this.directory.remove(f.uid, from);
       case FrameType.groupMember:
-        if (f.value === 1) this.inUse = true;
         for (const uid of decodeUidList(f.message)) this.changed(f.uid, uid, f.value === 1);
         return this.node.outbox.reply(from, frame(FrameType.answer, f.id, 0));
       case FrameType.groupRemoved:

@@ -44,8 +44,8 @@ describe('groups through the SDK, with their figures (count 2)', () => {
       const metrics = async () => parseExposition(await (await fetch(`${server.httpUrl}/metrics`, { headers: { authorization: 'Bearer t' } })).text());
       await expect.poll(async () => {
         const m = await metrics();
-        return [m.pushport_groups, m.pushport_group_pushes_total];
-      }).toEqual([1, 2]);
+        return [m.pushport_groups, m.pushport_group_pushes_total, m.pushport_delivered_total];
+      }).toEqual([1, 2, 5]);
       const parts = (await (await fetch(`${server.httpUrl}/stats/parts`, { headers: { authorization: 'Bearer t' } })).json()) as { groups: unknown };
       expect(parts.groups).toEqual({ groups: 1, pushes: 2 });
       expect(await (await fetch(`${server.httpUrl}/dashboard`)).text()).toContain('data-metric="group-pushes"');
