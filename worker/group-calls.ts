@@ -20,6 +20,11 @@ export interface GroupSum {
   refused?: string;
   /** A page's members from each object, in (bucket, uid) order within each object's part. */
   marks?: MemberMark[];
+  /**
+   * Buckets of parts whose first object no longer owned its buckets under the caller's layout (it answered moved
+   * or busy before serving anything): they go again under the layout in force.
+   */
+  again?: number[];
 }
 
 /** What every object of a group fan-out does with its own members. */
@@ -90,5 +95,6 @@ export function addSums(sum: GroupSum, more: GroupSum): GroupSum {
   const refused = sum.refused ?? more.refused;
   if (refused !== undefined) added.refused = refused;
   if (sum.marks !== undefined || more.marks !== undefined) added.marks = (sum.marks ?? []).concat(more.marks ?? []);
+  if (sum.again !== undefined || more.again !== undefined) added.again = (sum.again ?? []).concat(more.again ?? []);
   return added;
 }

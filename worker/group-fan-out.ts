@@ -1,5 +1,6 @@
 import { ownerOf, type Layout } from './bucket-layout.ts';
-import { addSums, type BucketPart, type GroupSum, type GroupTask, type MemberAnswers, type MemberCall, type MemberCallOf } from './group-calls.ts';
+import { busyMark, movedMark } from './bucket-handoff.ts';
+import { addSums, noSum, type BucketPart, type GroupSum, type GroupTask, type MemberAnswers, type MemberCall, type MemberCallOf } from './group-calls.ts';
 import { gather, listName, splitList, type Gathered } from './shard-tree.ts';
 
 /** Calls one object of the layout with a member call: by RPC, or directly when it is the caller itself. */
@@ -24,7 +25,14 @@ export function partsOf(buckets: Iterable<number>, layout: Layout): BucketPart[]
  */
 export function groupFanOut(own: GroupSum, group: string, task: GroupTask, parts: readonly BucketPart[], width: number,
   layout: Layout, call: MemberCaller): Promise<Gathered<GroupSum>> {
-  return gather(own, splitList(parts, width),
-    (part) => call(part[0]!.shard, { op: 'tree', group, task, parts: part, width }, layout), addSums,
-    (part) => listName(part.map((p) => p.shard)));
+  return gather(own, splitList(parts, width), async (part) => {
+    try {
+      return await call(part[0]!.shard, { op: 'tree', group, task, parts: part, width }, layout);
+    } catch (error) {
+      // An object takes its buckets over before it serves or hands on anything: a part refused so did nothing.
+      const reason = error instanceof Error ? error.message : String(error);
+      if (!reason.includes(movedMark) && !reason.includes(busyMark)) throw error;
+      return { value: { ...noSum(), again: part.flatMap((p) => p.buckets) }, missing: [] };
+    }
+  }, addSums, (part) => listName(part.map((p) => p.shard)));
 }

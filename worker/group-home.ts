@@ -13,6 +13,8 @@ export interface GroupHomeParts {
   keeper: BucketKeeper;
   limits: Pick<Limits, 'maxGroupsPerUid' | 'maxGroupMembers'>;
   member: MemberCaller;
+  /** The layout in force, from object 0: for the parts of a fan-out that met a later layout than the caller's. */
+  currentLayout(objects: number): Promise<Layout>;
   /** A group push was made from here: counted for pushport_group_pushes_total. */
   pushed(): void;
 }
@@ -133,9 +135,21 @@ export class GroupHome {
     return { value: cursor === undefined ? { uids } : { uids, cursor }, missing: got.missing };
   }
 
-  private fanOut(group: string, task: GroupTask, layout: Routed, buckets?: number[]): Promise<Gathered<GroupSum>> {
-    const parts = partsOf(buckets ?? this.parts.index.buckets(group).keys(), layout);
-    return groupFanOut(noSum(), group, task, parts, layout.width, layoutOf(layout), this.parts.member);
+  // Parts that met a later layout are sent again by the layout in force, a few times at most; nothing was done there.
+  private async fanOut(group: string, task: GroupTask, routed: Routed, buckets?: number[]): Promise<Gathered<GroupSum>> {
+    let layout = layoutOf(routed);
+    const call = (list: Iterable<number>, from: GroupSum) =>
+      groupFanOut(from, group, task, partsOf(list, layout), routed.width, layout, this.parts.member);
+    let got = await call(buckets ?? this.parts.index.buckets(group).keys(), noSum());
+    for (let tries = 0; got.value.again !== undefined && got.value.again.length > 0; tries++) {
+      const { again, ...done } = got.value;
+      if (tries === AGAIN_TRIES) return { value: done, missing: [...got.missing, `${again.length} buckets kept moving`] };
+      await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** tries));
+      layout = await this.parts.currentLayout(layout.objects);
+      const more = await call(again, done);
+      got = { value: more.value, missing: [...got.missing, ...more.missing] };
+    }
+    return got;
   }
 
   private locked<T>(group: string, work: () => Promise<T>): Promise<T> {
@@ -148,6 +162,9 @@ export class GroupHome {
     return run;
   }
 }
+
+// Rounds of sending again the parts of a fan-out that met a later layout.
+const AGAIN_TRIES = 3;
 
 // The layout a call was routed by, with the fan-out width the Worker asked for.
 type Routed = Layout & { width: number };

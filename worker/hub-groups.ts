@@ -41,8 +41,8 @@ export function hubGroups({ ctx, env, hub, keeper, limits, mailbox, push }: HubG
   const members = new GroupMembers(db);
   let groupPushes = ctx.storage.kv.get<number>(groupPushesKey) ?? 0;
   // Another object, always by RPC: a part handed on in the tree never names the object that hands it on.
-  const remote: MemberCaller = (index_, call, layout) =>
-    objectAt(env.PUSH_HUB, index_).groupMember(call, layout) as unknown as Promise<MemberAnswers[typeof call.op]>;
+  const remote: MemberCaller = (to, call, layout) =>
+    objectAt(env.PUSH_HUB, to).groupMember(call, layout) as unknown as Promise<MemberAnswers[typeof call.op]>;
   const shard: GroupShard = new GroupShard({
     members, keeper, hub,
     // A member's plain push is counted once, as the group push it is part of; a stored one as any stored push.
@@ -50,10 +50,11 @@ export function hubGroups({ ctx, env, hub, keeper, limits, mailbox, push }: HubG
     handOn: (own, parts, call, layout) => groupFanOut(own, call.group, call.task, parts, call.width, layout, remote),
   });
   // The home is the object that owns the bucket of the group's name: its own members it serves in place.
-  const fromHome: MemberCaller = (index_, call, layout) =>
-    'group' in call && index_ === shardOf(call.group, layout.objects) ? shard.serve(call, layout) : remote(index_, call, layout);
+  const fromHome: MemberCaller = (to, call, layout) =>
+    'group' in call && to === shardOf(call.group, layout.objects) ? shard.serve(call, layout) : remote(to, call, layout);
   const home = new GroupHome({
     index, keeper, limits, member: fromHome,
+    currentLayout: (objects) => objectAt(env.PUSH_HUB, 0).currentLayout(objects),
     // A group push is rare next to the work it fans out: its count is written at once.
     pushed: () => ctx.storage.kv.put(groupPushesKey, ++groupPushes),
   });

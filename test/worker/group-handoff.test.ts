@@ -56,6 +56,9 @@ describe('a layout change hands membership over with the uid, and a group index 
     expect(await rowsOn(0, room, mover)).toEqual({ index: 2, members: 2 });
     const stayerBefore = await clientOf(2, stayer);
     await expect.poll(() => stayerBefore.got).toEqual(['queued for both']);
+    // Another Worker instance of the 2-object deployment, which will still route by it after the growth.
+    const stale = instance(2);
+    expect(await stale.groups.counts(other)).toEqual({ members: 1, online: 0, connections: 0 });
 
     // Grown to 3: the first call for the room takes its index over, then each member's object takes its bucket.
     const three = instance(3);
@@ -65,6 +68,11 @@ describe('a layout change hands membership over with the uid, and a group index 
     expect((await three.groups.groupsOf(mover)).sort()).toEqual([other, room].sort());
     const moverNow = await clientOf(3, mover);
     await expect.poll(() => moverNow.got).toEqual(['queued for both']);
+    // The other group's home did not move, but its member did: the home, called by the stale layout, finds the
+    // member's old object gave the bucket away, reads the layout in force, and sends that part again.
+    expect(await stale.groups.pushGroup({ group: other, message: 'stale other' })).toBe(1);
+    await expect.poll(() => moverNow.got).toEqual(['queued for both', 'stale other']);
+    moverNow.got.splice(1);
     expect(await three.groups.pushGroup({ group: room, message: 'after growth' })).toBe(2);
     // The instance that still routes by 2 objects is told the home moved, and follows the layout.
     expect(await two.groups.pushGroup({ group: room, message: 'from the old instance' })).toBe(2);
@@ -73,7 +81,7 @@ describe('a layout change hands membership over with the uid, and a group index 
     await expect.poll(() => stayerBefore.got).toEqual(['queued for both', 'after growth', 'from the old instance']);
     const parts = await (await worker.request('/stats', { headers: { authorization: 'Bearer test-token' } }, withShards(3))).json<{ groups: unknown }>();
     // Counted where each push was made (object 0 for the first), and summed over every object any layout used.
-    expect(parts.groups).toEqual({ groups: 2, pushes: 4 });
+    expect(parts.groups).toEqual({ groups: 2, pushes: 5 });
 
     // Shrunk back to 2: the room's index and the mover's memberships return to object 0.
     const twoAgain = instance(2);

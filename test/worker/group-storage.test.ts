@@ -83,7 +83,8 @@ function homeWith(db: DurableObjectSqlDb, joinAnswer: (shard: number, uids: stri
     return answer;
   }) as MemberCaller;
   const index = new GroupIndex(db);
-  const home = new GroupHome({ index, keeper, limits: { maxGroupsPerUid: 10, maxGroupMembers }, member, pushed: () => {} });
+  const home = new GroupHome({ index, keeper, limits: { maxGroupsPerUid: 10, maxGroupMembers }, member, pushed: () => {},
+    currentLayout: async () => layout });
   return { home, index, calls };
 }
 
