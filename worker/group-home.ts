@@ -1,10 +1,12 @@
 import type { Limits, MemberPage, MemberQuery } from '../src/index.ts';
-import { BUCKETS, bucketOf, shardOf, type Layout } from './bucket-layout.ts';
+import { bucketOf, shardOf, type Layout } from './bucket-layout.ts';
 import type { BucketKeeper } from './bucket-handoff.ts';
-import { noSum, type GroupSum, type GroupTask, type HomeAnswers, type HomeCall, type HomeCallOf } from './group-calls.ts';
+import {
+  noSum, type GroupSum, type GroupTask, type HomeAnswers, type HomeCall, type HomeCallOf, type MemberAnswers, type MemberCall, type MemberCallOf,
+} from './group-calls.ts';
 import { groupFanOut, partsOf, type MemberCaller } from './group-fan-out.ts';
 import { countByBucket, type GroupIndex } from './group-index.ts';
-import type { MemberMark } from './group-members.ts';
+import { cursorOf, markOf } from './group-members.ts';
 import type { Gathered } from './shard-tree.ts';
 
 /** What a group's home needs from the object it lives in. */
@@ -12,23 +14,14 @@ export interface GroupHomeParts {
   index: GroupIndex;
   keeper: BucketKeeper;
   limits: Pick<Limits, 'maxGroupsPerUid' | 'maxGroupMembers'>;
+  /** Calls another object. */
   member: MemberCaller;
+  /** Serves a member call here, without RPC: the home's own members. */
+  here: <K extends MemberCall['op']>(call: MemberCallOf<K>, layout: Layout) => Promise<MemberAnswers[K]>;
   /** The layout in force, from object 0: for the parts of a fan-out that met a later layout than the caller's. */
   currentLayout(objects: number): Promise<Layout>;
   /** A group push was made from here: counted for pushport_group_pushes_total. */
   pushed(): void;
-}
-
-/** A member page's cursor: the bucket and uid it ended at. */
-export function cursorOf(mark: MemberMark): string {
-  return `${mark.bucket}.${mark.uid}`;
-}
-
-/** Where a cursor ends; a cursor this server did not make reads as past the last member. */
-export function markOf(cursor: string): MemberMark {
-  const dot = cursor.indexOf('.');
-  const bucket = dot > 0 && /^\d+$/.test(cursor.slice(0, dot)) ? Number(cursor.slice(0, dot)) : NaN;
-  return bucket >= 0 && bucket <= BUCKETS ? { bucket, uid: cursor.slice(dot + 1) } : { bucket: BUCKETS, uid: '' };
 }
 
 /** The groups whose names fall in this object's buckets: their index, their limits, and every fan-out to members. */
@@ -46,12 +39,16 @@ export class GroupHome {
    * calls at most `width` objects from each one (the Worker's FAN_OUT).
    */
   async serve<K extends HomeCall['op']>(call: HomeCallOf<K>, layout: Layout, width: number): Promise<HomeAnswers[K]> {
-    return (await this.answer(call as HomeCall, { ...layout, width })) as HomeAnswers[K];
+    const asked = call as HomeCall;
+    const group = asked.op === 'push' ? asked.push.group : asked.group;
+    await this.parts.keeper.admitBuckets([bucketOf(group)], layout);
+    // This object, as the layout it was called by names it: it serves its own members in place.
+    const self = shardOf(group, layout.objects);
+    const member: MemberCaller = (to, memberCall, by) => (to === self ? this.parts.here(memberCall, by) : this.parts.member(to, memberCall, by));
+    return (await this.answer(asked, group, { ...layout, width, member })) as HomeAnswers[K];
   }
 
-  private async answer(call: HomeCall, layout: Routed): Promise<HomeAnswers[HomeCall['op']]> {
-    const group = call.op === 'push' ? call.push.group : call.group;
-    await this.parts.keeper.admitBuckets([bucketOf(group)], layout);
+  private async answer(call: HomeCall, group: string, layout: Routed): Promise<HomeAnswers[HomeCall['op']]> {
     switch (call.op) {
       case 'join': return this.locked(group, () => this.join(group, call.uids, layout));
       case 'leave': return this.locked(group, () => this.leave(group, call.uid, layout));
@@ -71,7 +68,8 @@ export class GroupHome {
   // All or none: a uid over its MAX_GROUPS_PER_UID on its object, or the group past MAX_GROUP_MEMBERS once the
   // objects said who was new, takes back those that were added.
   private async join(group: string, uids: string[], layout: Routed): Promise<HomeAnswers['join']> {
-    const { index, limits, member } = this.parts;
+    const { index, limits } = this.parts;
+    const { member } = layout;
     const before = index.total(group);
     const asked = countByBucket(new Set(uids));
     // Counted before the members are written: a crash between leaves the count high, never low.
@@ -103,7 +101,7 @@ export class GroupHome {
   // Members first, the index after: a crash between leaves the count high, never low.
   private async leaveAll(group: string, uids: string[], layout: Routed): Promise<number> {
     const left = (await Promise.all([...byObject(uids, layout)].map(([shard, list]) =>
-      this.parts.member(shard, { op: 'leave', group, uids: list }, layoutOf(layout))))).flat();
+      layout.member(shard, { op: 'leave', group, uids: list }, layoutOf(layout))))).flat();
     this.parts.index.add(group, countByBucket(left, -1));
     return left.length;
   }
@@ -139,7 +137,7 @@ export class GroupHome {
   private async fanOut(group: string, task: GroupTask, routed: Routed, buckets?: number[]): Promise<Gathered<GroupSum>> {
     let layout = layoutOf(routed);
     const call = (list: Iterable<number>, from: GroupSum) =>
-      groupFanOut(from, group, task, partsOf(list, layout), routed.width, layout, this.parts.member);
+      groupFanOut(from, group, task, partsOf(list, layout), routed.width, layout, routed.member);
     let got = await call(buckets ?? this.parts.index.buckets(group).keys(), noSum());
     for (let tries = 0; got.value.again !== undefined && got.value.again.length > 0; tries++) {
       const { again, ...done } = got.value;
@@ -166,11 +164,11 @@ export class GroupHome {
 // Rounds of sending again the parts of a fan-out that met a later layout.
 const AGAIN_TRIES = 3;
 
-// The layout a call was routed by, with the fan-out width the Worker asked for.
-type Routed = Layout & { width: number };
+// The layout a call was routed by, the fan-out width the Worker asked for, and how this home calls an object.
+type Routed = Layout & { width: number; member: MemberCaller };
 
 // Only the layout travels on to the member objects.
-function layoutOf({ version, objects, reach }: Routed): Layout {
+function layoutOf({ version, objects, reach }: Layout): Layout {
   return { version, objects, reach };
 }
 

@@ -1,10 +1,22 @@
 import type { SqlDb } from '../src/index.ts';
-import { bucketOf } from './bucket-layout.ts';
+import { BUCKETS, bucketOf } from './bucket-layout.ts';
 
 /** Where a page of members ends: members are ordered by bucket, then uid, which no layout change reorders. */
 export interface MemberMark {
   bucket: number;
   uid: string;
+}
+
+/** A member page's cursor: the bucket and uid it ended at. */
+export function cursorOf(mark: MemberMark): string {
+  return `${mark.bucket}.${mark.uid}`;
+}
+
+/** Where a cursor ends; a cursor this server did not make reads as past the last member. */
+export function markOf(cursor: string): MemberMark {
+  const dot = cursor.indexOf('.');
+  const bucket = dot > 0 && /^\d+$/.test(cursor.slice(0, dot)) ? Number(cursor.slice(0, dot)) : NaN;
+  return bucket >= 0 && bucket <= BUCKETS ? { bucket, uid: cursor.slice(dot + 1) } : { bucket: BUCKETS, uid: '' };
 }
 
 /** Why a join was not made: a uid already in as many groups as it may be. */

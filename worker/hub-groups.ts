@@ -1,5 +1,5 @@
 import type { GroupFigures, Hub, Limits, PushAnswer, PushOptions } from '../src/index.ts';
-import { objectAt, shardOf } from './bucket-layout.ts';
+import { objectAt } from './bucket-layout.ts';
 import type { BucketKeeper } from './bucket-handoff.ts';
 import type { EdgeSocket } from './edge-socket.ts';
 import type { MemberAnswers } from './group-calls.ts';
@@ -49,11 +49,8 @@ export function hubGroups({ ctx, env, hub, keeper, limits, mailbox, push }: HubG
     push: (uid, message, options) => (mailbox.needed(uid, options?.ttl, options?.id) ? push(uid, message, options) : hub.deliver(uid, message)),
     handOn: (own, parts, call, layout) => groupFanOut(own, call.group, call.task, parts, call.width, layout, remote),
   });
-  // The home is the object that owns the bucket of the group's name: its own members it serves in place.
-  const fromHome: MemberCaller = (to, call, layout) =>
-    'group' in call && to === shardOf(call.group, layout.objects) ? shard.serve(call, layout) : remote(to, call, layout);
   const home = new GroupHome({
-    index, keeper, limits, member: fromHome,
+    index, keeper, limits, member: remote, here: (call, layout) => shard.serve(call, layout),
     currentLayout: (objects) => objectAt(env.PUSH_HUB, 0).currentLayout(objects),
     // A group push is rare next to the work it fans out: its count is written at once.
     pushed: () => ctx.storage.kv.put(groupPushesKey, ++groupPushes),

@@ -5,9 +5,9 @@ import { BUCKETS, bucketOf, ownerOf, shardOf, type Layout } from '../../worker/b
 import type { BucketKeeper } from '../../worker/bucket-handoff.ts';
 import type { MemberCall } from '../../worker/group-calls.ts';
 import { partsOf, type MemberCaller } from '../../worker/group-fan-out.ts';
-import { cursorOf, GroupHome, markOf } from '../../worker/group-home.ts';
+import { GroupHome } from '../../worker/group-home.ts';
 import { countByBucket, GroupIndex } from '../../worker/group-index.ts';
-import { GroupMembers } from '../../worker/group-members.ts';
+import { cursorOf, GroupMembers, markOf } from '../../worker/group-members.ts';
 import { DurableObjectSqlDb } from '../../worker/sql-db.ts';
 
 // A scratch object whose SQLite the tables are tried on.
@@ -83,7 +83,7 @@ function homeWith(db: DurableObjectSqlDb, joinAnswer: (shard: number, uids: stri
     return answer;
   }) as MemberCaller;
   const index = new GroupIndex(db);
-  const home = new GroupHome({ index, keeper, limits: { maxGroupsPerUid: 10, maxGroupMembers }, member, pushed: () => {},
+  const home = new GroupHome({ index, keeper, limits: { maxGroupsPerUid: 10, maxGroupMembers }, member, here: (call) => member(shardOf('g', 3), call, layout), pushed: () => {},
     currentLayout: async () => layout });
   return { home, index, calls };
 }
