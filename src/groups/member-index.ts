@@ -1,27 +1,28 @@
-const NONE: ReadonlySet<string> = new Set<string>();
+const NONE: ReadonlyMap<string, never> = new Map<string, never>();
 
 /**
- * Which of this process's online uids are in which group, so a group push finds its local members without the
- * store. Filled from the store when a uid's first connection here identifies, changed on join and leave, and
- * emptied of a uid when its last connection here closes. Nothing is kept on a connection.
+ * Which of this process's online uids are in which group, each with its live set of connections (the registry's
+ * own), so a group push walks its local members' sockets as a broadcast walks everyone's, without the store and
+ * without a lookup per member. Filled from the store when a uid's first connection here identifies, changed on
+ * join and leave, and emptied of a uid when its last connection here closes. Nothing is kept on a connection.
  */
-export class MemberIndex {
-  private readonly byGroup = new Map<string, Set<string>>();
+export class MemberIndex<T> {
+  private readonly byGroup = new Map<string, Map<string, T>>();
   private readonly byUid = new Map<string, Set<string>>();
 
-  /** The uids online here that are members of a group: a live view, read by a push without a copy. */
-  membersOf(group: string): ReadonlySet<string> {
-    return this.byGroup.get(group) ?? NONE;
+  /** The members online here of a group, uid → its connections: a live view, read by a push without a copy. */
+  membersOf(group: string): ReadonlyMap<string, T> {
+    return this.byGroup.get(group) ?? (NONE as ReadonlyMap<string, T>);
   }
 
   /** Records an online uid's membership; true when the group had no member here before. */
-  add(group: string, uid: string): boolean {
+  add(group: string, uid: string, connections: T): boolean {
     let groups = this.byUid.get(uid);
     if (!groups) this.byUid.set(uid, (groups = new Set()));
     groups.add(group);
     let members = this.byGroup.get(group);
-    if (!members) this.byGroup.set(group, (members = new Set()));
-    members.add(uid);
+    if (!members) this.byGroup.set(group, (members = new Map()));
+    members.set(uid, connections);
     return members.size === 1;
   }
 
@@ -47,7 +48,7 @@ export class MemberIndex {
   removeGroup(group: string): boolean {
     const members = this.byGroup.get(group);
     if (!members) return false;
-    for (const uid of [...members]) this.remove(group, uid);
+    for (const uid of [...members.keys()]) this.remove(group, uid);
     return true;
   }
 

@@ -33,7 +33,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
   pushes = 0;
   private readonly node: RelayNode<S>;
   private readonly options: RelayedGroupsOptions;
-  private readonly index = new MemberIndex();
+  private readonly index = new MemberIndex<ReadonlySet<S>>();
   // group → peers with a member of it online.
   private readonly directory = new UidDirectory();
   private opened: GroupStore | undefined;
@@ -59,7 +59,8 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     // One indexed query, where a store exists at all: the same rule as for the uid's stored pushes.
     const store = this.store();
     if (!store) return;
-    for (const group of store.groupsOf(uid)) if (this.index.add(group, uid)) this.tellPeers(FrameType.groupHere, group);
+    const sockets = this.node.hub.registry.socketsOf(uid);
+    for (const group of store.groupsOf(uid)) if (this.index.add(group, uid, sockets)) this.tellPeers(FrameType.groupHere, group);
   };
 
   async join(group: string, uids: readonly string[]): Promise<number | GroupRefusal> {
@@ -112,7 +113,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     if (push.ttl !== undefined || push.id !== undefined) return this.pushStored(push);
     const { node } = this;
     const { group, message, except } = push;
-    const local = node.hub.deliverToSets(this.localSets(group, except), message);
+    const local = this.deliverHere(group, except, message);
     const sure = node.directoryComplete;
     const holders = node.count === 1 ? [] : sure ? this.directory.holdersOf(group) : node.peers;
     if (holders.length === 0 && (local > 0 || node.count === 1)) return this.delivered(local);
@@ -157,7 +158,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
         const group = f.value === 0 ? f.uid : f.uid.slice(0, f.value - 1);
         const except = f.value === 0 ? undefined : f.uid.slice(f.value - 1);
         // Decoded only when a member here will get it.
-        const n = this.index.membersOf(group).size === 0 ? 0 : this.node.hub.deliverToSets(this.localSets(group, except), messageText(f.message));
+        const n = this.index.membersOf(group).size === 0 ? 0 : this.deliverHere(group, except, messageText(f.message));
         return this.node.outbox.reply(from, frame(FrameType.answer, f.id, n));
       }
       case FrameType.groupOnline: {
@@ -185,7 +186,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
 
   // A membership changed (here, or told by a peer): the index follows for a uid online here.
   private changed(group: string, uid: string, joined: boolean): void {
-    if (joined && this.node.hub.online(uid) > 0 && this.index.add(group, uid)) this.tellPeers(FrameType.groupHere, group);
+    if (joined && this.node.hub.online(uid) > 0 && this.index.add(group, uid, this.node.hub.registry.socketsOf(uid))) this.tellPeers(FrameType.groupHere, group);
     if (!joined && this.index.remove(group, uid)) this.tellPeers(FrameType.groupLeft, group);
   }
 
@@ -198,15 +199,16 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
   }
 
   // The live socket sets of a group's members here, but `except`'s.
-  private *localSets(group: string, except: string | undefined): Iterable<ReadonlySet<S>> {
-    const { registry } = this.node.hub;
-    for (const uid of this.index.membersOf(group)) if (uid !== except) yield registry.socketsOf(uid);
+  // Writes to the connections of a group's members here but `except`'s, through the broadcast's loop.
+  private deliverHere(group: string, except: string | undefined, message: string): number {
+    const members = this.index.membersOf(group);
+    return this.node.hub.deliverToSets(members.values(), message, except === undefined ? undefined : members.get(except));
   }
 
   private localOnline(group: string): { uids: Set<string>; connections: number } {
     let connections = 0;
-    for (const uid of this.index.membersOf(group)) connections += this.node.hub.online(uid);
-    return { uids: new Set(this.index.membersOf(group)), connections };
+    for (const sockets of this.index.membersOf(group).values()) connections += sockets.size;
+    return { uids: new Set(this.index.membersOf(group).keys()), connections };
   }
 
   // Every process's online members of a group, and their connections (a peer that is down counts none).
