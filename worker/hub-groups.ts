@@ -1,4 +1,4 @@
-import type { GroupFigures, Hub, Limits, PushAnswer, PushOptions } from '../src/index.ts';
+import type { GroupFigures, Hub, Limits, PushAnswer, PushOptions, PushTally } from '../src/index.ts';
 import { objectAt } from './bucket-layout.ts';
 import type { BucketKeeper } from './bucket-handoff.ts';
 import type { EdgeSocket } from './edge-socket.ts';
@@ -22,6 +22,7 @@ export interface HubGroupParts {
   keeper: BucketKeeper;
   limits: Limits;
   mailbox: ShardMailbox;
+  tally: PushTally;
   /** The object's own push to a uid: stored, delivered and counted as any uid push is. */
   push(uid: string, message: string, options: PushOptions | undefined): PushAnswer | Promise<PushAnswer>;
 }
@@ -35,7 +36,7 @@ export interface HubGroups {
 }
 
 /** Builds an object's groups on its own SQLite; a group's home calls its own members without RPC. */
-export function hubGroups({ ctx, env, hub, keeper, limits, mailbox, push }: HubGroupParts): HubGroups {
+export function hubGroups({ ctx, env, hub, keeper, limits, mailbox, tally, push }: HubGroupParts): HubGroups {
   const db = new DurableObjectSqlDb(ctx.storage);
   const index = new GroupIndex(db);
   const members = new GroupMembers(db);
@@ -45,8 +46,10 @@ export function hubGroups({ ctx, env, hub, keeper, limits, mailbox, push }: HubG
     objectAt(env.PUSH_HUB, to).groupMember(call, layout) as unknown as Promise<MemberAnswers[typeof call.op]>;
   const shard: GroupShard = new GroupShard({
     members, keeper, hub,
-    // A member's plain push is counted once, as the group push it is part of; a stored one as any stored push.
-    push: (uid, message, options) => (mailbox.needed(uid, options?.ttl, options?.id) ? push(uid, message, options) : hub.deliver(uid, message)),
+    // A member's plain push counts its writes only (the group push is counted once, by its home); a stored one
+    // counts as any stored push. Written with the object's next counters write: no timer is armed for it.
+    push: (uid, message, options) =>
+      (mailbox.needed(uid, options?.ttl, options?.id) ? push(uid, message, options) : tally.delivered(hub.deliver(uid, message))),
     handOn: (own, parts, call, layout) => groupFanOut(own, call.group, call.task, parts, call.width, layout, remote),
   });
   const home = new GroupHome({

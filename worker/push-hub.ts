@@ -56,7 +56,8 @@ export class PushHub extends DurableObject<Env> {
     // Creates its tables if they are missing and reads the marked uids: no write on an ordinary wake-up.
     this.mailbox = new ShardMailbox(ctx.storage, limits, this.hub, this.tally, this.schedule);
     this.buckets = hubHandoff({ ctx, env, hub: this.hub, registry: this.registry, mailbox: this.mailbox, schedule: this.schedule });
-    this.groups = hubGroups({ ctx, env, hub: this.hub, keeper: this.buckets, limits, mailbox: this.mailbox, push: (uid, m, o) => this.push(uid, m, o) });
+    this.groups = hubGroups({ ctx, env, hub: this.hub, keeper: this.buckets, limits, mailbox: this.mailbox, tally: this.tally,
+      push: (uid, m, o) => this.push(uid, m, o) });
   }
 
   /**

@@ -63,8 +63,12 @@ describe('groups over four shards', () => {
     expect(await indexOn('room')).toEqual([...new Set(uids.map(bucketOf))].sort((a, b) => a - b));
     const inboxes = await Promise.all(uids.slice(0, 4).map(socketOf));
     const outsider = await socketOf(uidOn(1, 'outsider-'));
+    const before = await target.stats();
     expect(await groups.pushGroup({ group: 'room', message: 'hello room' })).toBe(4);
     expect(await groups.pushGroup({ group: 'room', message: 'not to 0', except: uids[0] })).toBe(3);
+    // Its writes count as delivered; the push itself in the group figures, not as a push to each uid.
+    const after = await target.stats();
+    expect([after.delivered - before.delivered, after.pushes - before.pushes]).toEqual([7, 0]);
     await expect.poll(() => inboxes.map((box) => box.length)).toEqual([1, 2, 2, 2]);
     expect(inboxes[1]).toEqual(['hello room', 'not to 0']);
     expect(outsider).toEqual([]);
