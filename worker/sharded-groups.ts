@@ -1,5 +1,6 @@
 import {
-  QUEUED, refusal, type GroupCounts, type GroupFigures, type GroupPush, type GroupRefusal, type GroupTarget, type MemberPage, type MemberQuery, type PushAnswer,
+  QUEUED, refusal, type GroupCounts, type GroupFigures, type GroupPush, type GroupRefusal, type GroupTarget, type MemberPage,
+  type MemberQuery, type PushAnswer,
 } from '../src/index.ts';
 import { shardOf, type Layout } from './bucket-layout.ts';
 import type { GroupSum, HomeAnswers, HomeCall, HomeCallOf, MemberAnswers, MemberCall, MemberCallOf } from './group-calls.ts';
@@ -29,16 +30,20 @@ export class ShardedGroups implements GroupTarget {
 
   async remove(group: string): Promise<number> {
     const got = await this.home(group, { op: 'remove', group });
-    return wholeOr(got, (sum) => `group ${JSON.stringify(group)} lost ${sum.members} members on the shards that answered; ask again to remove the rest`).members;
+    const removed = wholeOr(got, (sum) => `group ${JSON.stringify(group)} lost ${sum.members} members on the shards that answered; `
+      + 'ask again to remove the rest');
+    return removed.members;
   }
 
   async counts(group: string): Promise<GroupCounts> {
-    const { members, online, connections } = wholeOr(await this.home(group, { op: 'counts', group }), (sum) => `only part of the group was counted (${sum.members} members)`);
+    const got = await this.home(group, { op: 'counts', group });
+    const { members, online, connections } = wholeOr(got, (sum) => `only part of the group was counted (${sum.members} members)`);
     return { members, online, connections };
   }
 
   async members(group: string, query: MemberQuery): Promise<MemberPage> {
-    return wholeOr(await this.home(group, { op: 'members', group, query }), (page) => `only part of the page was read (${page.uids.length} members)`);
+    const got = await this.home(group, { op: 'members', group, query });
+    return wholeOr(got, (page) => `only part of the page was read (${page.uids.length} members)`);
   }
 
   groupsOf(uid: string): Promise<string[]> {
@@ -53,7 +58,8 @@ export class ShardedGroups implements GroupTarget {
     if (ttl !== undefined) sent.ttl = ttl;
     if (id !== undefined) sent.id = id;
     const got = await this.home(group, { op: 'push', push: sent });
-    return answerOf(wholeOr(got, (sum) => `the group push reached ${sum.delivered} connections on the shards that answered, and may or may not have reached the others`));
+    return answerOf(wholeOr(got, (sum) =>
+      `the group push reached ${sum.delivered} connections on the shards that answered, and may or may not have reached the others`));
   }
 
   /** Groups with members and group pushes made, from every object any layout used (one figures fan-out). */
@@ -62,7 +68,8 @@ export class ShardedGroups implements GroupTarget {
   }
 
   private home<K extends HomeCall['op']>(group: string, call: HomeCallOf<K>): Promise<HomeAnswers[K]> {
-    return this.target.routed((layout) => this.target.stub(shardOf(group, layout.objects)).groupHome(call, layout, this.target.fanOut) as unknown as Promise<HomeAnswers[K]>);
+    return this.target.routed((layout) =>
+      this.target.stub(shardOf(group, layout.objects)).groupHome(call, layout, this.target.fanOut) as unknown as Promise<HomeAnswers[K]>);
   }
 
   private member<K extends MemberCall['op']>(shard: number, call: MemberCallOf<K>, layout: Layout): Promise<MemberAnswers[K]> {
