@@ -24,6 +24,8 @@ const staysOn1 = (name: string) => shardOf(name, 2) === 1 && shardOf(name, 3) ==
 // a member whose uid moves with it, and one that stays.
 const room = find(movesTo2, 'room-');
 const other = find(staysOn1, 'other-');
+// A group whose home is object 0 under both layouts: it reads the layout in force from itself.
+const lobby = find((name) => shardOf(name, 2) === 0 && shardOf(name, 3) === 0, 'lobby-');
 const mover = find(movesTo2, 'mover-');
 const stayer = find(staysOn1, 'stayer-');
 
@@ -52,8 +54,9 @@ describe('a layout change hands membership over with the uid, and a group index 
     const two = instance(2);
     expect(await two.groups.join(room, [mover, stayer])).toBe(2);
     expect(await two.groups.join(other, [mover])).toBe(1);
+    expect(await two.groups.join(lobby, [mover])).toBe(1);
     expect(await two.groups.pushGroup({ group: room, message: 'queued for both', ttl: 600 })).toBe(QUEUED);
-    expect(await rowsOn(0, room, mover)).toEqual({ index: 2, members: 2 });
+    expect(await rowsOn(0, room, mover)).toEqual({ index: 2, members: 3 });
     const stayerBefore = await clientOf(2, stayer);
     await expect.poll(() => stayerBefore.got).toEqual(['queued for both']);
     // Another Worker instance of the 2-object deployment, which will still route by it after the growth.
@@ -64,14 +67,15 @@ describe('a layout change hands membership over with the uid, and a group index 
     const three = instance(3);
     expect(await three.groups.counts(room)).toEqual({ members: 2, online: 1, connections: 1 });
     expect(await rowsOn(0, room, mover)).toEqual({ index: 0, members: 0 });
-    expect(await rowsOn(2, room, mover)).toEqual({ index: 2, members: 2 });
-    expect((await three.groups.groupsOf(mover)).sort()).toEqual([other, room].sort());
+    expect(await rowsOn(2, room, mover)).toEqual({ index: 2, members: 3 });
+    expect((await three.groups.groupsOf(mover)).sort()).toEqual([other, room, lobby].sort());
     const moverNow = await clientOf(3, mover);
     await expect.poll(() => moverNow.got).toEqual(['queued for both']);
     // The other group's home did not move, but its member did: the home, called by the stale layout, finds the
     // member's old object gave the bucket away, reads the layout in force, and sends that part again.
     expect(await stale.groups.pushGroup({ group: other, message: 'stale other' })).toBe(1);
-    await expect.poll(() => moverNow.got).toEqual(['queued for both', 'stale other']);
+    expect(await stale.groups.pushGroup({ group: lobby, message: 'stale lobby' })).toBe(1);
+    await expect.poll(() => moverNow.got).toEqual(['queued for both', 'stale other', 'stale lobby']);
     moverNow.got.splice(1);
     expect(await three.groups.pushGroup({ group: room, message: 'after growth' })).toBe(2);
     // The instance that still routes by 2 objects is told the home moved, and follows the layout.
@@ -81,7 +85,7 @@ describe('a layout change hands membership over with the uid, and a group index 
     await expect.poll(() => stayerBefore.got).toEqual(['queued for both', 'after growth', 'from the old instance']);
     const parts = await (await worker.request('/stats', { headers: { authorization: 'Bearer test-token' } }, withShards(3))).json<{ groups: unknown }>();
     // Counted where each push was made (object 0 for the first), and summed over every object any layout used.
-    expect(parts.groups).toEqual({ groups: 2, pushes: 5 });
+    expect(parts.groups).toEqual({ groups: 3, pushes: 6 });
 
     // Shrunk back to 2: the room's index and the mover's memberships return to object 0.
     const twoAgain = instance(2);
@@ -92,7 +96,7 @@ describe('a layout change hands membership over with the uid, and a group index 
     const moverBack = await clientOf(2, mover);
     await expect.poll(() => moverBack.got).toEqual(['back on two']);
     expect(await rowsOn(2, room, mover)).toEqual({ index: 0, members: 0 });
-    expect(await rowsOn(0, room, mover)).toEqual({ index: 1, members: 2 });
+    expect(await rowsOn(0, room, mover)).toEqual({ index: 1, members: 3 });
     expect((await twoAgain.groups.members(room, { online: false, limit: 10 })).uids).toEqual([mover]);
     for (const c of [stayerBefore, moverBack]) c.ws.close(1000);
   });
