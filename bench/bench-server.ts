@@ -9,6 +9,8 @@ export interface BenchServer {
   stores: boolean;
   /** Every process of the server, found fresh each call (a respawned child has a new pid). */
   pids(): number[];
+  /** The publisher token of its HTTP API, where it has one (pushport; the reference has none, nor groups). */
+  token?: string;
   /** Opens whatever this server takes broadcasts through. */
   broadcaster(): Promise<Broadcaster>;
   /** Stops it; safe to call twice. */

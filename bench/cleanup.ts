@@ -19,3 +19,15 @@ export async function runCleanup(): Promise<void> {
     }
   }
 }
+
+/** Runs a bench's main: a failure is printed as `bench: <reason>` with exit code 1, and everything is undone either way. */
+export async function runBench(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (error) {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  } finally {
+    await runCleanup();
+  }
+}

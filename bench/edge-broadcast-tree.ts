@@ -9,7 +9,7 @@
 import WebSocket from 'ws';
 import { EDGE_PLATFORM } from '../scripts/edge-platform.ts';
 import { broadcastLevels, modelEdge } from '../scripts/scale-model.ts';
-import { onCleanup, runCleanup } from './cleanup.ts';
+import { onCleanup, runBench } from './cleanup.ts';
 import { Deadline, within } from './deadline.ts';
 import { latencySummary, round } from './stats.ts';
 import { startLocalEdge, type LocalEdge } from './wrangler-launcher.ts';
@@ -163,11 +163,4 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(`| ${r.shards} | ${r.fanOut} | ${r.levels} | ${r.clients} | ${r.p50Ms} | ${r.p99Ms} | ${r.modelMs} |`);
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
-} finally {
-  await runCleanup();
-}
+await runBench(main);

@@ -22,6 +22,10 @@ export interface Figures {
   bigBroadcastP99Ms?: number;
   bigBroadcastCpuPerSocketUs?: number;
   bigBroadcastKernelPerSocketUs?: number;
+  /** A push to a group whose members are the N clients, timed like the broadcast to the same N, in the same run. */
+  groupP50Ms?: number;
+  groupP99Ms?: number;
+  groupCpuPerSocketUs?: number;
   /** A push to one uid with many tabs, timed until every tab has it. */
   tabsP50Ms?: number;
   tabsP99Ms?: number;

@@ -32,12 +32,14 @@ export interface BenchOptions {
   edge: boolean;
   /** Only the fan-out scenarios: registration, broadcast at N, tabs, and the big N (no pipelined, request-response or stored). */
   broadcastOnly: boolean;
+  /** Only pushport, and only a broadcast to the N clients and a push to a group of the same N, in that order. */
+  groupOnly: boolean;
 }
 
 /** A flag the run cannot use; run.ts prints its message on one line and exits 2. */
 export class FlagError extends Error {}
 
-type Numeric = Exclude<keyof BenchOptions, 'counts' | 'edge' | 'broadcastOnly'>;
+type Numeric = Exclude<keyof BenchOptions, 'counts' | 'edge' | 'broadcastOnly' | 'groupOnly'>;
 const defaults: Record<Numeric, number> = {
   clients: 1000, pushes: 200_000, warmupPushes: 20_000, storedPushes: 200_000, connections: 4, window: 1000, rrPushes: 5000, broadcasts: 50, bigClients: 10_000, tabs: 32, tabPushes: 200, runs: 3, scenarioSeconds: 60,
 };
@@ -61,7 +63,7 @@ const numeric: Record<string, { key: Numeric; min: number; max: number }> = {
 };
 
 /** The usage line --help prints. */
-export const USAGE = 'usage: node bench/run.ts [--quick] [--edge] [--broadcast-only] [--clients N] [--pushes M] [--connections K] [--window W] '
+export const USAGE = 'usage: node bench/run.ts [--quick] [--edge] [--broadcast-only] [--group-only] [--clients N] [--pushes M] [--connections K] [--window W] '
   + '[--warmup-pushes W] [--stored-pushes P] [--rr-pushes R] [--broadcasts B] [--big-clients N] [--tabs T] [--tab-pushes P] [--counts 1,2,4] [--runs 3] [--scenario-seconds S]';
 
 function whole(flag: string, raw: string | undefined, min: number, max: number): number {
@@ -84,16 +86,17 @@ function countList(raw: string | undefined): number[] {
 export function parseFlags(args: string[]): BenchOptions & { help: boolean } {
   const given: Partial<Record<Numeric, number>> = {};
   let counts = [1, 2, 4];
-  let [isQuick, help, edge, broadcastOnly] = [false, false, false, false];
+  let [isQuick, help, edge, broadcastOnly, groupOnly] = [false, false, false, false, false];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const eq = arg.indexOf('=');
     const [flag, inline] = eq > 0 ? [arg.slice(0, eq), arg.slice(eq + 1)] : [arg, undefined];
-    if (flag === '--quick' || flag === '--help' || flag === '-h' || flag === '--edge' || flag === '--broadcast-only') {
+    if (flag === '--quick' || flag === '--help' || flag === '-h' || flag === '--edge' || flag === '--broadcast-only' || flag === '--group-only') {
       if (inline !== undefined) throw new FlagError(`${flag} takes no value`);
       if (flag === '--quick') isQuick = true;
       else if (flag === '--edge') edge = true;
       else if (flag === '--broadcast-only') broadcastOnly = true;
+      else if (flag === '--group-only') groupOnly = true;
       else help = true;
       continue;
     }
@@ -105,5 +108,5 @@ export function parseFlags(args: string[]): BenchOptions & { help: boolean } {
   const pick = (key: Numeric) => given[key] ?? (isQuick ? quick[key] : undefined) ?? defaults[key];
   const options = Object.fromEntries(Object.keys(defaults).map((key) => [key, pick(key as Numeric)])) as Record<Numeric, number>;
   if (options.connections > options.window) throw new FlagError(`--window (${options.window}) must be at least --connections (${options.connections})`);
-  return { ...options, counts, edge, broadcastOnly, help };
+  return { ...options, counts, edge, broadcastOnly, groupOnly, help };
 }

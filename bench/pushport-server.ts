@@ -57,7 +57,7 @@ export async function startPushport(count: number, runDir: string, pinCore0: boo
   }
   let stopped: Promise<void> | undefined;
   return {
-    name: `pushport c${count}`, count, port, textPort, stores: true,
+    name: `pushport c${count}`, count, port, textPort, stores: true, token: TOKEN,
     pids: () => (alive(masterPid) ? processTree(masterPid) : []),
     broadcaster: async () => httpBroadcaster(port, TOKEN),
     stop: () => (stopped ??= (async () => {

@@ -7,7 +7,9 @@
  * uids; R request-response pushes; B broadcasts to all N, with the server's CPU per socket written; P pushes to
  * one uid held by T tabs; on pushport only (the reference has no store), the pipelined workload again with every
  * push stored: each with a ttl, then plain to N pushport.v1 clients; then, on a fresh server, memory per
- * connection and B broadcasts at the big client count. --broadcast-only keeps only the fan-outs (and memory).
+ * connection and B broadcasts at the big client count; after each broadcast at N, on pushport, B pushes to a
+ * group whose members are the same N clients. --broadcast-only keeps only the fan-outs (and memory);
+ * --group-only only pushport's broadcast and group push at N.
  * Server on core 0, this load client on core 1 (taskset).
  * stdout: JSON lines (the machine first, one per scenario), a JSON line of medians per server, then a table of
  * every figure next to its goal from issue 7. Progress goes to stderr. A bad flag prints one line and exits 2.
@@ -52,7 +54,8 @@ async function main(args: string[]): Promise<number> {
   const runDir = mkdtempSync(join(tmpdir(), 'pushport-bench-'));
   onCleanup(() => rmSync(runDir, { recursive: true, force: true }));
   const servers: Array<[string, () => Promise<BenchServer>]> = [
-    ['reference', () => startReference(machine.pinned)],
+    // --group-only measures pushport against itself: the reference has no groups.
+    ...(options.groupOnly ? [] : [['reference', () => startReference(machine.pinned)] as [string, () => Promise<BenchServer>]]),
     ...options.counts.map((count) => [`pushport c${count}`, () => startPushport(count, runDir, machine.pinned)] as [string, () => Promise<BenchServer>]),
   ];
   const rounds = new Map<string, Figures[]>(servers.map(([name]) => [name, []]));

@@ -7,6 +7,7 @@ import { cpuPerPushUs, measured } from './measured.ts';
 import { openFileLimit, rssOf, rssSum } from './proc-stats.ts';
 import { register } from './registration.ts';
 import { broadcast } from './scenario-broadcast.ts';
+import { groupPush } from './scenario-group.ts';
 import { pipelined, requestResponse, type ScenarioContext } from './scenario-pushes.ts';
 import { storedForV1, storedWithTtl } from './scenario-stored.ts';
 import { tabsPush } from './scenario-tabs.ts';
@@ -64,11 +65,18 @@ export async function benchServer(launch: Launch, options: BenchOptions, emit: E
       figures.rssAfterRegistrationMB = rssSum(server.pids()) / MB;
       note('registration', { clients: options.clients, ...registration, registrationMs: round(registration.registrationMs, 1), rssMB: round(figures.rssAfterRegistrationMB, 1) });
       const ctx = (): ScenarioContext => ({ server, pool, deadline: scenarioDeadline() });
-      if (!options.broadcastOnly) await pushScenarios(ctx, options, figures, note);
+      if (!options.broadcastOnly && !options.groupOnly) await pushScenarios(ctx, options, figures, note);
       const fan = await measured(server, () => broadcast(ctx(), options.broadcasts));
       [figures.broadcastP50Ms, figures.broadcastP99Ms] = [fan.fanOutP50Ms as number, fan.fanOutP99Ms as number];
       [figures.broadcastCpuPerSocketUs, figures.broadcastKernelPerSocketUs] = [fan.cpuPerSocketUs as number, fan.kernelCpuPerSocketUs as number];
       note('broadcast', fan);
+      // The same clients as members of one group: its push writes the sockets the broadcast just wrote.
+      if (server.token !== undefined) {
+        const group = await measured(server, () => groupPush(ctx(), options.broadcasts));
+        [figures.groupP50Ms, figures.groupP99Ms, figures.groupCpuPerSocketUs] = [group.fanOutP50Ms as number, group.fanOutP99Ms as number, group.cpuPerSocketUs as number];
+        note('group', { ...group, p50VsBroadcast: round(Number(group.fanOutP50Ms) / Number(fan.fanOutP50Ms), 2) });
+      }
+      if (options.groupOnly) return;
       if (options.tabs > 0) {
         const tabs = await tabsPush(server, options.tabs, options.tabPushes, scenarioDeadline());
         [figures.tabsP50Ms, figures.tabsP99Ms, figures.tabsCpuPerSocketUs] = [tabs.fanOutP50Ms as number, tabs.fanOutP99Ms as number, tabs.cpuPerSocketUs as number];
@@ -81,8 +89,9 @@ export async function benchServer(launch: Launch, options: BenchOptions, emit: E
     } finally {
       pool.close();
     }
-    if (!options.broadcastOnly) await storedForV1(server, options, figures, note, scenarioDeadline);
+    if (!options.broadcastOnly && !options.groupOnly) await storedForV1(server, options, figures, note, scenarioDeadline);
   });
+  if (options.groupOnly) return figures;
   await bigClients(launch, options, figures, note, scenarioDeadline);
   return figures;
 }

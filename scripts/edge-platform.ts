@@ -33,6 +33,14 @@ export interface EdgePlatform {
   objectGb: number;
   /** Incoming WebSocket messages billed as one object request (published 20:1 ratio). */
   messagesPerBilledRequest: number;
+  /** Object time per member a group push reads and looks up, in µs (not published: measured here). */
+  groupMemberUs: number;
+  /** Object time per member a stored (ttl or id) group push stores, in µs (not published: measured here). */
+  storedMemberUs: number;
+  /** Price of a million SQLite rows read in a Durable Object, USD (published). */
+  rowReadPrice: number;
+  /** Price of a million SQLite rows written in a Durable Object, USD (published). */
+  rowWritePrice: number;
 }
 
 /** The figures as read on 2026-12-04; docs/scale.md names the source of each. */
@@ -59,4 +67,11 @@ export const EDGE_PLATFORM: Readonly<EdgePlatform> = Object.freeze({
   objectGbSecondPrice: 12.50,
   objectGb: 0.128,
   messagesPerBilledRequest: 20,
+  // bench:edge-groups under wrangler dev (4 shards): a push to 10,000 offline members took p50 148 ms, and with a
+  // ttl (each member's push stored and queued) 1,798 ms: 14.8 and 180 µs per member, rounded up.
+  groupMemberUs: 15,
+  storedMemberUs: 180,
+  // developers.cloudflare.com/durable-objects/platform/pricing/ (SQLite storage backend, Workers Paid)
+  rowReadPrice: 0.001,
+  rowWritePrice: 1.00,
 });

@@ -11,13 +11,16 @@ export interface ModelRequest {
   json: boolean;
   /** `--help`: print the usage and nothing else. */
   help: boolean;
+  /** `--group-members N`: also a push to a group of N members on the load's shards (with its online share, stored or not). */
+  group?: { members: number; onlineShare: number; stored: boolean };
 }
 
 /** The usage line printed with every flag error. */
 export const MODEL_USAGE = 'usage: npm run model -- [--clients N --pushes P] [--broadcasts-per-minute 1] [--batch 1] [--tabs 1] '
-  + '[--session-minutes 30] [--shards S] [--sends-per-sec 15000] [--sockets-per-shard 20000] [--hop-ms 25] [--fan-out 10000] [--headroom 0.5] [--json]';
+  + '[--session-minutes 30] [--shards S] [--sends-per-sec 15000] [--sockets-per-shard 20000] [--hop-ms 25] [--fan-out 10000] [--headroom 0.5] '
+  + '[--group-members N [--group-online 1] [--group-stored 0]] [--member-us 15] [--stored-member-us 180] [--json]';
 
-type Target = { load: keyof EdgeLoad } | { platform: keyof EdgePlatform };
+type Target = { load: keyof EdgeLoad } | { platform: keyof EdgePlatform } | { group: 'members' | 'onlineShare' | 'stored' };
 const flags: Record<string, Target & { min: number; max: number; whole?: boolean }> = {
   '--clients': { load: 'clients', min: 0, max: 1e10, whole: true },
   '--pushes': { load: 'pushesPerSec', min: 0, max: 1e9 },
@@ -32,6 +35,11 @@ const flags: Record<string, Target & { min: number; max: number; whole?: boolean
   // The calls one invocation makes: the Worker's FAN_OUT (default 32), at most the plan's subrequest limit.
   '--fan-out': { platform: 'subrequestsPerInvocation', min: 2, max: 10_000_000, whole: true },
   '--headroom': { platform: 'headroom', min: 0.01, max: 1 },
+  '--group-members': { group: 'members', min: 1, max: 1e9, whole: true },
+  '--group-online': { group: 'onlineShare', min: 0, max: 1 },
+  '--group-stored': { group: 'stored', min: 0, max: 1, whole: true },
+  '--member-us': { platform: 'groupMemberUs', min: 0, max: 1e6 },
+  '--stored-member-us': { platform: 'storedMemberUs', min: 0, max: 1e6 },
 };
 
 // A plain decimal, with `_` or `,` allowed between digit groups: "1000000", "1_000_000", "0.5".
@@ -47,6 +55,7 @@ export function parseModelFlags(argv: readonly string[]): ModelRequest {
   const load: Record<string, number> = { broadcastsPerMin: 1, batch: 1, socketsPerPush: 1, sessionMinutes: 30 };
   const platform: EdgePlatform = { ...EDGE_PLATFORM };
   const seen = new Set<string>();
+  const group: Record<string, number> = { onlineShare: 1, stored: 0 };
   let json = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -63,12 +72,18 @@ export function parseModelFlags(argv: readonly string[]): ModelRequest {
     if (value < spec.min || value > spec.max) throw new ModelError(`${flag} must be from ${spec.min} to ${spec.max}, got ${value}`);
     if (spec.whole && !Number.isInteger(value)) throw new ModelError(`${flag} must be a whole number, got ${value}`);
     if ('load' in spec) load[spec.load] = value;
+    else if ('group' in spec) group[spec.group] = value;
     else platform[spec.platform] = value;
   }
   if (seen.has('--clients') !== seen.has('--pushes')) {
     throw new ModelError('give both --clients and --pushes for one load, or neither for the grid of docs/scale.md');
   }
+  if ((seen.has('--group-online') || seen.has('--group-stored')) && !seen.has('--group-members')) {
+    throw new ModelError('--group-online and --group-stored describe the group of --group-members: give it too');
+  }
   const { clients, pushesPerSec, ...rest } = load;
   const base = rest as unknown as ModelRequest['base'];
-  return { load: clients === undefined ? undefined : { ...base, clients, pushesPerSec: pushesPerSec! }, base, platform, json, help: false };
+  const asked: ModelRequest = { load: clients === undefined ? undefined : { ...base, clients, pushesPerSec: pushesPerSec! }, base, platform, json, help: false };
+  if (group.members !== undefined) asked.group = { members: group.members, onlineShare: group.onlineShare!, stored: group.stored === 1 };
+  return asked;
 }

@@ -4,7 +4,9 @@
  * of docs/scale.md: 10k, 1M and 10M clients at 1k, 50k and 500k pushes/s, a broadcast to all once a minute.
  */
 import type { EdgePlatform } from './edge-platform.ts';
-import { MODEL_USAGE, parseModelFlags } from './model-flags.ts';
+import { gridGroups, groupTable } from './group-table.ts';
+import { modelGroupPush } from './group-model.ts';
+import { MODEL_USAGE, parseModelFlags, type ModelRequest } from './model-flags.ts';
 import { modelEdge, ModelError, type EdgeFigures, type EdgeLoad } from './scale-model.ts';
 
 /** The grid's client counts and push rates. */
@@ -43,22 +45,36 @@ export function modelTable(loads: EdgeLoad[], platform: EdgePlatform): string {
 }
 
 /** The loads asked for: the one given, or the grid, one list per client count. */
-export function requestedLoads(argv: readonly string[]): { tables: EdgeLoad[][]; platform: EdgePlatform; json: boolean; help: boolean } {
-  const { load, base, platform, json, help } = parseModelFlags(argv);
+export function requestedLoads(argv: readonly string[]): { tables: EdgeLoad[][]; platform: EdgePlatform; json: boolean; help: boolean; group: ModelRequest['group'] } {
+  const { load, base, platform, json, help, group } = parseModelFlags(argv);
   const tables = load ? [[load]] : GRID_CLIENTS.map((clients) => GRID_PUSHES.map((pushesPerSec) => ({ ...base, clients, pushesPerSec })));
-  return { tables, platform, json, help };
+  return { tables, platform, json, help, group };
+}
+
+/**
+ * The group pushes to print: the one asked for on the load's shards, or those of docs/scale.md on the shards the
+ * grid picks for each client count at its lowest push rate. None for one load without --group-members.
+ */
+export function groupTables(tables: EdgeLoad[][], platform: EdgePlatform, group: ModelRequest['group']): string[] {
+  const shardsOf = (load: EdgeLoad) => modelEdge(load, platform).shards;
+  if (group) return [groupTable([{ ...group, tabs: tables[0]![0]!.socketsPerPush }], shardsOf(tables[0]![0]!), platform)];
+  if (tables.length === 1) return [];
+  return tables.flatMap((loads) => gridGroups(loads[0]!.clients).map((groups) => groupTable(groups, shardsOf(loads[0]!), platform)));
 }
 
 if (import.meta.main) {
   try {
-    const { tables, platform, json, help } = requestedLoads(process.argv.slice(2));
+    const { tables, platform, json, help, group } = requestedLoads(process.argv.slice(2));
     if (help) {
       process.stdout.write(`${MODEL_USAGE}\nWithout --clients and --pushes: the grid of docs/scale.md. Inputs and their sources: docs/scale.md.\n`);
     } else if (json) {
-      process.stdout.write(`${JSON.stringify(tables.flat().map((load) => ({ load, figures: modelEdge(load, platform) })), null, 2)}\n`);
+      const figures = tables.flat().map((load) => ({ load, figures: modelEdge(load, platform) }));
+      const groupFigures = group && { group, figures: modelGroupPush({ ...group, tabs: 1, shards: figures[0]!.figures.shards }, platform) };
+      process.stdout.write(`${JSON.stringify(groupFigures ? [...figures, groupFigures] : figures, null, 2)}\n`);
     } else {
       const note = 'USD, marginal (past the included usage of the Workers Paid plan); inputs and their sources: docs/scale.md';
-      process.stdout.write(`${tables.map((loads) => modelTable(loads, platform)).join('\n\n')}\n\n${note}\n`);
+      const all = [...tables.map((loads) => modelTable(loads, platform)), ...groupTables(tables, platform, group)];
+      process.stdout.write(`${all.join('\n\n')}\n\n${note}\n`);
     }
   } catch (error) {
     if (!(error instanceof ModelError)) throw error;

@@ -26,11 +26,16 @@ export interface Limits {
   idempotencySeconds: number;
   /** Seconds a uid keeps its pushes stored after a `pushport.v1` client of it last identified (MARK_SECONDS). */
   markSeconds: number;
+  /** Groups one uid may belong to; a join past it is refused (MAX_GROUPS_PER_UID). */
+  maxGroupsPerUid: number;
+  /** Members one group may have; a join past it is refused (MAX_GROUP_MEMBERS). */
+  maxGroupMembers: number;
 }
 
 /**
  * Defaults that suit a browser push server: 1 MiB messages, 32 tabs per uid, 1,000-push batches, 10 s to identify,
- * and stored pushes kept two minutes for resume (100 per uid), queues of 100 per uid, ids remembered five minutes.
+ * stored pushes kept two minutes for resume (100 per uid), queues of 100 per uid, ids remembered five minutes, and
+ * groups of up to 100,000 members with at most 100 groups per uid.
  */
 export const defaultLimits: Readonly<Limits> = Object.freeze({
   maxMessageBytes: 1024 * 1024,
@@ -46,6 +51,8 @@ export const defaultLimits: Readonly<Limits> = Object.freeze({
   maxQueuedTotal: 100_000,
   idempotencySeconds: 300,
   markSeconds: 86_400,
+  maxGroupsPerUid: 100,
+  maxGroupMembers: 100_000,
 });
 
 const settingNames: Record<keyof Limits, string> = {
@@ -62,6 +69,8 @@ const settingNames: Record<keyof Limits, string> = {
   maxQueuedTotal: 'MAX_QUEUED_TOTAL',
   idempotencySeconds: 'IDEMPOTENCY_SECONDS',
   markSeconds: 'MARK_SECONDS',
+  maxGroupsPerUid: 'MAX_GROUPS_PER_UID',
+  maxGroupMembers: 'MAX_GROUP_MEMBERS',
 };
 
 // Every limit is a positive whole number, except the ones for which 0 means "off".

@@ -1,6 +1,6 @@
 import type { SqlDb } from '../src/index.ts';
 import { bucketOf, ownerOf, ownersUpTo, type Layout } from './bucket-layout.ts';
-import { deleteRows, noRows, readRows, uidsOfBucket, writeRows, type BucketRows } from './bucket-rows.ts';
+import { appendRows, deleteBucket, isEmpty, noRows, readBucket, writeRows, type BucketRows } from './bucket-rows.ts';
 
 /** Marks the error an object throws for a bucket that a later layout took: the Worker reads the layout and routes again. */
 export const movedMark = 'pushport-moved';
@@ -66,9 +66,14 @@ export class BucketKeeper {
    * promise that takes them over. Throws `moved` for a bucket a later layout than the caller's took.
    */
   admit(uids: readonly string[], layout: Layout): Promise<void> | undefined {
+    return this.admitBuckets(uids.map(bucketOf), layout);
+  }
+
+  /** `admit` for buckets named by number: those that hold a group's members, or its index. */
+  admitBuckets(buckets: readonly number[], layout: Layout): Promise<void> | undefined {
     let waits: Promise<void>[] | undefined;
-    for (const uid of uids) {
-      const wait = this.admitUid(uid, layout);
+    for (const bucket of buckets) {
+      const wait = this.admitBucket(bucket, layout);
       if (wait !== undefined) (waits ??= []).push(wait);
     }
     return waits && Promise.all(waits).then(() => undefined);
@@ -90,16 +95,16 @@ export class BucketKeeper {
     }
     // Held, or given once before without word that the copy arrived, or never asked for: whatever is here goes.
     this.peers.leave(bucket);
-    const uids = uidsOfBucket(this.db, bucket);
-    this.record(bucket, uids.length === 0 ? GIVEN : GIVING, layout.version);
-    return { rows: uids.length === 0 ? noRows() : readRows(this.db, uids), forget: uids.length > 0 };
+    const rows = readBucket(this.db, bucket);
+    this.record(bucket, isEmpty(rows) ? GIVEN : GIVING, layout.version);
+    return { rows, forget: !isEmpty(rows) };
   }
 
   /** The new owner under `version` wrote the copy: the rows here are deleted. */
   forget(bucket: number, version: number): void | Promise<void> {
     const record = this.records.get(bucket);
     if (record?.state !== GIVING || record.version !== version) return;
-    deleteRows(this.db, uidsOfBucket(this.db, bucket));
+    deleteBucket(this.db, bucket);
     this.record(bucket, GIVEN, version);
     return this.peers.changed(noRows());
   }
@@ -126,12 +131,8 @@ export class BucketKeeper {
   private async acquire(bucket: number, earlier: number[], layout: Layout): Promise<void> {
     const given = await Promise.all(earlier.map((index) => this.peers.give(index, bucket, layout)));
     const rows = noRows();
-    for (const { rows: more } of given) {
-      rows.uids.push(...more.uids);
-      rows.messages.push(...more.messages);
-      rows.ids.push(...more.ids);
-    }
-    if (rows.uids.length > 0) {
+    for (const { rows: more } of given) appendRows(rows, more);
+    if (!isEmpty(rows)) {
       writeRows(this.db, rows);
       await this.peers.changed(rows);
     }

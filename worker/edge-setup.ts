@@ -1,5 +1,6 @@
 import type { PushAppSettings } from '../src/index.ts';
 import { fanOutWidth, settingsFor, shardCount, type Env } from './env.ts';
+import { ShardedGroups } from './sharded-groups.ts';
 import { ShardedTarget } from './sharded-target.ts';
 
 /** What the edge derives from its bindings: the same for every request that shares one `env`. */
@@ -7,6 +8,7 @@ export interface EdgeSetup {
   settings: PushAppSettings;
   shards: number;
   target: ShardedTarget;
+  groups: ShardedGroups;
 }
 
 // Keyed by the env object itself, so a new deployment (a new env) is read afresh and nothing leaks.
@@ -20,7 +22,8 @@ export function edgeSetup(env: Env): EdgeSetup {
   let setup = setups.get(env);
   if (!setup) {
     const shards = shardCount(env);
-    setup = { settings: settingsFor(env), shards, target: new ShardedTarget(env.PUSH_HUB, shards, fanOutWidth(env)) };
+    const target = new ShardedTarget(env.PUSH_HUB, shards, fanOutWidth(env));
+    setup = { settings: settingsFor(env), shards, target, groups: new ShardedGroups(target) };
     setups.set(env, setup);
   }
   return setup;

@@ -26,6 +26,7 @@ function waitUntilOf(c: Context<App>): (work: Promise<unknown>) => void {
 const app = createPushApp<App>({
   settings: (c) => edgeSetup(c.env).settings,
   target: (c) => edgeSetup(c.env).target,
+  groups: (c) => edgeSetup(c.env).groups,
   connect,
   ops: {
     source: (c) => new ShardOps(edgeSetup(c.env).target, waitUntilOf(c)),

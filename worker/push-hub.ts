@@ -9,7 +9,9 @@ import type { BucketKeeper, GivenBucket } from './bucket-handoff.ts';
 import type { EdgeSocket } from './edge-socket.ts';
 import { edgeSetup } from './edge-setup.ts';
 import { idleTimeoutMs, settingsFor, type Env } from './env.ts';
+import type { HomeAnswers, HomeCall, HomeCallOf, MemberAnswers, MemberCall, MemberCallOf } from './group-calls.ts';
 import { HibernatingRegistry } from './hibernating-registry.ts';
+import { hubGroups, type HubGroups } from './hub-groups.ts';
 import { admitUpgrade, hubHandoff } from './hub-handoff.ts';
 import { currentLayout, proposeLayout } from './layout-registry.ts';
 import { ShardMailbox } from './shard-mailbox.ts';
@@ -35,6 +37,8 @@ export class PushHub extends DurableObject<Env> {
   private readonly mailbox: ShardMailbox;
   /** The buckets this object holds, and their handoff when the layout changes (bucket-handoff.ts). */
   private readonly buckets: BucketKeeper;
+  /** The groups whose names fall in this object's buckets, and the memberships of its uids (hub-groups.ts). */
+  private readonly groups: HubGroups;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -52,6 +56,8 @@ export class PushHub extends DurableObject<Env> {
     // Creates its tables if they are missing and reads the marked uids: no write on an ordinary wake-up.
     this.mailbox = new ShardMailbox(ctx.storage, limits, this.hub, this.tally, this.schedule);
     this.buckets = hubHandoff({ ctx, env, hub: this.hub, registry: this.registry, mailbox: this.mailbox, schedule: this.schedule });
+    this.groups = hubGroups({ ctx, env, hub: this.hub, keeper: this.buckets, limits, mailbox: this.mailbox, tally: this.tally,
+      push: (uid, m, o) => this.push(uid, m, o) });
   }
 
   /**
@@ -154,7 +160,7 @@ export class PushHub extends DurableObject<Env> {
 
   /** The figures' part of the fan-out tree: this shard's, then those of the rest of `span`, in order. */
   figuresTree(span: Span, width: number): Promise<Gathered<TreeFigures>> {
-    return edgeSetup(this.env).target.handOn(figuresOf(this.stats(), this.latency, this.queueFigures()), restOf(span), width,
+    return edgeSetup(this.env).target.handOn(figuresOf(this.stats(), this.latency, this.queueFigures(), this.groups.figures()), restOf(span), width,
       (stub, part) => stub.figuresTree(part, width), addFigures);
   }
 
@@ -181,6 +187,16 @@ export class PushHub extends DurableObject<Env> {
   async kick(uid: string, reason?: string, layout?: Layout): Promise<number> {
     if (layout) await this.buckets.admit([uid], layout);
     return this.hub.kick(uid, reason);
+  }
+
+  /** A call for a group whose name falls in this object's buckets: its index, limits and fan-outs (group-home.ts). */
+  groupHome<K extends HomeCall['op']>(call: HomeCallOf<K>, layout: Layout, width: number): Promise<HomeAnswers[K]> {
+    return this.groups.home.serve(call, layout, width);
+  }
+
+  /** A call for the memberships of uids held here, or this object's part of a group fan-out (group-shard.ts). */
+  groupMember<K extends MemberCall['op']>(call: MemberCallOf<K>, layout: Layout): Promise<MemberAnswers[K]> {
+    return this.groups.shard.serve(call, layout);
   }
 
   /** Gives a bucket's stored rows to its owner under `layout` (bucket-handoff.ts), closing its sockets here with 1012. */

@@ -27,8 +27,8 @@ export class ShardOps implements OpsSource {
     // This instance's latest figures first, so a scrape right after a push sees it.
     await this.handOver();
     // One call per shard (through the fan-out tree past FAN_OUT shards) brings its stats, latency and queue.
-    const { parts, latency, queue } = await this.target.figures();
-    return { unit: 'shard', parts: parts.map((s, id) => ({ id, ...s })), total: sumStats(parts), latency, queue };
+    const { parts, latency, queue, groups } = await this.target.figures();
+    return { unit: 'shard', parts: parts.map((s, id) => ({ id, ...s })), total: sumStats(parts), latency, queue, groups };
   }
 
   private async handOver(): Promise<void> {

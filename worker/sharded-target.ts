@@ -14,6 +14,8 @@ const TRIES = 5;
 // How long an instance routes by the layout it read before reading it again: an instance of an earlier deployment
 // that is never told `moved` still follows a new layout within this, and fans out to an added object.
 const LAYOUT_MS = 10_000;
+// How long a figures fan-out may serve another reader of the same instance.
+const FIGURES_REUSE_MS = 1000;
 
 /** The positions of the uids each object holds under `objects`, in list order. */
 export function byShard(uids: readonly string[], objects: number, positions: readonly number[] = uids.map((_, i) => i)): Map<number, number[]> {
@@ -36,9 +38,11 @@ export function byShard(uids: readonly string[], objects: number, positions: rea
 export class ShardedTarget implements PushTarget {
   private readonly namespace: DurableObjectNamespace<PushHub>;
   private readonly shards: number;
-  private readonly fanOut: number;
+  /** Objects one invocation calls at most (FAN_OUT): past it a fan-out goes through the tree. */
+  readonly fanOut: number;
   private layout: Promise<Layout> | undefined;
   private layoutAt = 0;
+  private lastFigures: { asked: Promise<TreeFigures>; at: number } | undefined;
 
   /** `shards` is this instance's SHARDS: proposed to object 0 as the layout before the first routed call. */
   constructor(namespace: DurableObjectNamespace<PushHub>, shards: number, fanOut = defaultFanOut) {
@@ -120,8 +124,23 @@ export class ShardedTarget implements PushTarget {
     return (await this.figures()).queue;
   }
 
-  /** Each object's stats in object order, with the latency and queue figures of all of them added up. */
-  async figures(): Promise<TreeFigures> {
+  /** Each object's stats in object order, with the latency, queue and group figures of all of them added up. */
+  figures(): Promise<TreeFigures> {
+    const asked = this.askFigures();
+    this.lastFigures = { asked, at: Date.now() };
+    return asked;
+  }
+
+  /**
+   * The figures of a fan-out that began within the last FIGURES_REUSE_MS, or new ones: /stats reads its group
+   * figures right after its stats, and one fan-out serves both.
+   */
+  recentFigures(): Promise<TreeFigures> {
+    const last = this.lastFigures;
+    return last !== undefined && Date.now() - last.at < FIGURES_REUSE_MS ? last.asked : this.figures();
+  }
+
+  private async askFigures(): Promise<TreeFigures> {
     const every = await this.everyShard();
     const got = await this.handOn(noFigures(), every, this.fanOut, (stub, part) => stub.figuresTree(part, this.fanOut), addFigures);
     return wholeOr(got, (f) => `only ${f.parts.length} of ${every.to} shards answered, so the figures would be short`);
@@ -181,8 +200,8 @@ export class ShardedTarget implements PushTarget {
     }));
   }
 
-  // Nothing was applied by an object that answered moved or busy, so the call may go again.
-  private async routed<T>(call: (layout: Layout) => Promise<T>): Promise<T> {
+  /** Makes a call routed by the layout in force, again when an object answers moved or busy (it applied nothing). */
+  async routed<T>(call: (layout: Layout) => Promise<T>): Promise<T> {
     for (let tries = 0; ; tries++) {
       try {
         return await call(await this.layoutNow());

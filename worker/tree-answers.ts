@@ -1,5 +1,5 @@
 import {
-  addLatency, emptyLatency, PartsMissing, type HubStats, type LatencyCounts, type MailboxFigures,
+  addLatency, emptyLatency, PartsMissing, type GroupFigures, type HubStats, type LatencyCounts, type MailboxFigures,
 } from '../src/index.ts';
 import type { Gathered } from './shard-tree.ts';
 
@@ -8,6 +8,8 @@ export interface TreeFigures {
   parts: HubStats[];
   latency: LatencyCounts;
   queue: MailboxFigures;
+  /** Groups whose home is among the objects, and the group pushes made from them. */
+  groups: GroupFigures;
 }
 
 /** The uids of /online?uids= that one object holds, and that object's index. */
@@ -17,13 +19,13 @@ export interface UidGroup {
 }
 
 /** One object's figures, copied, so a merge never adds into the object's own histogram. */
-export function figuresOf(stats: HubStats, latency: LatencyCounts, queue: MailboxFigures): TreeFigures {
-  return { parts: [stats], latency: addLatency(emptyLatency(), latency), queue: { ...queue } };
+export function figuresOf(stats: HubStats, latency: LatencyCounts, queue: MailboxFigures, groups: GroupFigures): TreeFigures {
+  return { parts: [stats], latency: addLatency(emptyLatency(), latency), queue: { ...queue }, groups: { ...groups } };
 }
 
 /** No figures yet: where the Worker starts its sum. */
 export function noFigures(): TreeFigures {
-  return { parts: [], latency: emptyLatency(), queue: { queued: 0, expired: 0 } };
+  return { parts: [], latency: emptyLatency(), queue: { queued: 0, expired: 0 }, groups: { groups: 0, pushes: 0 } };
 }
 
 /** Figures of the objects after `sum`'s, appended in order; latency and queue added up on the way back. */
@@ -32,6 +34,7 @@ export function addFigures(sum: TreeFigures, more: TreeFigures): TreeFigures {
     parts: sum.parts.concat(more.parts),
     latency: addLatency(sum.latency, more.latency),
     queue: { queued: sum.queue.queued + more.queue.queued, expired: sum.queue.expired + more.queue.expired },
+    groups: { groups: sum.groups.groups + more.groups.groups, pushes: sum.groups.pushes + more.groups.pushes },
   };
 }
 

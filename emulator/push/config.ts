@@ -34,7 +34,7 @@ export interface PushServerConfig {
 const names = ['HOST', 'PORT', 'TEXT_HOST', 'TEXT_PORT', 'COUNT', 'PUSH_TOKEN', 'CLIENT_SECRET', 'HEARTBEAT_SECONDS',
   'MAX_SEND_BUFFER_BYTES', 'MAX_CONNECTIONS', 'IDENTIFY_TIMEOUT_SECONDS', 'MAX_MESSAGE_BYTES', 'MAX_UID_BYTES', 'MAX_CONNECTIONS_PER_UID',
   'MAX_BATCH', 'MAX_BATCH_BYTES', 'MAX_TTL_SECONDS', 'RETAIN_SECONDS', 'MAX_RETAINED_PER_UID', 'MAX_QUEUED_PER_UID',
-  'MAX_QUEUED_TOTAL', 'IDEMPOTENCY_SECONDS', 'MARK_SECONDS', 'DASHBOARD', 'HOME_PAGE'] as const;
+  'MAX_QUEUED_TOTAL', 'IDEMPOTENCY_SECONDS', 'MARK_SECONDS', 'MAX_GROUPS_PER_UID', 'MAX_GROUP_MEMBERS', 'DASHBOARD', 'HOME_PAGE'] as const;
 type Name = (typeof names)[number];
 const aliases: Record<string, Name> = { '--token': 'PUSH_TOKEN' };
 
@@ -179,6 +179,8 @@ const docs: Record<Name, string> = {
   MAX_QUEUED_TOTAL: 'ttl pushes waiting for all offline uids together (100000)',
   IDEMPOTENCY_SECONDS: 'seconds a push id is remembered, so a retry is not delivered twice (300)',
   MARK_SECONDS: 'seconds every push to a uid is stored after its last pushport.v1 client identified (86400)',
+  MAX_GROUPS_PER_UID: 'groups one uid may be in; a join past it answers 409 (100)',
+  MAX_GROUP_MEMBERS: 'members one group may have; a join past it answers 409 (100000)',
   DASHBOARD: 'the live page at GET /dashboard (on; off answers 404)',
   HOME_PAGE: 'the first page at GET /: connect a uid, see its pushes (on; off answers 404)',
 };

@@ -7,9 +7,11 @@ import { offersV1, V1_PROTOCOL } from '../../src/wire/v1-frame.ts';
 import { DurablePushes } from '../../src/mailbox/durable-pushes.ts';
 import { Mailbox } from '../../src/mailbox/mailbox.ts';
 import { MemoryRegistry } from '../../src/hub/registry.ts';
-import { RelayedOps } from '../../src/ops/relayed-ops.ts';
+import { groupFiguresOf, RelayedOps } from '../../src/ops/relayed-ops.ts';
 import { RelayNode } from '../../src/relay/relay-node.ts';
 import { RelayedTarget } from '../../src/relay/relayed-target.ts';
+import { RelayedGroups } from '../../src/relay/relayed-groups.ts';
+import { GroupStore } from '../../src/groups/group-store.ts';
 import { describeError, log } from '../log.ts';
 import { HttpResponse } from '../protocols/http.ts';
 import { formatSocketName } from '../socket-name.ts';
@@ -57,15 +59,17 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   const hub = new Hub<ConnectionSocket>(registry, config.limits);
   const links = new SocketRelay({ self: main.id, count: config.count, pathOf: (i) => relaySocketFor(config.port, i) });
   const node = new RelayNode(hub, links);
-  registry.onUidChange = node.uidChanged;
   catchUpOnLinkChange(node, hub);
   // Every process opens the one store, on first need: a client reads what waits for it wherever it lands.
-  // Until a push is stored, a server carries none of it (SQLite costs a process several MB).
+  // Until a push is stored or a group joined, a server carries none of it (SQLite costs a process several MB).
+  // The mailbox and the groups share one connection: each run's writes are one transaction on it.
   const storeFile = storeFileFor(config.port);
+  let db: SqliteDb | undefined;
+  const openDb = () => (db ??= new SqliteDb(storeFile));
   let sweep: ReturnType<typeof setInterval> | undefined;
   const { stored } = node;
   stored.storeIn(() => {
-    const store = new DurablePushes(new Mailbox(new SqliteDb(storeFile), config.limits));
+    const store = new DurablePushes(new Mailbox(openDb(), config.limits));
     // Pushes stored by several processes can reach a socket out of seq order: the hub fills a gap from the store.
     hub.readStoredBetween = (uid, after, before) => store.mailbox.between(uid, after, before);
     sweep = setInterval(() => store.mailbox.sweep(), STORE_SWEEP_MS);
@@ -80,7 +84,15 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     links.listen(node).catch((error: unknown) => log(`relay socket failed, pushes from other processes will miss this one: ${describeError(error)}`));
   }
   const target = new RelayedTarget(node);
-  const ops = new RelayedOps(main.id, () => target.shares(), () => stored.store?.mailbox.figures() ?? { queued: 0, expired: 0 });
+  const groups: RelayedGroups<ConnectionSocket> = new RelayedGroups(node, {
+    open: () => new GroupStore(openDb(), config.limits), exists: () => db !== undefined || existsSync(storeFile), target,
+    figures: async () => groupFiguresOf(await target.shares()),
+  });
+  registry.onUidChange = (uid, here) => {
+    node.uidChanged(uid, here);
+    groups.uidChanged(uid, here);
+  };
+  const ops = new RelayedOps(main.id, () => target.shares(), () => stored.store?.mailbox.figures() ?? { queued: 0, expired: 0 }, () => groups.share());
   // Each process's stats share carries its index and latency, for the dashboard's rows and the histogram.
   node.shareExtra = () => ops.extra();
   const socketOf = ConnectionSocket.of;
@@ -96,6 +108,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     app ??= import('../../src/http/push-app.ts').then(({ createPushApp }) => createPushApp({
       settings: () => ({ token: config.token, limits: config.limits }),
       target: () => target,
+      groups: () => groups,
       ops: { source: () => ops, dashboard: () => config.dashboard },
       home: () => home,
     }));
@@ -158,7 +171,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   text.name = 'pushport-text';
   text.reusePort = true;
   const textPort = serveTextPort(text, {
-    target, token: textPortNeedsToken(config) ? config.token : undefined,
+    target, groups, token: textPortNeedsToken(config) ? config.token : undefined,
     maxLineBytes: config.limits.maxMessageBytes, maxUidBytes: config.limits.maxUidBytes, maxTtlSeconds: config.limits.maxTtlSeconds,
     observe: (seconds, lines) => ops.observe(seconds, lines),
   });

@@ -1,6 +1,5 @@
 import { Coalescer } from '../../src/coalesce.ts';
-import type { PushTarget } from '../../src/hub/push-target.ts';
-import { TextPushSession } from '../../src/text/text-push-session.ts';
+import { TextPushSession, type TextPushSessionOptions, type TextTarget } from '../../src/text/text-push-session.ts';
 import type { TcpConnection } from '../tcp-connection.ts';
 import { afterDeliveries } from '../end-of-turn.ts';
 import type { Worker } from '../worker.ts';
@@ -8,7 +7,7 @@ import type { Worker } from '../worker.ts';
 /** How a text push port is served: where pushes go, the token, and the line limits. */
 export interface TextPortOptions {
   /** Where pushes go; a function gives each connection a target of its own (the bridge: one upstream queue each). */
-  target: PushTarget | (() => PushTarget);
+  target: TextTarget | (() => TextTarget);
   /** When set, a connection's first line must be this token. */
   token?: string;
   /** Longest line, without its `\n` or `\r\n`; a longer one closes that connection. */
@@ -16,6 +15,8 @@ export interface TextPortOptions {
   maxUidBytes: number;
   /** Longest ttl a push may ask for (MAX_TTL_SECONDS). */
   maxTtlSeconds?: number;
+  /** Where group lines go, when not to the target itself (the push server's groups). */
+  groups?: TextPushSessionOptions['groups'];
   /** Told, once per write of replies, how long those lines took from arrival to answer (the latency histogram). */
   observe?(seconds: number, lines: number): void;
 }
@@ -91,6 +92,7 @@ class TextPortConnection {
       token: options.token,
       maxUidBytes: options.maxUidBytes,
       maxTtlSeconds: options.maxTtlSeconds,
+      groups: options.groups,
       reply: (text) => this.reply(text),
       // After the replies already queued for this turn.
       close: () => afterDeliveries(() => connection.close()),

@@ -1,6 +1,9 @@
 import type { PushAnswer } from '../hub/push-answer.ts';
 import type { PushOptions } from '../wire/push-message.ts';
 
+/** The reason a runtime without groups gives for every group route and group push (HTTP 501). */
+export const NO_GROUPS = 'groups are not available on this server';
+
 /** A push to every member of a group: the exact text each connection gets, its ttl and id, and a uid to leave out. */
 export interface GroupPush extends PushOptions {
   group: string;
@@ -27,6 +30,14 @@ export interface MemberQuery {
   online: boolean;
   cursor?: string;
   limit: number;
+}
+
+/** Group figures for /stats, /metrics and the dashboard: groups with members now, and group pushes served. */
+export interface GroupFigures {
+  /** Groups with at least one member (pushport_groups). */
+  groups: number;
+  /** Group pushes answered since the server started, delivered or not (pushport_group_pushes_total). */
+  pushes: number;
 }
 
 /** Why a membership change was not made (a limit), returned and never thrown, as a push's refusal is. */
@@ -56,4 +67,6 @@ export interface GroupTarget {
    * online but some offline member got it queued (it had a ttl), or a refusal.
    */
   pushGroup(push: GroupPush): PushAnswer | Promise<PushAnswer>;
+  /** The figures /stats shows as `groups`; a runtime without them leaves `groups` out of /stats. */
+  figures?(): Promise<GroupFigures>;
 }

@@ -1,3 +1,4 @@
+import type { GroupPush } from '../groups/group-target.ts';
 import { PushportClient, type PushportClientOptions } from './pushport-client.ts';
 import { PushportError } from './pushport-error.ts';
 
@@ -11,6 +12,11 @@ export type HttpTargetOptions = Omit<PushportClientOptions, 'batch'>;
 export class HttpTarget extends PushportClient {
   constructor(options: HttpTargetOptions) {
     super({ ...options, batch: true });
+  }
+
+  /** A group line of the text port, sent upstream as it is, in line with the uid pushes. */
+  pushGroup(push: GroupPush): Promise<number> {
+    return this.pushToGroup(push.group, push.message);
   }
 
   // The bridge's backends see the deployment as the upstream of their text port.

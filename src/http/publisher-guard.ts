@@ -4,7 +4,7 @@ import { checkBearer } from '../auth/publisher-token.ts';
 import { jsonReply } from '../json-reply.ts';
 
 /** The JSON error every route answers with: `{ "error": reason }` and a real status code. */
-export function jsonError(c: Context, status: 400 | 401 | 404 | 405 | 413 | 429 | 500 | 502 | 503, error: string, headers?: Record<string, string>): Response {
+export function jsonError(c: Context, status: 400 | 401 | 404 | 405 | 409 | 413 | 429 | 500 | 501 | 502 | 503, error: string, headers?: Record<string, string>): Response {
   return jsonReply(c, { error }, status, headers);
 }
 

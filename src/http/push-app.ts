@@ -11,7 +11,11 @@ import { parseUidList } from '../wire/uid-list.ts';
 import { jsonReply } from '../json-reply.ts';
 import { jsonError, limitBody, requirePublisher } from './publisher-guard.ts';
 import { isRefusal, QUEUED, type PushAnswer } from '../hub/push-answer.ts';
-import { PartsMissing, type Push, type PushTarget } from '../hub/push-target.ts';
+import { PartsMissing, type PushTarget } from '../hub/push-target.ts';
+import { NO_GROUPS, type GroupTarget } from '../groups/group-target.ts';
+import type { GroupPushParse, UidPushParse } from '../wire/push-message.ts';
+import { mountGroups } from './group-routes.ts';
+import { pushMixed } from './mixed-batch.ts';
 
 /** Per-request settings; a runtime reads them from its environment. */
 export interface PushAppSettings {
@@ -33,6 +37,8 @@ export interface PushAppOptions {
   ops?: OpsOptions;
   /** What the first page (GET / without an upgrade) shows; without it, or with it turned off, `/` answers 404. */
   home?(c: AnyContext): HomeSettings;
+  /** The runtime's groups (the /groups routes and group pushes); without it they answer 501. */
+  groups?(c: AnyContext): GroupTarget;
 }
 
 /** One push's answer as JSON: reached some, queued for an offline uid (it had a ttl), reached nobody, or refused. */
@@ -45,7 +51,8 @@ function deliveryOf(answer: PushAnswer) {
 const maxCloseReasonBytes = 123;
 
 /**
- * The HTTP push API, the same on every runtime: push, batch, broadcast, online (one uid or many), kick, stats, the
+ * The HTTP push API, the same on every runtime: push (to a uid or a group), batch, broadcast, online (one uid or
+ * many), kick, groups, stats, the
  * answers of the client entry (`/`, `/ws`) to requests that are not WebSocket upgrades, and pushport/client as a module.
  */
 export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
@@ -75,7 +82,10 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
     const { limits } = settings(c);
     const parsed = parsePush(await c.req.text(), limits.maxUidBytes, limits.maxTtlSeconds);
     if (!parsed.ok) return jsonError(c, 400, parsed.error);
-    const answer = await options.target(c).push(parsed.uid, parsed.message, parsed);
+    if (parsed.group !== undefined && !options.groups) return jsonError(c, 501, NO_GROUPS);
+    const answer = await (parsed.group === undefined
+      ? options.target(c).push(parsed.uid, parsed.message, parsed)
+      : options.groups!(c).pushGroup(parsed));
     // Nothing was taken: the backend may retry later, with the same id if it has one.
     if (isRefusal(answer)) return jsonError(c, 429, answer.refused);
     return jsonReply(c, deliveryOf(answer));
@@ -86,8 +96,11 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
     const parsed = parseBatch(await c.req.text(), limits);
     if (parsed.length === 0) return jsonError(c, 400, 'empty batch: send one JSON push per line');
     if (parsed.length > limits.maxBatch) return jsonError(c, 413, `batch has ${parsed.length} pushes; at most ${limits.maxBatch}`);
-    const valid = parsed.filter((p): p is Push & { ok: true } => p.ok);
-    const answers = await options.target(c).pushMany(valid.map(({ ok: _, ...push }) => push));
+    const valid = parsed.filter((p): p is UidPushParse | GroupPushParse => p.ok);
+    // A batch of uid pushes only (the usual one) goes as one pushMany; group lines split it into runs, in order.
+    const answers = valid.some((p) => p.group !== undefined)
+      ? await pushMixed(options.target(c), options.groups?.(c), valid)
+      : await options.target(c).pushMany((valid as UidPushParse[]).map(({ ok: _, ...push }) => push));
     let next = 0;
     let total = 0;
     const results = parsed.map((p) => {
@@ -129,7 +142,14 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
     return jsonReply(c, { uid: uid.uid, closed: await options.target(c).kick(uid.uid, reason) });
   });
 
-  app.get('/stats', guard, async (c) => jsonReply(c, await options.target(c).stats()));
+  mountGroups(app, { guard, bodyLimit: batchLimit, limits: (c) => settings(c).limits, groups: options.groups && ((c) => options.groups!(c)) });
+
+  app.get('/stats', guard, async (c) => {
+    const groups = options.groups?.(c);
+    const stats = await options.target(c).stats();
+    // A runtime with group figures shows them as `groups`: { groups, pushes }.
+    return jsonReply(c, groups?.figures ? { ...stats, groups: await groups.figures() } : stats);
+  });
 
   // The client entry: an upgrade goes to the runtime; a plain request gets the first page.
   const isUpgrade = (c: AnyContext) => c.req.header('upgrade')?.toLowerCase() === 'websocket';

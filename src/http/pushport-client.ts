@@ -1,8 +1,10 @@
+import type { GroupCounts, MemberPage } from '../groups/group-target.ts';
 import type { HubStats } from '../hub/sum-stats.ts';
 import { Coalescer } from '../coalesce.ts';
 import { QUEUED } from '../hub/push-answer.ts';
 import type { PushTarget } from '../hub/push-target.ts';
 import type { PushOptions } from '../wire/push-message.ts';
+import { groupPushBody, pushBody, type GroupPushOptions, type PushMessage } from './push-body.ts';
 import { PushportError } from './pushport-error.ts';
 
 /** Where a pushport server is and how to call it. */
@@ -19,9 +21,6 @@ export interface PushportClientOptions {
   fetch?: typeof fetch;
 }
 
-/** A push's message: the exact JSON text the clients receive (it names its uid), or an object to send with `uid` added. */
-export type PushMessage = string | Record<string, unknown>;
-
 /** One push for pushMany: an object message gets its `ttl` and `id` here; a string carries its own. */
 export interface ClientPush extends PushOptions {
   uid: string;
@@ -31,20 +30,8 @@ export interface ClientPush extends PushOptions {
 type Waiting = { body: string; resolve: (n: number) => void; reject: (e: Error) => void };
 type BatchResult = { ok: boolean; delivered?: number; queued?: boolean; error?: string };
 
-/**
- * The body of a push: a string as-is (exactly what clients receive, so it carries its own ttl and id), an
- * object as JSON with its uid (refused if it names another one) and the options.
- */
-function pushBody(uid: string, message: PushMessage, options?: PushOptions): string {
-  if (typeof message === 'string') return message;
-  if ('uid' in message && String(message.uid) !== uid) {
-    throw new TypeError(`push to "${uid}" carries uid "${String(message.uid)}": leave uid out of the object or make them agree`);
-  }
-  const extra: PushOptions = {};
-  if (options?.ttl !== undefined) extra.ttl = options.ttl;
-  if (options?.id !== undefined) extra.id = options.id;
-  return JSON.stringify({ uid, ...message, ...extra });
-}
+const groupPath = (group: string) => `/groups/${encodeURIComponent(group)}`;
+const memberPath = (group: string, uid: string) => `${groupPath(group)}/members/${encodeURIComponent(uid)}`;
 
 // QUEUED for a push kept for its offline uid, else the connections reached.
 const answerOf = (r: { delivered?: number; queued?: boolean }) => (r.queued ? QUEUED : r.delivered ?? 0);
@@ -75,7 +62,20 @@ export class PushportClient implements PushTarget {
    * when nobody was and the push waits for its ttl. A full queue throws a PushportError with status 429.
    */
   async push(uid: string, message: PushMessage, options?: PushOptions): Promise<number> {
-    const body = pushBody(uid, message, options);
+    return this.send(pushBody(uid, message, options));
+  }
+
+  /**
+   * Pushes to every connection of every member of a group but `except`; answers the connections reached, or
+   * QUEUED (-1) when none were online and the push waits for offline members (it had a ttl). A string message
+   * is sent as it is (it names its group); an object gets `group` and the options added.
+   */
+  async pushToGroup(group: string, message: PushMessage, options?: GroupPushOptions): Promise<number> {
+    return this.send(groupPushBody(group, message, options));
+  }
+
+  // One push body, alone or (with `batch`) in the next batch, in order with the others.
+  private async send(body: string): Promise<number> {
     if (this.options.batch) return new Promise((resolve, reject) => this.incoming.add({ body, resolve, reject }));
     return answerOf((await this.call('POST', '/push', body)) as { delivered: number; queued?: boolean });
   }
@@ -123,6 +123,54 @@ export class PushportClient implements PushTarget {
   async kick(uid: string, reason?: string): Promise<number> {
     const query = reason === undefined ? '' : `?reason=${encodeURIComponent(reason)}`;
     return ((await this.call('DELETE', `/online/${encodeURIComponent(uid)}${query}`)) as { closed: number }).closed;
+  }
+
+  /**
+   * Adds a uid, or many (one request per MAX_BATCH), to a group; answers how many were not members before. A
+   * join past MAX_GROUP_MEMBERS or MAX_GROUPS_PER_UID throws a PushportError with status 409 (none of that request joined).
+   */
+  async joinGroup(group: string, uids: string | readonly string[]): Promise<number> {
+    if (typeof uids === 'string') return ((await this.call('PUT', memberPath(group, uids))) as { joined: boolean }).joined ? 1 : 0;
+    let joined = 0;
+    for (let at = 0; at < uids.length; at += this.maxBatch) {
+      const body = JSON.stringify({ uids: uids.slice(at, at + this.maxBatch) });
+      joined += ((await this.call('POST', `${groupPath(group)}/members`, body)) as { joined: number }).joined;
+    }
+    return joined;
+  }
+
+  /** Takes a uid out of a group; answers whether it was a member. */
+  async leaveGroup(group: string, uid: string): Promise<boolean> {
+    return ((await this.call('DELETE', memberPath(group, uid))) as { left: boolean }).left;
+  }
+
+  /** Deletes a group; answers how many members it had. */
+  async removeGroup(group: string): Promise<number> {
+    return ((await this.call('DELETE', groupPath(group))) as { removed: number }).removed;
+  }
+
+  /** A group's members, online members and their connections. */
+  async group(group: string): Promise<GroupCounts & { group: string }> {
+    return (await this.call('GET', groupPath(group))) as GroupCounts & { group: string };
+  }
+
+  /** The groups a uid belongs to. */
+  async groupsOf(uid: string): Promise<string[]> {
+    return ((await this.call('GET', `/groups?uid=${encodeURIComponent(uid)}`)) as { groups: string[] }).groups;
+  }
+
+  /** A group's members page by page (`online`: only those with a live connection), each page one request. */
+  async *groupMembers(group: string, options: { online?: boolean; limit?: number } = {}): AsyncGenerator<string[], void, undefined> {
+    let cursor: string | undefined;
+    do {
+      const query = new URLSearchParams();
+      if (options.online) query.set('online', '1');
+      if (options.limit !== undefined) query.set('limit', String(options.limit));
+      if (cursor !== undefined) query.set('cursor', cursor);
+      const page = (await this.call('GET', `${groupPath(group)}/members?${query}`)) as MemberPage;
+      yield page.uids;
+      cursor = page.cursor;
+    } while (cursor !== undefined);
   }
 
   /** Whole-server figures. */

@@ -137,12 +137,22 @@ export class Hub<S extends PushSocket = PushSocket> {
 
   /** Sends a message to every identified connection; returns how many it reached. */
   deliverAll(message: string): number {
+    return this.deliverToSets(this.registry.identifiedSets(), message);
+  }
+
+  /**
+   * Sends a message once to every connection of the given sets (the live sets of some uids: a group's members
+   * here, or everyone) but those of `skip`; returns how many it reached. The broadcast's path: a v1 frame is
+   * formatted once, and a quiet socket is written straight from the loop.
+   */
+  deliverToSets(sets: Iterable<ReadonlySet<S>>, message: string, skip?: ReadonlySet<S>): number {
     let delivered = 0;
     // Formatted once, on the first v1 client, so the loop allocates nothing per socket.
     let v1Text: string | undefined;
     // A v1 socket in its resume window gets the broadcast after its backlog, like any push.
     const resuming = this.resuming.size > 0;
-    for (const sockets of this.registry.identifiedSets()) {
+    for (const sockets of sets) {
+      if (sockets === skip) continue;
       for (const socket of sockets) {
         if (resuming && socket.v1 && this.resuming.has(socket.id)) {
           if (this.sendFrame(socket, 0, message)) delivered++;

@@ -43,6 +43,12 @@ export class PushTally {
     return answer;
   }
 
+  /** Counts the writes of a fan-out that is neither a uid push nor a broadcast (a group push); returns them. */
+  delivered(n: number): number {
+    this.counters.delivered += n;
+    return n;
+  }
+
   /**
    * Counts one broadcast this share fanned out, with the deliveries it answers for. Every share counts every
    * broadcast it sent to its sockets, so a sum keeps the largest count (see sumStats).

@@ -29,6 +29,11 @@ ${pageHead('pushport dashboard', dashboardStyle)}
     <h2>Pushes (total, and rate over the last minute)</h2>
     <section class="tiles">${tile('pushes', 'Pushes', true)}${tile('delivered', 'Delivered', true)}${tile('failed', 'Failed', true)}${tile('queued', 'Queued', true)}${tile('broadcasts', 'Broadcasts', true)}
     </section>
+    <div id="groups" hidden>
+      <h2>Groups</h2>
+      <section class="tiles">${tile('groups', 'Groups', false)}${tile('group-pushes', 'Group pushes', false)}
+      </section>
+    </div>
     <h2>Last minute</h2>
     <section class="panel">
       <canvas id="chart" aria-label="pushes, delivered and failed per second over the last minute"></canvas>

@@ -70,6 +70,14 @@ function showTotals(total) {
   for (const k of counters) $('[data-metric="' + k + '-rate"]').textContent = fmtRate(rateOver((s) => s.total[k]));
 }
 
+// Shown where the runtime has groups: groups with members, and group pushes served.
+function showGroups(groups) {
+  $('#groups').hidden = !groups;
+  if (!groups) return;
+  $('[data-metric="groups"]').textContent = fmt(groups.groups);
+  $('[data-metric="group-pushes"]').textContent = fmt(groups.pushes);
+}
+
 function showParts(report) {
   $('#parts-title').textContent = report.unit === 'shard' ? 'Per shard' : 'Per process';
   $('#parts-unit').textContent = report.unit;
@@ -101,6 +109,7 @@ async function poll() {
     record(report);
     showTotals(report.total);
     showParts(report);
+    showGroups(report.groups);
     drawChart();
     const units = report.parts.length === 1 ? report.unit : report.unit === 'shard' ? 'shards' : 'processes';
     setState('live · ' + report.parts.length + ' ' + units + ' · ' + new Date().toLocaleTimeString('en-GB'));

@@ -1,4 +1,5 @@
 import type { HubStats } from '../hub/sum-stats.ts';
+import type { GroupFigures } from '../groups/group-target.ts';
 import type { MailboxFigures } from '../mailbox/mailbox.ts';
 import type { LatencyCounts } from './latency-histogram.ts';
 
@@ -19,6 +20,8 @@ export interface OpsReport {
   latency: LatencyCounts;
   /** The ttl queue over the whole server, where the runtime reports it. */
   queue?: MailboxFigures;
+  /** Groups with members and group pushes served, where the runtime has groups. */
+  groups?: GroupFigures;
 }
 
 /** Where a runtime's figures come from, and where the HTTP push routes report their latency. */

@@ -49,8 +49,8 @@ export function mountOps(app: Hono<any>, guard: MiddlewareHandler, ops: OpsOptio
     c.body(serverMetrics(await ops.source(c).report()), 200, { 'Content-Type': expositionContentType, 'Cache-Control': 'no-store' }));
 
   app.get('/stats/parts', guard, async (c) => {
-    const { unit, parts, total } = await ops.source(c).report();
-    return jsonReply(c, { unit, parts, total }, 200, { 'Cache-Control': 'no-store' });
+    const { unit, parts, total, groups } = await ops.source(c).report();
+    return jsonReply(c, groups ? { unit, parts, total, groups } : { unit, parts, total }, 200, { 'Cache-Control': 'no-store' });
   });
 
   // The page holds no figures, so it needs no token; everything it shows it fetches with one.

@@ -6,8 +6,8 @@ import type { OpsReport } from './ops-report.ts';
 export const latencyMetric = 'pushport_push_latency_seconds';
 
 /** The whole server's figures as Prometheus text, the same names on every runtime. */
-export function serverMetrics(report: Pick<OpsReport, 'total' | 'latency' | 'queue'>): string {
-  const { total, latency, queue } = report;
+export function serverMetrics(report: Pick<OpsReport, 'total' | 'latency' | 'queue' | 'groups'>): string {
+  const { total, latency, queue, groups } = report;
   const writer = new ExpositionWriter()
     .gauge('pushport_connections', 'Open client WebSocket connections, identified or not.', total.connections)
     .gauge('pushport_identified_connections', 'Client connections that have a uid.', total.identified)
@@ -22,6 +22,11 @@ export function serverMetrics(report: Pick<OpsReport, 'total' | 'latency' | 'que
     writer
       .gauge('pushport_queue_waiting', 'Pushes with a ttl waiting now for their uid to come online.', queue.queued)
       .counter('pushport_queue_expired_total', 'Queued pushes whose ttl passed before their uid came online.', queue.expired);
+  }
+  if (groups) {
+    writer
+      .gauge('pushport_groups', 'Groups with at least one member.', groups.groups)
+      .counter('pushport_group_pushes_total', 'Pushes to a group, delivered or not.', groups.pushes);
   }
   return writer.text();
 }

@@ -36,6 +36,24 @@ export const FrameType = {
   deliverSeq: 14,
   /** Store every push to `uid` until `value` (seconds since the epoch): a pushport.v1 client of it is here. */
   mark: 15,
+  /** The sender has a member of group `uid` online (groups: the peers' directory of groups, as `here` is of uids). */
+  groupHere: 16,
+  /** The sender's last online member of group `uid` went (or left the group). */
+  groupLeft: 17,
+  /**
+   * The uids listed in `message` (see encodeUidList) joined (`value` 1) or left (`value` 0) group `uid`: a
+   * process that holds one updates its index, then answers 0, so the change is everywhere before it is answered.
+   */
+  groupMember: 18,
+  /** Group `uid` was deleted; answered 0 once the receiver's index has forgotten it. */
+  groupRemoved: 19,
+  /**
+   * Deliver a group push to your members of the group: `uid` is the group's name followed by the uid left out,
+   * `value` the name's length + 1 when there is one (0: none), `message` the push. Answer the count.
+   */
+  groupDeliver: 20,
+  /** Answer `[connections, [uids]]` as JSON: your online members of group `uid` and their connections. */
+  groupOnline: 21,
 } as const;
 
 /** One frame's type. */

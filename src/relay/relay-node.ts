@@ -45,6 +45,16 @@ import type { AnswerSink } from '../hub/push-target.ts';
  * order (stored-relay.ts), and then route as above.
  */
 
+/** Something else that rides on the relay (groups): RelayNode hands it the frames it does not handle itself. */
+export interface RelayExtension {
+  /** A frame of the extension's own types. */
+  receive(from: number, f: RelayFrame): void;
+  /** A link to a peer was (re)made: announce this process's state, before it says "synced". */
+  linkUp(peer: number): void;
+  /** A peer reset: forget what it announced. */
+  peerReset(peer: number): void;
+}
+
 /**
  * One process's end of the relay: answers what peers ask, keeps the directory of the peers' uids, and routes
  * the pushes that land here. The runtime feeds it frames and link events.
@@ -64,6 +74,8 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   readonly stored: StoredRelay<S>;
   /** Called when a peer's link changes (synced, reset, down): what it could not send here meanwhile is stored. */
   onLinkChange: ((peer: number) => void) | undefined;
+  /** What else rides on the relay (groups): its frames, its state announced to a peer, a peer forgotten. */
+  extension: RelayExtension | undefined;
   private readonly directory = new UidDirectory();
   private readonly synced: boolean[];
   private syncedPeers = 0;
@@ -93,6 +105,7 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   /** A link to a peer was (re)made: tell it every uid this process holds. */
   linkUp(peer: number): void {
     for (const uid of this.hub.registry.uids()) this.outbox.tellPresence(peer, uid, true);
+    this.extension?.linkUp(peer);
     this.outbox.post(peer, frame(FrameType.synced));
   }
 
@@ -106,6 +119,7 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   /** A peer (re)introduced itself, or its link into this process died: its entries here are stale. */
   peerReset(peer: number): void {
     this.directory.removeProcess(peer);
+    this.extension?.peerReset(peer);
     if (this.synced[peer]) this.syncedPeers--;
     this.synced[peer] = false;
     this.epochs[peer]!++;
@@ -167,6 +181,8 @@ export class RelayNode<S extends PushSocket = PushSocket> {
         const epoch = this.epochs[from];
         return this.stored.receive(from, f, () => this.epochs[from] === epoch);
       }
+      default:
+        return this.extension?.receive(from, f);
     }
   }
 

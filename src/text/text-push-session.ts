@@ -1,14 +1,24 @@
 import { secretsEqual } from '../auth/publisher-token.ts';
 import { isRefusal, QUEUED, type PushAnswer } from '../hub/push-answer.ts';
 import type { AnswerSink, PushTarget } from '../hub/push-target.ts';
+import { NO_GROUPS, type GroupTarget } from '../groups/group-target.ts';
 import { parsePush } from '../wire/push-message.ts';
+
+/**
+ * Where a text port's lines go: a push target that may also take group pushes (a line with no uid and a string
+ * group); without `pushGroup` a group line is answered `error groups are not available on this server`. A target
+ * that queues its pushes (the bridge's upstream) keeps a group push in line with the uid pushes.
+ */
+export type TextTarget = PushTarget & Partial<Pick<GroupTarget, 'pushGroup'>>;
 
 /** How a text-port connection is wired to the runtime. */
 export interface TextPushSessionOptions {
-  target: PushTarget;
+  target: TextTarget;
   maxUidBytes: number;
   /** Longest ttl a push may ask for (MAX_TTL_SECONDS). */
   maxTtlSeconds?: number;
+  /** Where group lines go, when not to the target itself. */
+  groups?: Pick<GroupTarget, 'pushGroup'>;
   /** When set, the connection's first line must be this token (answered `ok`, or `error` and closed). */
   token?: string;
   /** Writes one reply; the protocol adds the newline. */
@@ -131,6 +141,16 @@ export class TextPushSession implements AnswerSink {
     if (!parsed.ok) return { reply: `error ${parsed.error}` };
     const { target } = this.options;
     let answer: PushAnswer | Promise<PushAnswer> | undefined;
+    if (parsed.group !== undefined) {
+      const groups = this.options.groups ?? (target.pushGroup ? target as Pick<GroupTarget, 'pushGroup'> : undefined);
+      if (!groups) return errorReply(NO_GROUPS);
+      try {
+        answer = groups.pushGroup(parsed);
+      } catch (err) {
+        return reasonOf(err);
+      }
+      return answer instanceof Promise ? answer : answerOf(answer);
+    }
     try {
       // The parse result carries ttl and id when the line had them. A target that can hand a later answer
       // to this session by line number needs no promise for it; the line's slot is the next in the queue.

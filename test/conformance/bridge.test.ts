@@ -4,6 +4,7 @@ import { cleanup, freePort, launch } from '../emulator/helpers/processes.ts';
 import { PROCESS_START_MS, waitFor } from '../support/poll.ts';
 import { startWranglerDev } from '../node/wrangler-process.ts';
 import { BIN } from '../support/push-server-process.ts';
+import { groupCases } from './group-cases.ts';
 import { httpCases } from './http-cases.ts';
 import { storedCases } from './stored-cases.ts';
 import { CONFORMANCE_SETTINGS, type ConformanceTarget } from './target.ts';
@@ -41,6 +42,8 @@ describe('conformance: bridge in front of wrangler dev', () => {
   httpCases(() => target, 'bridge');
   storedCases(() => target, 'bridge', true);
   textCases(() => target, 'bridge');
+  // Group lines on the text port cross the bridge as POST /push/batch lines, like uid lines.
+  groupCases(() => target, 'bridge', true);
 
   // What a backend reads when the deployment refuses the bridge's token, or cannot be reached: through the bridge.
   it.each([

@@ -4,6 +4,7 @@ import { clientCases } from './client-cases.ts';
 import { storedLimitCases } from './stored-limit-cases.ts';
 import type { ConformanceTarget } from './target.ts';
 import { startEmulatorTarget } from './emulator-target.ts';
+import { groupCases } from './group-cases.ts';
 
 // The local server with one process, where the limits each process counts (tabs per uid, the total queue) hold
 // for the whole server, as they do on the edge.
@@ -19,4 +20,5 @@ describe('conformance: emulator push server (count 1)', () => {
 
   clientCases(() => target, 'one');
   storedLimitCases(() => target, 'one');
+  groupCases(() => target, 'one', true);
 });

@@ -11,6 +11,7 @@ import type { ConformanceTarget } from './target.ts';
 import { textCases } from './text-cases.ts';
 import { storedCases } from './stored-cases.ts';
 import { storedLimitCases } from './stored-limit-cases.ts';
+import { groupCases } from './group-cases.ts';
 
 // The local push server, started from the real CLI with two processes, so every case also crosses the relay.
 describe('conformance: emulator push server (count 2)', () => {
@@ -30,6 +31,7 @@ describe('conformance: emulator push server (count 2)', () => {
   textCases(() => target, 'emulator');
   storedCases(() => target, 'emulator', true);
   storedLimitCases(() => target, 'emulator', 2);
+  groupCases(() => target, 'emulator', true);
 
   it('counts a uid held in both processes once per connection, through the SDK', async () => {
     const sdk = new PushportClient({ url: target.httpUrl, token: target.token });

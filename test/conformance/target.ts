@@ -23,4 +23,6 @@ export const CONFORMANCE_SETTINGS: Readonly<Record<string, string>> = Object.fre
   MAX_QUEUED_TOTAL: '12',
   MAX_RETAINED_PER_UID: '3',
   IDEMPOTENCY_SECONDS: '3',
+  MAX_GROUPS_PER_UID: '3',
+  MAX_GROUP_MEMBERS: '5',
 });

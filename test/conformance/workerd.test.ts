@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { startWranglerDev } from '../node/wrangler-process.ts';
 import { clientCases } from './client-cases.ts';
+import { groupCases } from './group-cases.ts';
 import { httpCases } from './http-cases.ts';
 import { storedCases } from './stored-cases.ts';
 import { storedLimitCases } from './stored-limit-cases.ts';
@@ -20,4 +21,5 @@ describe('conformance: Worker under wrangler dev', () => {
   clientCases(() => target, 'workerd');
   storedCases(() => target, 'workerd', false);
   storedLimitCases(() => target, 'workerd');
+  groupCases(() => target, 'workerd', false);
 });

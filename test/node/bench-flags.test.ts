@@ -5,6 +5,8 @@ describe('the bench flags', () => {
   it('run every scenario by default, with 32 tabs, and only the fan-outs with --broadcast-only', () => {
     expect(parseFlags([])).toMatchObject({ broadcastOnly: false, tabs: 32, tabPushes: 200, clients: 1000, bigClients: 10_000 });
     expect(parseFlags(['--broadcast-only', '--quick'])).toMatchObject({ broadcastOnly: true, tabs: 32, tabPushes: 20, clients: 100 });
+    expect(parseFlags(['--group-only'])).toMatchObject({ groupOnly: true, broadcastOnly: false, clients: 1000 });
+    expect(() => parseFlags(['--group-only=1'])).toThrow(FlagError);
   });
 
   it('take --tabs and --tab-pushes, 0 tabs skipping the scenario', () => {

@@ -52,6 +52,16 @@ describe('npm run model', () => {
     expect(() => parseModelFlags(args)).toThrow(message);
   });
 
+  it('prints a group push beside one load, and the group pushes of docs/scale.md beside the grid', () => {
+    const out = run('--clients', '1000000', '--pushes', '1000', '--group-members', '10000', '--group-online', '0.5', '--group-stored', '1');
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/group push on 50 shards\s+10,000 members, 50% online, ttl\n/);
+    expect(out.stdout).toMatch(/SQLite rows read \/ written\s+[\d,]+ \/ 20,001\n/);
+    expect(run().stdout).toMatch(/group push on 500 shards\s+10 members, 100% online\s+10,000 members, 100% online\s+1,000,000 members, 100% online/);
+    expect(() => parseModelFlags(['--group-online', '0.5'])).toThrow(/give it too/);
+    expect(parseModelFlags(['--group-members', '7']).group).toEqual({ members: 7, onlineShare: 1, stored: false });
+  });
+
   it('prints its usage for --help', () => {
     const out = run('--help');
     expect(out.status).toBe(0);

@@ -11,10 +11,11 @@ describe('limitsFrom', () => {
     expect(limitsFrom({
       MAX_MESSAGE_BYTES: '10', MAX_UID_BYTES: ' 20 ', MAX_CONNECTIONS_PER_UID: 3, MAX_BATCH: '4', MAX_BATCH_BYTES: '50', IDENTIFY_TIMEOUT_SECONDS: '7',
       MAX_TTL_SECONDS: '8', RETAIN_SECONDS: '9', MAX_RETAINED_PER_UID: '10', MAX_QUEUED_PER_UID: '11', MAX_QUEUED_TOTAL: '12',
-      IDEMPOTENCY_SECONDS: '13', MARK_SECONDS: '14',
+      IDEMPOTENCY_SECONDS: '13', MARK_SECONDS: '14', MAX_GROUPS_PER_UID: '15', MAX_GROUP_MEMBERS: '16',
     })).toEqual({
       maxMessageBytes: 10, maxUidBytes: 20, maxConnectionsPerUid: 3, maxBatch: 4, maxBatchBytes: 50, identifyTimeoutSeconds: 7,
       maxTtlSeconds: 8, retainSeconds: 9, maxRetainedPerUid: 10, maxQueuedPerUid: 11, maxQueuedTotal: 12, idempotencySeconds: 13, markSeconds: 14,
+      maxGroupsPerUid: 15, maxGroupMembers: 16,
     });
   });
 

@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { Hub, HttpTarget, MemoryRegistry, createPushApp, defaultLimits, type PushTarget } from '../../../src/index.ts';
 import { FakeSocket } from '../fake-socket.ts';
 import { hubTarget } from '../hub-target.ts';
+import { memoryGroups } from '../memory-groups.ts';
 
 /** An HttpTarget whose fetch goes straight into a local push app, recording each request body. */
 function wired(token = 'tok') {
   const hub = new Hub<FakeSocket>(new MemoryRegistry(), defaultLimits);
   const local: PushTarget = hubTarget(hub);
-  const app = createPushApp({ settings: () => ({ token: 'tok', limits: defaultLimits }), target: () => local });
+  const groups = memoryGroups();
+  const app = createPushApp({ settings: () => ({ token: 'tok', limits: defaultLimits }), target: () => local, groups: () => groups });
   const requests: string[] = [];
   const fetchInto = (async (url: string, init: RequestInit) => {
     requests.push(`${init.method} ${new URL(url).pathname} ${init.body ?? ''}`);
@@ -20,10 +22,20 @@ function wired(token = 'tok') {
     hub.receive(s, uid);
     return s;
   };
-  return { target, requests, join };
+  return { target, requests, join, groups };
 }
 
 describe('HttpTarget', () => {
+  it('sends a group line of the text port upstream as it is, in the same batch as the uid lines around it', async () => {
+    const { target, requests, groups } = wired();
+    await groups.join('g', ['m1', 'm2']);
+    const line = '{"group":"g","except":"m1"}';
+    const answers = await Promise.all([target.push('a', '{"uid":"a"}'), target.pushGroup({ group: 'g', message: line, except: 'm1' })]);
+    expect(answers).toEqual([0, 2]);
+    expect(requests).toEqual([`POST /push/batch {"uid":"a"}\n${line}`]);
+    expect(groups.pushed).toEqual([{ ok: true, group: 'g', except: 'm1', message: line }]);
+  });
+
   it('sends pushes made together as one batch and answers each', async () => {
     const { target, requests, join } = wired();
     const a = join('a');

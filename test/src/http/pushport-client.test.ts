@@ -147,3 +147,46 @@ describe('PushportClient', () => {
     expect(Object.entries(await proto.onlineMany(['__proto__']))).toEqual([['__proto__', 2]]);
   });
 });
+
+describe('PushportClient groups', () => {
+  it('calls each group route with the names encoded, and reads the pages until the last', async () => {
+    const pages: Record<string, unknown> = {
+      '/groups/a%2Fb/members?limit=1': { uids: ['u1'], cursor: 'u1' },
+      '/groups/a%2Fb/members?limit=1&cursor=u1': { uids: ['u2'] },
+    };
+    const server = fakeServer((call) => {
+      if (call.path in pages) return { json: pages[call.path] };
+      if (call.method === 'PUT') return { json: { joined: true } };
+      if (call.method === 'POST' && call.path === '/groups/a%2Fb/members') return { json: { joined: JSON.parse(call.body!).uids.length } };
+      if (call.method === 'POST') return { json: { ok: true, delivered: 2 } };
+      return { json: { left: true, removed: 3, groups: ['a/b'], group: 'a/b', members: 2, online: 1, connections: 1 } };
+    });
+    const sdk = new PushportClient({ url: 'http://x', token: 't', fetch: server.fetch, maxBatch: 2 });
+    expect(await sdk.joinGroup('a/b', 'u 1')).toBe(1);
+    expect(await sdk.joinGroup('a/b', ['u1', 'u2', 'u3'])).toBe(3);
+    expect(await sdk.pushToGroup('a/b', { text: 'hi' }, { except: 'u1', ttl: 5 })).toBe(2);
+    const seen: string[][] = [];
+    for await (const page of sdk.groupMembers('a/b', { limit: 1 })) seen.push(page);
+    expect(seen).toEqual([['u1'], ['u2']]);
+    expect(await sdk.leaveGroup('a/b', 'u1')).toBe(true);
+    expect(await sdk.groupsOf('u1')).toEqual(['a/b']);
+    expect(await sdk.removeGroup('a/b')).toBe(3);
+    expect(server.calls.map((c) => `${c.method} ${c.path} ${c.body ?? ''}`.trim())).toEqual([
+      'PUT /groups/a%2Fb/members/u%201',
+      'POST /groups/a%2Fb/members {"uids":["u1","u2"]}',
+      'POST /groups/a%2Fb/members {"uids":["u3"]}',
+      'POST /push {"group":"a/b","text":"hi","except":"u1","ttl":5}',
+      'GET /groups/a%2Fb/members?limit=1',
+      'GET /groups/a%2Fb/members?limit=1&cursor=u1',
+      'DELETE /groups/a%2Fb/members/u1',
+      'GET /groups?uid=u1',
+      'DELETE /groups/a%2Fb',
+    ]);
+  });
+
+  it('refuses an object group push that names a uid or another group', async () => {
+    const sdk = new PushportClient({ url: 'http://x', token: 't', fetch: fakeServer(() => ({ json: {} })).fetch });
+    await expect(sdk.pushToGroup('g', { uid: 'u' })).rejects.toThrow(TypeError);
+    await expect(sdk.pushToGroup('g', { group: 'h' })).rejects.toThrow(/carries group "h"/);
+  });
+});

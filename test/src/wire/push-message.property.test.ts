@@ -2,13 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePush, type PushParse } from '../../../src/index.ts';
 
-// Exactly one outcome: ok with the exact text and a uid, or an error with a reason.
+// Exactly one outcome: ok with the exact text and a uid (or, with no uid, a group), or an error with a reason.
 function checkOutcome(text: string, result: PushParse): void {
   if (result.ok) {
-    expect(Object.keys(result).sort()).toEqual(['message', 'ok', 'uid']);
+    const target = result.uid ?? result.group;
+    expect(Object.keys(result).sort()).toEqual(['message', 'ok', result.uid === undefined ? 'group' : 'uid']);
     expect(result.message).toBe(text);
-    expect(typeof result.uid).toBe('string');
-    expect(result.uid.length).toBeGreaterThan(0);
+    expect(typeof target).toBe('string');
+    expect(target.length).toBeGreaterThan(0);
   } else {
     expect(Object.keys(result).sort()).toEqual(['error', 'ok']);
     expect(typeof result.error).toBe('string');
