@@ -1,3 +1,4 @@
+import { existsSync, linkSync, rmSync } from 'node:fs';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { SqlDb, SqlRow, SqlValue } from '../../src/mailbox/sql-db.ts';
 
@@ -22,9 +23,11 @@ export class SqliteDb implements SqlDb {
   constructor(file: string) {
     // Loaded with the first store a process opens: a server that stores nothing never carries SQLite.
     const { DatabaseSync: Database } = process.getBuiltinModule('node:sqlite');
+    if (file !== ':memory:' && !existsSync(file)) createInWalMode(Database, file);
     this.db = new Database(file);
     // Another process may hold the write lock for a moment: wait for it rather than fail the push.
     this.db.exec('PRAGMA busy_timeout = 5000');
+    // A no-op for a file made above (it needs no write lock then); a file made elsewhere is switched.
     this.db.exec('PRAGMA journal_mode = WAL');
     this.db.exec('PRAGMA synchronous = NORMAL');
   }
@@ -103,5 +106,32 @@ export class SqliteDb implements SqlDb {
     let statement = this.statements.get(sql);
     if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
     return statement;
+  }
+}
+
+/**
+ * Makes a new store file that is in WAL mode from the moment it has its name: made under a name of this process's
+ * own, then linked into place, which fails harmlessly when another process got there first. Switching a shared
+ * file to WAL takes a write lock that SQLite's busy wait does not cover (two connections that each hold a read
+ * lock and want to write would deadlock, so one fails at once): processes that opened a new file at the same
+ * moment, as a new server's do for their first clients, would see "database is locked".
+ */
+function createInWalMode(Database: typeof DatabaseSync, file: string): void {
+  const own = `${file}.${process.pid}.new`;
+  // Left by a killed process that had this pid: it held nothing yet.
+  for (const name of [own, `${own}-wal`, `${own}-shm`]) rmSync(name, { force: true });
+  const db = new Database(own);
+  try {
+    db.exec('PRAGMA journal_mode = WAL');
+  } finally {
+    // Closing the only connection folds its log into the file: it is one file again.
+    db.close();
+  }
+  try {
+    linkSync(own, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(own, { force: true });
   }
 }

@@ -120,6 +120,14 @@ export class Hub<S extends PushSocket = PushSocket> {
   }
 
   /**
+   * A v1 socket whose backlog cannot be read (the store failed) is closed, and its resume window ends with it:
+   * held there, its live pushes would count as reached and never go out. Its client resumes from its own seq.
+   */
+  abandonBacklog(socket: S, reason: string): void {
+    this.drop(socket, CloseCode.internalError, reason);
+  }
+
+  /**
    * Sends each socket every stored push past its last seq, in order: a process that could not reach this one
    * (it was restarting) answered its pushes `queued` and they wait in the store, while these sockets stay
    * connected. Sockets in their resume window get them with their backlog; a socket sent nothing stored yet

@@ -24,4 +24,5 @@ export const CloseCode = {
   unsupportedData: 1003,
   policy: 1008,
   tooBig: 1009,
+  internalError: 1011,
 } as const;

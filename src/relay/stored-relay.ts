@@ -3,7 +3,7 @@ import type { PushSocket } from '../hub/push-socket.ts';
 import { refusal, type PushAnswer } from '../hub/push-answer.ts';
 import type { PushTally } from '../hub/push-tally.ts';
 import type { DurablePushes } from '../mailbox/durable-pushes.ts';
-import type { StoredPush } from '../mailbox/mailbox.ts';
+import type { Mailbox, StoredPush } from '../mailbox/mailbox.ts';
 import { homeOf } from './home-of.ts';
 import { nowOrLater } from './now-or-later.ts';
 import type { PeerOutbox } from './peer-outbox.ts';
@@ -120,23 +120,34 @@ export class StoredRelay<S extends PushSocket = PushSocket> {
    */
   welcome(socket: S, uid: string, since: number | undefined): void {
     const { node } = this;
-    // A v1 client needs the store; a plain one only if it is open (see push-server: opened once anything is stored).
-    const mailbox = (socket.v1 ? this.openStore() : this.opened)?.mailbox;
-    if (!mailbox) return node.hub.sendBacklog(socket, []);
-    if (socket.v1 && mailbox.mark(uid)) {
-      const until = Math.ceil(mailbox.markedUntil(uid) / 1000);
-      for (const peer of node.peers) node.outbox.post(peer, frame(FrameType.mark, 0, until, uid));
+    // A store that fails (it cannot be opened, read or marked) closes a v1 socket, whose client resumes from its
+    // own seq, rather than leave its live pushes waiting for a backlog that never comes; the error goes on.
+    const failed = (error: unknown): never => {
+      if (socket.v1) node.hub.abandonBacklog(socket, 'the store of pushes cannot be read now; resume later');
+      throw error;
+    };
+    let mailbox: Mailbox | undefined;
+    try {
+      // A v1 client needs the store; a plain one only if it is open (see push-server: opened once anything is stored).
+      mailbox = (socket.v1 ? this.openStore() : this.opened)?.mailbox;
+      if (mailbox && socket.v1 && mailbox.mark(uid)) {
+        const until = Math.ceil(mailbox.markedUntil(uid) / 1000);
+        for (const peer of node.peers) node.outbox.post(peer, frame(FrameType.mark, 0, until, uid));
+      }
+    } catch (error) {
+      return failed(error);
     }
+    if (!mailbox) return node.hub.sendBacklog(socket, []);
     const read = () => {
       // Closed meanwhile: its queue stays for the next client.
       if (node.hub.registry.uidOf(socket) !== uid) return;
-      let backlog: StoredPush[] = [];
+      let backlog: StoredPush[];
       try {
         backlog = mailbox.backlog(uid, socket.v1 ? since : undefined);
-      } finally {
-        // A store that fails still ends the resume window: what came live is sent, and the error goes on.
-        node.hub.sendBacklog(socket, backlog, socket.v1 ? since : undefined);
+      } catch (error) {
+        return failed(error);
       }
+      node.hub.sendBacklog(socket, backlog, socket.v1 ? since : undefined);
     };
     const home = homeOf(uid, node.count);
     if (!socket.v1 || home === node.self) return read();

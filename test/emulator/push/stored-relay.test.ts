@@ -175,4 +175,36 @@ describe('stored pushes across processes', () => {
     expect(await targets[0]!.push(uid, 'b', { ttl: 60 })).toBe(1);
     expect(socket.sent).toEqual(['1 a', '2 b']);
   });
+
+  it('closes a v1 socket whose process cannot open the store, rather than hold its pushes: they wait for its client', async () => {
+    const store = new SqliteDb(join(dir, `store-${++stores}.db`));
+    const { relay, targets } = await processes(2);
+    const uid = uidHomedAt(0, 2);
+    const mailbox = () => new DurablePushes(new Mailbox(store, defaultLimits));
+    relay.nodes[0]!.stored.storeIn(mailbox);
+    // Process 1's first open fails, as when two processes made a new store at once.
+    relay.nodes[1]!.stored.storeIn(() => {
+      throw new Error('database is locked');
+    });
+    const node = relay.nodes[1] as RelayNode<FakeSocket>;
+    const socket = new FakeSocket();
+    socket.v1 = true;
+    node.hub.connect(socket);
+    node.hub.identify(socket, uid);
+    expect(() => node.stored.welcome(socket, uid, undefined)).toThrow('database is locked');
+    expect(socket.closed?.code).toBe(1011);
+    await settle();
+    // Nobody holds it now: the push waits in the store, rather than being answered 1 for a socket that never sends it.
+    expect(await targets[0]!.push(uid, 'a', { ttl: 60 })).toBe(QUEUED);
+    expect(socket.sent).toEqual([]);
+    // Its client comes back once the store opens, and gets it.
+    relay.nodes[1]!.stored.storeIn(mailbox);
+    const back = new FakeSocket();
+    back.v1 = true;
+    node.hub.connect(back);
+    node.hub.identify(back, uid);
+    node.stored.welcome(back, uid, undefined);
+    await settle();
+    expect(back.sent).toEqual(['1 a']);
+  });
 });
