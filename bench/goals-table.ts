@@ -26,6 +26,7 @@ const ROWS: Row[] = [
   { label: 'request-response p99 (ms)', key: 'rrP99Ms', digits: 3 },
   { label: 'idle RSS per process (MB)', key: 'idleRssMB', digits: 1, goal: { max: 1.2, against: 'reference' } },
   { label: 'RSS per connection at big N (KB)', key: 'rssPerConnKB', digits: 2, goal: { max: 0.55, against: 'reference' } },
+  { label: '… live heap per connection after GC (B)', key: 'heapPerConnB', digits: 0 },
   { label: 'broadcast to N p50 (ms)', key: 'broadcastP50Ms', digits: 2, goal: { max: 1.0, against: 'reference' } },
   { label: 'broadcast to N p99 (ms)', key: 'broadcastP99Ms', digits: 2, goal: { max: 2, against: 'own p50' } },
   { label: 'broadcast CPU per socket at N (µs)', key: 'broadcastCpuPerSocketUs', digits: 2 },

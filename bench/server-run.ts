@@ -3,6 +3,7 @@ import { onCleanup } from './cleanup.ts';
 import { Deadline } from './deadline.ts';
 import type { Figures } from './figures.ts';
 import type { BenchOptions } from './flags.ts';
+import { heapFigures } from './heap-figures.ts';
 import { cpuPerPushUs, measured } from './measured.ts';
 import { openFileLimit, rssOf, rssSum } from './proc-stats.ts';
 import { register } from './registration.ts';
@@ -96,12 +97,21 @@ async function bigClients(launch: Launch, options: BenchOptions, figures: Figure
     return;
   }
   await withServer(launch, async (server) => {
+    // Collected first, so the RSS baseline after it holds no garbage of the start either.
+    const heapBefore = await heapFigures(server.pids());
     const idle = await idleMemory(server);
     const { pool, registration } = await register(server, n, 0, deadline());
     try {
       const grown = rssSum(server.pids()) - idle.total;
+      const heapAfter = heapBefore && await heapFigures(server.pids());
+      // What the live objects of one connection take after a full collection: the steady figure beside RSS.
+      const heapPerConnB = heapAfter && heapBefore ? (heapAfter.heapUsed + heapAfter.external - heapBefore.heapUsed - heapBefore.external) / n : undefined;
       figures.rssPerConnKB = registration.timedOut ? undefined : grown / n / 1024;
-      note('big-registration', { clients: n, ...registration, registrationMs: round(registration.registrationMs, 1), rssPerConnKB: round(grown / n / 1024, 2) });
+      figures.heapPerConnB = registration.timedOut ? undefined : heapPerConnB;
+      note('big-registration', {
+        clients: n, ...registration, registrationMs: round(registration.registrationMs, 1), rssPerConnKB: round(grown / n / 1024, 2),
+        heapPerConnB: heapPerConnB === undefined ? null : round(heapPerConnB, 0),
+      });
       if (registration.timedOut) return;
       const fan = await measured(server, () => broadcast({ server, pool, deadline: deadline() }, options.broadcasts));
       [figures.bigBroadcastP50Ms, figures.bigBroadcastP99Ms] = [fan.fanOutP50Ms as number, fan.fanOutP99Ms as number];
