@@ -36,18 +36,19 @@ const NONE: ReadonlySet<never> = new Set<never>();
 
 /** The plain in-memory registry: a map of uid → connections, in connection order. */
 export class MemoryRegistry<S extends PushSocket = PushSocket> implements UidRegistry<S> {
-  private readonly byId = new Map<string, { socket: S; uid?: string }>();
+  // Each entry is made with its uid slot, so the uid given later fits in the object (no extra property store).
+  private readonly byId = new Map<string, { socket: S; uid: string | undefined }>();
   private readonly byUid = new Map<string, Set<S>>();
   private identifiedCount = 0;
   /** Told when a uid gets its first connection here (`true`) or loses its last (`false`): the relay's presence. */
   onUidChange: ((uid: string, online: boolean) => void) | undefined;
 
   add(socket: S): void {
-    if (!this.byId.has(socket.id)) this.byId.set(socket.id, { socket });
+    if (!this.byId.has(socket.id)) this.byId.set(socket.id, { socket, uid: undefined });
   }
 
   bind(socket: S, uid: string): void {
-    const entry = this.byId.get(socket.id) ?? { socket };
+    const entry = this.byId.get(socket.id) ?? { socket, uid: undefined };
     if (entry.uid !== undefined) return;
     entry.uid = uid;
     this.byId.set(socket.id, entry);
