@@ -44,7 +44,9 @@ export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
   alive = true;
   private readonly socket: Socket;
   private readonly connection: TcpConnection;
-  private readonly receiver: FrameReceiver;
+  // Parse state exists only while a frame or a fragmented message is in progress (or after the peer is done):
+  // an idle connection, which most are most of the time, holds none.
+  private receiver: FrameReceiver | undefined = undefined;
   private readonly liveness: LivenessWatch;
   private closing = 0;
   // This turn's frames, not yet written: one buffer, or several to join. Held here rather than by corking the
@@ -56,10 +58,8 @@ export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
     this.socket = socket;
     this.connection = connection;
     this.liveness = liveness;
-    this.receiver = new FrameReceiver(connection, this);
     // node:http's request timeouts are for requests; an open WebSocket lives as long as it is heard from.
     socket.setTimeout(0);
-    socket.on('data', (chunk: Buffer) => this.receiver.push(chunk));
     liveness.watch(this);
   }
 
@@ -67,9 +67,15 @@ export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
   static over(socket: Socket, head: Buffer, liveness: LivenessWatch): (connection: TcpConnection) => Transport {
     return (connection) => {
       const transport = new WebSocketTransport(socket, connection, liveness);
-      if (head.length > 0) transport.receiver.push(head);
+      if (head.length > 0) transport.receive(head);
       return transport;
     };
+  }
+
+  receive(chunk: Buffer): void {
+    const receiver = this.receiver ?? new FrameReceiver(this.connection, this);
+    receiver.push(chunk);
+    this.receiver = receiver.idle() ? undefined : receiver;
   }
 
   encode(data: unknown): Buffer {
