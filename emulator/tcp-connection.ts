@@ -36,6 +36,9 @@ let nextId = 1;
 const CONNECTION = Symbol('pushport.connection');
 type OwnedSocket = Socket & { [CONNECTION]: TcpConnection };
 
+/** A connection's transport, for the emulator's own layers (the heartbeat walks connections rather than keep a set of its own). */
+export let transportOf: (connection: TcpConnection) => Transport;
+
 /** One accepted client: its transport, a bounded send buffer, and any properties you attach (`conn.uid`). */
 export class TcpConnection {
   /** Default for `maxPackageSize` of new connections (10 MiB). */
@@ -61,6 +64,10 @@ export class TcpConnection {
   #paused = false;
   #bufferFull = false;
   #status: 'established' | 'closing' | 'closed' = 'established';
+
+  static {
+    transportOf = (connection) => connection.#transport;
+  }
 
   /** Wraps an accepted socket; `transport` is built for this connection before onConnect runs. */
   constructor(worker: Worker, socket: Socket, transport: (connection: TcpConnection) => Transport) {

@@ -1,5 +1,4 @@
 import { EventEmitter } from 'node:events';
-import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { TcpConnection } from '../../../emulator/index.ts';
 import { WebSocketTransport } from '../../../emulator/websocket/connection.ts';
@@ -12,8 +11,8 @@ function transportAlone() {
     setTimeout() {}, write(bytes: Buffer) { this.written.push(bytes); }, end() { this.ended = true; }, destroy() { this.destroyed = true; },
   });
   const delivered: unknown[] = [];
-  const connection = { maxPackageSize: 1 << 20, id: 1, deliver: (m: unknown) => delivered.push(m), closeWithCode() {} };
-  const transport = new WebSocketTransport(socket as unknown as Socket, connection as unknown as TcpConnection, { watch() {}, forget() {} });
+  const connection = { socket, maxPackageSize: 1 << 20, id: 1, deliver: (m: unknown) => delivered.push(m), closeWithCode() {} };
+  const transport = new WebSocketTransport(connection as unknown as TcpConnection);
   return { transport, delivered, socket };
 }
 
