@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { onCleanup } from './cleanup.ts';
 
-const PRELOAD = resolve(import.meta.dirname, 'heap-probe-preload.ts');
+const PRELOAD = resolve(import.meta.dirname, 'heap-probe-preload.mjs');
 const POLL_MS = 50;
 const WAIT_MS = 10_000;
 
@@ -18,7 +18,7 @@ export interface HeapFigures {
 let probeDir: string | undefined;
 
 /**
- * Env for a server the bench starts: the heap probe preloaded (see heap-probe-preload.ts). Both servers get
+ * Env for a server the bench starts: the heap probe preloaded (see heap-probe-preload.mjs). Both servers get
  * the same, so their heap figures compare like with like.
  */
 export function heapProbeEnv(): NodeJS.ProcessEnv {
