@@ -13,6 +13,10 @@ export interface Figures {
   rrP99Ms?: number;
   idleRssMB?: number;
   rssPerConnKB?: number;
+  /** The same from the baseline after a warm-up: what each further connection adds, without a fresh server's first-use costs. */
+  warmRssPerConnKB?: number;
+  /** Live heap (and Buffers outside it) per connection at big N, after a full collection: steadier than RSS. */
+  heapPerConnB?: number;
   broadcastP50Ms?: number;
   broadcastP99Ms?: number;
   /** Server CPU per socket a broadcast wrote (µs), and the kernel's part of it: at N and at the big N. */

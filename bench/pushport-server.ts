@@ -3,6 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../scripts/free-port.ts';
 import type { BenchServer } from './bench-server.ts';
+import { heapProbeEnv } from './heap-figures.ts';
 import { httpBroadcaster } from './http-broadcaster.ts';
 import { alive, processTree } from './proc-stats.ts';
 
@@ -39,7 +40,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs:
 export async function startPushport(count: number, runDir: string, pinCore0: boolean): Promise<BenchServer> {
   const [port, textPort] = [await freePort(), await freePort()];
   // The big-N scenario holds 10,000 clients: room above MAX_CONNECTIONS' default for it.
-  const env = { ...process.env, PUSHPORT_RUN_DIR: runDir, PUSH_TOKEN: TOKEN, MAX_CONNECTIONS: '100000' };
+  const env = { ...process.env, ...heapProbeEnv(), PUSHPORT_RUN_DIR: runDir, PUSH_TOKEN: TOKEN, MAX_CONNECTIONS: '100000' };
   const cli = [BIN, 'start', '-d', '--port', String(port), '--text-port', String(textPort), '--count', String(count)];
   const [command, args] = pinCore0 ? ['taskset', ['-c', '0', process.execPath, ...cli]] : [process.execPath, cli];
   const started = await run(command, args as string[], env, 45_000);

@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { freePort } from '../scripts/free-port.ts';
 import type { BenchServer } from './bench-server.ts';
+import { heapProbeEnv } from './heap-figures.ts';
 import { alive } from './proc-stats.ts';
 import { ROOT } from './pushport-server.ts';
 import { textBroadcaster } from './text-broadcaster.ts';
@@ -25,7 +26,7 @@ function accepts(port: number): Promise<boolean> {
 /** Starts `node bench/reference-server.ts` on the project's `ws` and waits for both ports. */
 export async function startReference(pinCore0: boolean): Promise<BenchServer> {
   const [port, textPort] = [await freePort(), await freePort()];
-  const env = { ...process.env, WS_PORT: String(port), TEXT_PORT: String(textPort), HOST: '127.0.0.1', PUSH_EXT_BROADCAST: '1' };
+  const env = { ...process.env, ...heapProbeEnv(), WS_PORT: String(port), TEXT_PORT: String(textPort), HOST: '127.0.0.1', PUSH_EXT_BROADCAST: '1' };
   const [command, args] = pinCore0 ? ['taskset', ['-c', '0', process.execPath, REFERENCE_PATH]] : [process.execPath, [REFERENCE_PATH]];
   const child = spawn(command, args as string[], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let errors = '';

@@ -3,9 +3,10 @@ import { onCleanup } from './cleanup.ts';
 import { Deadline } from './deadline.ts';
 import type { Figures } from './figures.ts';
 import type { BenchOptions } from './flags.ts';
+import { heapFigures } from './heap-figures.ts';
 import { cpuPerPushUs, measured } from './measured.ts';
 import { openFileLimit, rssOf, rssSum } from './proc-stats.ts';
-import { register } from './registration.ts';
+import { register, unregister } from './registration.ts';
 import { broadcast } from './scenario-broadcast.ts';
 import { groupPush } from './scenario-group.ts';
 import { pipelined, requestResponse, type ScenarioContext } from './scenario-pushes.ts';
@@ -23,6 +24,8 @@ const SETTLE_MS = 500;
 // Sockets this process keeps besides the clients (text connections, stdio, the module loader, …).
 const SPARE_FDS = 200;
 const MB = 1024 * 1024;
+// Clients of the warm-up before the big N's warm baseline (fewer when the big N is smaller).
+const WARM_UP_CLIENTS = 1000;
 
 /** Starts a server, hands it to `body`, and always stops it after. */
 async function withServer<T>(launch: Launch, body: (server: BenchServer) => Promise<T>): Promise<T> {
@@ -106,11 +109,26 @@ async function bigClients(launch: Launch, options: BenchOptions, figures: Figure
   }
   await withServer(launch, async (server) => {
     const idle = await idleMemory(server);
+    // A fresh server pays once, with its first clients, for code paged in, compiled and allocator arenas: a
+    // warm-up of the same kind of clients (opened, identified, closed) pays that before the warm baseline.
+    const warmUp = await register(server, Math.min(WARM_UP_CLIENTS, n), n, deadline());
+    const warmedUp = !warmUp.registration.timedOut && await unregister(server, warmUp.pool, deadline());
+    warmUp.pool.close();
+    const heapBefore = warmedUp ? await heapFigures(server.pids()) : undefined;
+    const warm = await idleMemory(server);
     const { pool, registration } = await register(server, n, 0, deadline());
     try {
-      const grown = rssSum(server.pids()) - idle.total;
-      figures.rssPerConnKB = registration.timedOut ? undefined : grown / n / 1024;
-      note('big-registration', { clients: n, ...registration, registrationMs: round(registration.registrationMs, 1), rssPerConnKB: round(grown / n / 1024, 2) });
+      const total = rssSum(server.pids());
+      const heapAfter = heapBefore && await heapFigures(server.pids());
+      const perConn = (bytes: number | undefined) => (registration.timedOut || bytes === undefined ? undefined : bytes / n);
+      const [grown, grownWarm] = [perConn(total - idle.total), perConn(warmedUp ? total - warm.total : undefined)];
+      // What the live objects of one connection take after a full collection: the steady figure beside RSS.
+      const heap = perConn(heapAfter && heapBefore ? heapAfter.heapUsed + heapAfter.external - heapBefore.heapUsed - heapBefore.external : undefined);
+      [figures.rssPerConnKB, figures.warmRssPerConnKB, figures.heapPerConnB] = [grown && grown / 1024, grownWarm && grownWarm / 1024, heap];
+      note('big-registration', {
+        clients: n, ...registration, registrationMs: round(registration.registrationMs, 1), rssPerConnKB: round((total - idle.total) / n / 1024, 2),
+        warmUpClients: warmUp.pool.size, warmRssPerConnKB: grownWarm === undefined ? null : round(grownWarm / 1024, 2), heapPerConnB: heap === undefined ? null : round(heap, 0),
+      });
       if (registration.timedOut) return;
       const fan = await measured(server, () => broadcast({ server, pool, deadline: deadline() }, options.broadcasts));
       [figures.bigBroadcastP50Ms, figures.bigBroadcastP99Ms] = [fan.fanOutP50Ms as number, fan.fanOutP99Ms as number];

@@ -8,6 +8,8 @@ import type { Worker } from './worker.ts';
  * The connection owns the lifecycle and the limits; the transport only reads and writes.
  */
 export interface Transport {
+  /** One chunk read from the socket; a transport whose socket another reader owns (node:http) has none. */
+  receive?(chunk: Buffer): void;
   /** Encodes one message (unless `raw`); returns the bytes to write, or null when there is nothing to write. */
   encode(data: unknown, raw: boolean): Buffer | null;
   /** Writes bytes that encode() produced. */
@@ -28,6 +30,14 @@ export const SEND_FAIL = 2;
 
 const EMPTY = Buffer.alloc(0);
 let nextId = 1;
+
+// The socket's way back to its connection: one property, so the socket's listeners can be shared functions
+// rather than closures (three closures and their scopes, per connection, cost more than the whole slot).
+const CONNECTION = Symbol('pushport.connection');
+type OwnedSocket = Socket & { [CONNECTION]: TcpConnection };
+
+/** A connection's transport, for the emulator's own layers (the heartbeat walks connections rather than keep a set of its own). */
+export let transportOf: (connection: TcpConnection) => Transport;
 
 /** One accepted client: its transport, a bounded send buffer, and any properties you attach (`conn.uid`). */
 export class TcpConnection {
@@ -55,16 +65,22 @@ export class TcpConnection {
   #bufferFull = false;
   #status: 'established' | 'closing' | 'closed' = 'established';
 
+  static {
+    transportOf = (connection) => connection.#transport;
+  }
+
   /** Wraps an accepted socket; `transport` is built for this connection before onConnect runs. */
   constructor(worker: Worker, socket: Socket, transport: (connection: TcpConnection) => Transport) {
     this.worker = worker;
     this.socket = socket;
     socket.setNoDelay(true);
+    (socket as OwnedSocket)[CONNECTION] = this;
     this.#transport = transport(this);
+    if (this.#transport.receive) socket.on('data', TcpConnection.#onData);
     // A reset or broken pipe is an ordinary way for a client to leave; 'close' follows and does the cleanup.
     socket.on('error', ignore);
-    socket.on('close', () => this.#closed());
-    socket.on('drain', () => this.#drained());
+    socket.on('close', TcpConnection.#onClose);
+    socket.on('drain', TcpConnection.#onDrain);
     worker.connections.set(this.id, this);
     processStats.connections++;
     safeCall('onConnect', worker.onConnect, this);
@@ -167,6 +183,19 @@ export class TcpConnection {
     if (this.#status !== 'established') return;
     processStats.messages++;
     safeCall('onMessage', this.worker.onMessage, this, message);
+  }
+
+  // The socket's listeners, shared by every connection: `this` is the socket.
+  static #onData(this: Socket, chunk: Buffer): void {
+    (this as OwnedSocket)[CONNECTION].#transport.receive!(chunk);
+  }
+
+  static #onClose(this: Socket): void {
+    (this as OwnedSocket)[CONNECTION].#closed();
+  }
+
+  static #onDrain(this: Socket): void {
+    (this as OwnedSocket)[CONNECTION].#drained();
   }
 
   #sendFailed(reason: string): false {

@@ -61,7 +61,7 @@ export class HibernatingRegistry extends MemoryRegistry<EdgeSocket> {
     return this.removedEarly.has(socket.ws) ? undefined : attachmentOf(socket.ws)?.uid;
   }
 
-  override socketsOf(uid: string): ReadonlySet<EdgeSocket> {
+  override socketsOf(uid: string): readonly EdgeSocket[] {
     this.rebuild();
     return super.socketsOf(uid);
   }
@@ -71,7 +71,7 @@ export class HibernatingRegistry extends MemoryRegistry<EdgeSocket> {
     return super.identified();
   }
 
-  override identifiedSets(): Iterable<ReadonlySet<EdgeSocket>> {
+  override identifiedSets(): Iterable<readonly EdgeSocket[]> {
     this.rebuild();
     return super.identifiedSets();
   }

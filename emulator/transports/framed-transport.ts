@@ -22,10 +22,10 @@ export function framedTransport(socket: Socket, protocol: Protocol | null): (con
       setTimeout(() => socket.destroy(), BAD_PACKET_CLOSE_MS).unref();
       safeCall('onBadPacket', explain, connection, reason);
     });
-    socket.on('data', (chunk: Buffer) => {
-      if (!rejected) reader.push(chunk);
-    });
     return {
+      receive(chunk) {
+        if (!rejected) reader.push(chunk);
+      },
       encode(data, raw) {
         if (raw || !protocol) return toBytes(data);
         try {

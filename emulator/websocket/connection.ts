@@ -26,12 +26,6 @@ function textFrame(message: string): Buffer {
   return lastFrame!;
 }
 
-/** Who watches open WebSockets for liveness (the worker's heartbeat). */
-export interface LivenessWatch {
-  watch(transport: WebSocketTransport): void;
-  forget(transport: WebSocketTransport): void;
-}
-
 /**
  * An open WebSocket (after our 101): frames in through the receiver, frames out once per turn, joined into
  * one buffer (see end-of-turn.ts). A class with its methods on the prototype, not closures, because every
@@ -40,36 +34,42 @@ export interface LivenessWatch {
 export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
   /** How long our own close waits for the peer's Close before it cuts TCP (RFC 6455 §7.1.1); also how long a closed socket may linger. */
   static closeWaitMs = 2000;
-  /** Heard from since the last ping (read and reset by the heartbeat). */
-  alive = true;
-  private readonly socket: Socket;
+  // Heard from since the last ping (see beat()).
+  private alive = true;
   private readonly connection: TcpConnection;
-  private readonly receiver: FrameReceiver;
-  private readonly liveness: LivenessWatch;
+  // Parse state exists only while a frame or a fragmented message is in progress (or after the peer is done):
+  // an idle connection, which most are most of the time, holds none.
+  private receiver: FrameReceiver | undefined = undefined;
   private closing = 0;
   // This turn's frames, not yet written: one buffer, or several to join. Held here rather than by corking the
   // socket: one plain write per turn skips the stream's cork bookkeeping and its writev path.
   private held: Buffer | Buffer[] | undefined = undefined;
   private heldBytes = 0;
 
-  constructor(socket: Socket, connection: TcpConnection, liveness: LivenessWatch) {
-    this.socket = socket;
+  constructor(connection: TcpConnection) {
     this.connection = connection;
-    this.liveness = liveness;
-    this.receiver = new FrameReceiver(connection, this);
     // node:http's request timeouts are for requests; an open WebSocket lives as long as it is heard from.
-    socket.setTimeout(0);
-    socket.on('data', (chunk: Buffer) => this.receiver.push(chunk));
-    liveness.watch(this);
+    connection.socket.setTimeout(0);
+  }
+
+  // The connection's socket: read through it rather than kept twice, as every field is paid per connection.
+  private get socket(): Socket {
+    return this.connection.socket;
   }
 
   /** Builds the transport factory TcpConnection wants; `head` is what the client sent after its handshake. */
-  static over(socket: Socket, head: Buffer, liveness: LivenessWatch): (connection: TcpConnection) => Transport {
+  static over(head: Buffer): (connection: TcpConnection) => Transport {
     return (connection) => {
-      const transport = new WebSocketTransport(socket, connection, liveness);
-      if (head.length > 0) transport.receiver.push(head);
+      const transport = new WebSocketTransport(connection);
+      if (head.length > 0) transport.receive(head);
       return transport;
     };
+  }
+
+  receive(chunk: Buffer): void {
+    const receiver = this.receiver ?? new FrameReceiver(this.connection, this);
+    receiver.push(chunk);
+    this.receiver = receiver.idle() ? undefined : receiver;
   }
 
   encode(data: unknown): Buffer {
@@ -130,18 +130,11 @@ export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
     this.socket.resume();
   }
 
-  closed(): void {
-    this.liveness.forget(this);
-  }
-
-  /** Sends a ping frame (the heartbeat). */
-  ping(): void {
+  /** The heartbeat's turn: a peer not heard from since the last one is cut off at once; any other gets a ping. */
+  beat(): void {
+    if (!this.alive) return void this.socket.destroy();
+    this.alive = false;
     if (this.closing === 0) this.write(encodeFrame(Opcode.ping, NO_PAYLOAD));
-  }
-
-  /** Cuts the connection at once (a peer that missed its ping). */
-  cut(): void {
-    this.socket.destroy();
   }
 
   onMessage(data: string | Buffer): void {

@@ -62,6 +62,11 @@ export class FrameReceiver {
     this.on = on;
   }
 
+  /** True between frames, with no message open and nothing held: this receiver keeps no state worth keeping. */
+  idle(): boolean {
+    return this.state === HEADER && this.head === undefined && this.message === undefined && !this.stopped;
+  }
+
   /** Feeds one chunk from the socket (ours to change: payloads are unmasked in place); reports every frame it completes. */
   push(chunk: Buffer): void {
     let at = 0;

@@ -1,46 +1,35 @@
-import type { LivenessWatch, WebSocketTransport } from './connection.ts';
+import { transportOf } from '../tcp-connection.ts';
+import type { Worker } from '../worker.ts';
+import { WebSocketTransport } from './connection.ts';
 
 /**
- * Protocol-level heartbeat (a pushport extension): every `seconds`, each client gets a ping frame, and one
- * that has not been heard from since the previous ping (browsers answer pings by themselves) is cut off, so
- * dead peers do not hold memory or count as online. One timer per worker, not one per client.
+ * Protocol-level heartbeat (a pushport extension): every `pingInterval` seconds, each client gets a ping frame,
+ * and one that has not been heard from since the previous ping (browsers answer pings by themselves) is cut
+ * off, so dead peers do not hold memory or count as online. One timer per worker, not one per client, and it
+ * walks the worker's own connections: nothing is kept per client beyond the transport's one flag.
  */
-export class WebSocketHeartbeat implements LivenessWatch {
-  private readonly watched = new Set<WebSocketTransport>();
+export class WebSocketHeartbeat {
   private timer: NodeJS.Timeout | undefined;
-  private readonly seconds: () => number;
+  private readonly worker: Worker;
 
-  constructor(seconds: () => number) {
-    this.seconds = seconds;
+  constructor(worker: Worker) {
+    this.worker = worker;
   }
 
-  /** Watches a new client until it closes. */
-  watch(transport: WebSocketTransport): void {
-    const seconds = this.seconds();
-    if (seconds <= 0) return;
-    this.watched.add(transport);
-    if (!this.timer) {
-      this.timer = setInterval(() => this.beat(), seconds * 1000);
-      this.timer.unref();
-    }
-  }
-
-  /** A client closed. */
-  forget(transport: WebSocketTransport): void {
-    this.watched.delete(transport);
+  /** A client opened: the beat runs from now on while the worker has connections. */
+  start(): void {
+    const seconds = this.worker.pingInterval;
+    if (seconds <= 0 || this.timer) return;
+    this.timer = setInterval(() => this.beat(), seconds * 1000);
+    this.timer.unref();
   }
 
   private beat(): void {
-    for (const transport of this.watched) {
-      if (!transport.alive) {
-        this.watched.delete(transport);
-        transport.cut();
-        continue;
-      }
-      transport.alive = false;
-      transport.ping();
+    for (const connection of this.worker.connections.values()) {
+      const transport = transportOf(connection);
+      if (transport instanceof WebSocketTransport) transport.beat();
     }
-    if (this.watched.size === 0) {
+    if (this.worker.connections.size === 0) {
       clearInterval(this.timer);
       this.timer = undefined;
     }

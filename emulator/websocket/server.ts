@@ -20,7 +20,7 @@ export type Acceptor = (socket: Socket) => void;
  * pushport connection. The differential test holds this layer to `ws`'s behaviour.
  */
 export function createWebSocketAcceptor(worker: Worker): Acceptor {
-  const heartbeat = new WebSocketHeartbeat(() => worker.pingInterval);
+  const heartbeat = new WebSocketHeartbeat(worker);
   let listener: { handler: Worker['onRequest']; serve: Promise<(req: IncomingMessage, res: ServerResponse) => void> } | undefined;
   // node:http loads with the first acceptor, in the process that serves: a master that only supervises never
   // carries it (about 15 MB of memory).
@@ -57,7 +57,8 @@ function open(worker: Worker, request: IncomingMessage, socket: Socket, head: Bu
   // The hook picks a subprotocol by setting `websocketProtocol`; it must be one the client offered.
   const chosen = verdict.accept.websocketProtocol;
   socket.write(acceptResponse(request, typeof chosen === 'string' ? chosen : undefined));
-  const connection = new TcpConnection(worker, socket, WebSocketTransport.over(socket, head, heartbeat));
+  const connection = new TcpConnection(worker, socket, WebSocketTransport.over(head));
+  heartbeat.start();
   Object.assign(connection, verdict.accept);
   if (worker.onWebSocketConnect) safeCall('onWebSocketConnect', worker.onWebSocketConnect, connection, new HttpRequest(request, ''));
 }

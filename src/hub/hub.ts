@@ -200,7 +200,7 @@ export class Hub<S extends PushSocket = PushSocket> {
 
   /** How many live connections a uid holds. */
   online(uid: string): number {
-    return this.registry.socketsOf(uid).size;
+    return this.registry.socketsOf(uid).length;
   }
 
   private drop(socket: S, code: number, reason: string): false {

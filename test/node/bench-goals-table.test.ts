@@ -28,6 +28,17 @@ describe('the bench goals table', () => {
     expect(rowOf(table, 'idle RSS per process')).toMatch(/n\/a$/);
   });
 
+  it('shows memory per connection against the reference: the RSS goal judged, the warm and heap figures as ratios alone', () => {
+    const medians = new Map<string, Figures>([
+      ['reference', { ...base, rssPerConnKB: 10, warmRssPerConnKB: 8, heapPerConnB: 3000 }],
+      ['pushport c1', { ...base, rssPerConnKB: 4.8, warmRssPerConnKB: 2, heapPerConnB: 1500 }],
+    ]);
+    const table = goalsTable(medians, [1], 1);
+    expect(rowOf(table, 'RSS per connection at big N')).toMatch(/≤ 0\.45× ref\s+0\.48×\s+MISS$/);
+    expect(rowOf(table, '… from a baseline after 1000 clients')).toMatch(/\s2\.00\s+0\.25×$/);
+    expect(rowOf(table, '… live heap per connection')).toMatch(/\s1500\s+0\.50×$/);
+  });
+
   it('shows the crossing\'s own cost per crossing push: what a count adds over count 1, over the share that crosses', () => {
     const medians = new Map<string, Figures>([
       ['reference', { ...base, cpuPerPushUs: 10 }],

@@ -20,6 +20,21 @@ describe('MemoryRegistry', () => {
     expect(r.counts()).toEqual({ connections: 0, identified: 0, uids: 0 });
   });
 
+  it('hands out a uid\'s sockets as a snapshot: one that joins or leaves later does not change a walk in progress', () => {
+    const r = new MemoryRegistry<FakeSocket>();
+    const [a, b, c] = [new FakeSocket(), new FakeSocket(), new FakeSocket()];
+    for (const socket of [a, b]) r.bind(socket, 'u');
+    const walked: FakeSocket[] = [];
+    for (const socket of r.socketsOf('u')) {
+      walked.push(socket);
+      // A send that fails may close its socket at once, and a new tab may identify meanwhile.
+      r.remove(socket === a ? b : a);
+      r.bind(c, 'u');
+    }
+    expect(walked).toEqual([a, b]);
+    expect([...r.socketsOf('u')]).toEqual([c]);
+  });
+
   it('binds a socket once: a second uid does not move it', () => {
     const r = new MemoryRegistry<FakeSocket>();
     const a = new FakeSocket();
