@@ -1,28 +1,27 @@
-const NONE: ReadonlyMap<string, never> = new Map<string, never>();
+const NONE: ReadonlySet<string> = new Set<string>();
 
 /**
- * Which of this process's online uids are in which group, each with its live set of connections (the registry's
- * own), so a group push walks its local members' sockets as a broadcast walks everyone's, without the store and
- * without a lookup per member. Filled from the store when a uid's first connection here identifies, changed on
+ * Which of this process's online uids are in which group, so a group push walks its local members' sockets as a
+ * broadcast walks everyone's, without the store. Filled from the store when a uid's first connection here identifies, changed on
  * join and leave, and emptied of a uid when its last connection here closes. Nothing is kept on a connection.
  */
-export class MemberIndex<T> {
-  private readonly byGroup = new Map<string, Map<string, T>>();
+export class MemberIndex {
+  private readonly byGroup = new Map<string, Set<string>>();
   private readonly byUid = new Map<string, Set<string>>();
 
-  /** The members online here of a group, uid → its connections: a live view, read by a push without a copy. */
-  membersOf(group: string): ReadonlyMap<string, T> {
-    return this.byGroup.get(group) ?? (NONE as ReadonlyMap<string, T>);
+  /** The uids of a group's members online here: a live view, read by a push without a copy. */
+  membersOf(group: string): ReadonlySet<string> {
+    return this.byGroup.get(group) ?? NONE;
   }
 
   /** Records an online uid's membership; true when the group had no member here before. */
-  add(group: string, uid: string, connections: T): boolean {
+  add(group: string, uid: string): boolean {
     let groups = this.byUid.get(uid);
     if (!groups) this.byUid.set(uid, (groups = new Set()));
     groups.add(group);
     let members = this.byGroup.get(group);
-    if (!members) this.byGroup.set(group, (members = new Map()));
-    members.set(uid, connections);
+    if (!members) this.byGroup.set(group, (members = new Set()));
+    members.add(uid);
     return members.size === 1;
   }
 
@@ -48,7 +47,7 @@ export class MemberIndex<T> {
   removeGroup(group: string): boolean {
     const members = this.byGroup.get(group);
     if (!members) return false;
-    for (const uid of [...members.keys()]) this.remove(group, uid);
+    for (const uid of [...members]) this.remove(group, uid);
     return true;
   }
 

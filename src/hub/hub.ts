@@ -8,6 +8,12 @@ import { fillSeqGap, type ReadStoredBetween } from './seq-gap.ts';
 /** The limits the hub itself enforces. */
 export type HubLimits = Pick<Limits, 'maxUidBytes' | 'maxConnectionsPerUid' | 'maxMessageBytes'>;
 
+// One fan-out's running count, and its v1 frame once the first v1 socket needs it.
+interface FanOut {
+  delivered: number;
+  v1Text: string | undefined;
+}
+
 /**
  * The uid → connections hub: holds the registry and delivers to it (identify, deliver, broadcast, kick,
  * online). It counts nothing: the layer that knows a push's whole answer counts it (see PushTally).
@@ -145,32 +151,34 @@ export class Hub<S extends PushSocket = PushSocket> {
 
   /** Sends a message to every identified connection; returns how many it reached. */
   deliverAll(message: string): number {
-    return this.deliverToSets(this.registry.identifiedSets(), message);
+    const fan: FanOut = { delivered: 0, v1Text: undefined };
+    for (const sockets of this.registry.identifiedSets()) this.fanOutTo(sockets, message, fan);
+    return fan.delivered;
   }
 
   /**
-   * Sends a message once to every connection of the given sets (the live sets of some uids: a group's members
-   * here, or everyone) but those of `skip`; returns how many it reached. The broadcast's path: a v1 frame is
-   * formatted once, and a quiet socket is written straight from the loop.
+   * Sends a message once to every connection of the given uids (a group's members here) but `except`'s; returns
+   * how many it reached. A uid's connections are read when its turn comes, so a tab opened since is reached.
    */
-  deliverToSets(sets: Iterable<ReadonlySet<S>>, message: string, skip?: ReadonlySet<S>): number {
-    let delivered = 0;
-    // Formatted once, on the first v1 client, so the loop allocates nothing per socket.
-    let v1Text: string | undefined;
+  deliverToUids(uids: Iterable<string>, message: string, except?: string): number {
+    const fan: FanOut = { delivered: 0, v1Text: undefined };
+    for (const uid of uids) if (uid !== except) this.fanOutTo(this.registry.socketsOf(uid), message, fan);
+    return fan.delivered;
+  }
+
+  // The broadcast's path: a v1 frame is formatted once per fan-out, and a quiet socket is written straight from
+  // the loop, so nothing is allocated per socket.
+  private fanOutTo(sockets: readonly S[], message: string, fan: FanOut): void {
     // A v1 socket in its resume window gets the broadcast after its backlog, like any push.
     const resuming = this.resuming.size > 0;
-    for (const sockets of sets) {
-      if (sockets === skip) continue;
-      for (const socket of sockets) {
-        if (resuming && socket.v1 && this.resuming.has(socket.id)) {
-          if (this.sendFrame(socket, 0, message)) delivered++;
-          continue;
-        }
-        const text = socket.v1 ? (v1Text ??= formatV1Frame(0, message)) : message;
-        if (socket.sendNow ? socket.sendNow(text) : socket.send(text)) delivered++;
+    for (const socket of sockets) {
+      if (resuming && socket.v1 && this.resuming.has(socket.id)) {
+        if (this.sendFrame(socket, 0, message)) fan.delivered++;
+        continue;
       }
+      const text = socket.v1 ? (fan.v1Text ??= formatV1Frame(0, message)) : message;
+      if (socket.sendNow ? socket.sendNow(text) : socket.send(text)) fan.delivered++;
     }
-    return delivered;
   }
 
   // One push to one socket: `seq` 0 for one that is not stored. A v1 socket in its resume window keeps it

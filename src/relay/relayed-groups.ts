@@ -33,7 +33,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
   pushes = 0;
   private readonly node: RelayNode<S>;
   private readonly options: RelayedGroupsOptions;
-  private readonly index = new MemberIndex<ReadonlySet<S>>();
+  private readonly index = new MemberIndex();
   // group → peers with a member of it online.
   private readonly directory = new UidDirectory();
   private opened: GroupStore | undefined;
@@ -59,8 +59,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     // One indexed query, where a store exists at all: the same rule as for the uid's stored pushes.
     const store = this.store();
     if (!store) return;
-    const sockets = this.node.hub.registry.socketsOf(uid);
-    for (const group of store.groupsOf(uid)) if (this.index.add(group, uid, sockets)) this.tellPeers(FrameType.groupHere, group);
+    for (const group of store.groupsOf(uid)) if (this.index.add(group, uid)) this.tellPeers(FrameType.groupHere, group);
   };
 
   async join(group: string, uids: readonly string[]): Promise<number | GroupRefusal> {
@@ -186,7 +185,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
 
   // A membership changed (here, or told by a peer): the index follows for a uid online here.
   private changed(group: string, uid: string, joined: boolean): void {
-    if (joined && this.node.hub.online(uid) > 0 && this.index.add(group, uid, this.node.hub.registry.socketsOf(uid))) this.tellPeers(FrameType.groupHere, group);
+    if (joined && this.node.hub.online(uid) > 0 && this.index.add(group, uid)) this.tellPeers(FrameType.groupHere, group);
     if (!joined && this.index.remove(group, uid)) this.tellPeers(FrameType.groupLeft, group);
   }
 
@@ -198,17 +197,15 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     for (const peer of this.node.peers) this.node.outbox.post(peer, frame(type, 0, 0, group));
   }
 
-  // The live socket sets of a group's members here, but `except`'s.
   // Writes to the connections of a group's members here but `except`'s, through the broadcast's loop.
   private deliverHere(group: string, except: string | undefined, message: string): number {
-    const members = this.index.membersOf(group);
-    return this.node.hub.deliverToSets(members.values(), message, except === undefined ? undefined : members.get(except));
+    return this.node.hub.deliverToUids(this.index.membersOf(group), message, except);
   }
 
   private localOnline(group: string): { uids: Set<string>; connections: number } {
     let connections = 0;
-    for (const sockets of this.index.membersOf(group).values()) connections += sockets.size;
-    return { uids: new Set(this.index.membersOf(group).keys()), connections };
+    for (const uid of this.index.membersOf(group)) connections += this.node.hub.online(uid);
+    return { uids: new Set(this.index.membersOf(group)), connections };
   }
 
   // Every process's online members of a group, and their connections (a peer that is down counts none).
