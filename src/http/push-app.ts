@@ -8,9 +8,10 @@ import { parseBatch } from '../wire/push-batch.ts';
 import { parsePush } from '../wire/push-message.ts';
 import { byteLength, checkUid } from '../wire/uid.ts';
 import { parseUidList } from '../wire/uid-list.ts';
-import { jsonReply } from '../json-reply.ts';
+import { jsonReply, jsonTextReply } from '../json-reply.ts';
 import { jsonError, limitBody, requirePublisher } from './publisher-guard.ts';
-import { isRefusal, QUEUED, type PushAnswer } from '../hub/push-answer.ts';
+import { isRefusal } from '../hub/push-answer.ts';
+import { batchJson, deliveryJson } from './delivery-json.ts';
 import { PartsMissing, type Push, type PushTarget } from '../hub/push-target.ts';
 
 /** Per-request settings; a runtime reads them from its environment. */
@@ -33,12 +34,6 @@ export interface PushAppOptions {
   ops?: OpsOptions;
   /** What the first page (GET / without an upgrade) shows; without it, or with it turned off, `/` answers 404. */
   home?(c: AnyContext): HomeSettings;
-}
-
-/** One push's answer as JSON: reached some, queued for an offline uid (it had a ttl), reached nobody, or refused. */
-function deliveryOf(answer: PushAnswer) {
-  if (isRefusal(answer)) return { ok: false, error: answer.refused };
-  return answer === QUEUED ? { ok: true, delivered: 0, queued: true } : { ok: answer > 0, delivered: answer };
 }
 
 // A WebSocket close reason must fit in a 125-byte control frame along with its 2-byte code.
@@ -78,7 +73,7 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
     const answer = await options.target(c).push(parsed.uid, parsed.message, parsed);
     // Nothing was taken: the backend may retry later, with the same id if it has one.
     if (isRefusal(answer)) return jsonError(c, 429, answer.refused);
-    return jsonReply(c, deliveryOf(answer));
+    return jsonTextReply(c, deliveryJson(answer));
   });
 
   app.post('/push/batch', guard, batchLimit, async (c) => {
@@ -86,17 +81,10 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
     const parsed = parseBatch(await c.req.text(), limits);
     if (parsed.length === 0) return jsonError(c, 400, 'empty batch: send one JSON push per line');
     if (parsed.length > limits.maxBatch) return jsonError(c, 413, `batch has ${parsed.length} pushes; at most ${limits.maxBatch}`);
-    const valid = parsed.filter((p): p is Push & { ok: true } => p.ok);
-    const answers = await options.target(c).pushMany(valid.map(({ ok: _, ...push }) => push));
-    let next = 0;
-    let total = 0;
-    const results = parsed.map((p) => {
-      if (!p.ok) return { ok: false, error: p.error };
-      const answer = answers[next++] ?? 0;
-      if (typeof answer === 'number' && answer > 0) total += answer;
-      return deliveryOf(answer);
-    });
-    return jsonReply(c, { results, delivered: total });
+    // The parsed pushes go as they are: a copy without `ok` would be one more object per push.
+    const valid: Push[] = [];
+    for (const p of parsed) if (p.ok) valid.push(p);
+    return jsonTextReply(c, batchJson(parsed, await options.target(c).pushMany(valid)));
   });
 
   app.post('/broadcast', guard, messageLimit, async (c) => {
