@@ -132,12 +132,12 @@ export function floorTable(edge: Record<string, number | undefined>): string {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === 2 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
   const pct = (v: number | undefined) => (v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
   const us = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(1));
-  const profile = edge.cpuUsPerPush === undefined ? ['CPU per push and profile of /push/batch: not taken (see edge-push-batch-profile-failed)'] : [
-    `CPU per push (workerd's CPU time, Worker and object): pushport /push/batch ${us(edge.cpuUsPerPush)} µs, bare object sending each line ${us(edge.floorCpuUsPerPush)} µs: `
-      + `pushport's share ${pct(edge.pushportShare)} (goal: at most 20%)`,
-    `CPU profile of /push/batch (one isolate): script JS ${pct(edge.scriptShare)}, runtime send (where the profiler sees it apart) ${pct(edge.sendShare)}, `
-      + `rest of the runtime ${pct(edge.runtimeShare)} (outside JS ${pct(edge.programShare)}, GC ${pct(edge.gcShare)}); the object's own JavaScript ${us(edge.objectUsPerPush)} µs per push, its sends included`,
-  ];
+  const cpu = edge.cpuUsPerPush === undefined ? 'CPU per push of /push/batch: not measured (no floor sockets, or no workerd process found)'
+    : `CPU per push (workerd's CPU time, Worker and object): pushport /push/batch ${us(edge.cpuUsPerPush)} µs, bare object sending each line ${us(edge.floorCpuUsPerPush)} µs: `
+      + `pushport's share ${pct(edge.pushportShare)} (goal: at most 20%)`;
+  const profile = edge.scriptShare === undefined ? 'CPU profile of /push/batch: not taken (see edge-push-batch-profile-failed)'
+    : `CPU profile of /push/batch (one isolate): script JS ${pct(edge.scriptShare)}, runtime send (where the profiler sees it apart) ${pct(edge.sendShare)}, `
+      + `rest of the runtime ${pct(edge.runtimeShare)} (outside JS ${pct(edge.programShare)}, GC ${pct(edge.gcShare)}); the object's own JavaScript ${us(edge.objectUsPerPush)} µs per push, its sends included`;
   return [line(['pushport under wrangler dev', 'pushport', 'floor (same wrangler dev, same client)', 'floor', 'ratio']),
-    ...rows.map(([label, value, floorLabel, floorValue]) => line([label, show(value), floorLabel, show(floorValue), ratio(value, floorValue)])), ...profile].join('\n');
+    ...rows.map(([label, value, floorLabel, floorValue]) => line([label, show(value), floorLabel, show(floorValue), ratio(value, floorValue)])), cpu, profile].join('\n');
 }

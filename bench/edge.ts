@@ -90,8 +90,7 @@ export async function runEdge(options: BenchOptions, print: Print, progress: (te
       if (floorPool && isolatePid !== undefined) {
         floorPool.onMessage = () => {};
         progress('edge: /push/batch and the bare batch with sends, under the CPU profiler');
-        const profile = await profileBatchPush({ inspector: edge.inspector, isolatePid, ctx }, Math.min(options.pushes, PROFILED_PUSHES), EDGE_BATCH, PROFILE_ROUNDS, print);
-        if (profile) Object.assign(out, profile);
+        Object.assign(out, await profileBatchPush({ inspector: edge.inspector, isolatePid, ctx }, Math.min(options.pushes, PROFILED_PUSHES), EDGE_BATCH, PROFILE_ROUNDS, print));
       }
     } finally {
       floorPool?.close();
