@@ -1,8 +1,9 @@
 import { DurableObject } from 'cloudflare:workers';
 
 /**
- * The least a Durable Object can do for each of pushport's calls: answer a method, count a batch's lines or send each, hold
- * hibernatable WebSockets and send one text to all of them. What pushport does above this is its own cost.
+ * The least a Durable Object can do for each of pushport's calls: answer a method, count a batch's lines or send
+ * each of them, hold hibernatable WebSockets and send one text to all of them. What pushport does above this is
+ * its own cost.
  */
 export class BareObject extends DurableObject {
   private sockets: WebSocket[] = [];
@@ -19,7 +20,7 @@ export class BareObject extends DurableObject {
 
   /**
    * Sends each line to one socket held here, in turn: the floor of `/push/batch` with its sends (a line in, a frame
-   * out), and the root of this object's part of the CPU profile.
+   * out, nothing else), against which bench:edge reads pushport's share of a push's CPU.
    */
   sendEach(lines: string[]): number {
     // Held in memory as pushport's registry holds its sockets; read from the runtime again only after a wake-up.
