@@ -43,7 +43,7 @@ describe('storage on the push path', () => {
     await runInDurableObject(shard0(), (hub: PushHub, state) => {
       writes = watchWrites(state.storage);
       expect(hub.push('no-write', 'one')).toBe(1);
-      expect(hub.pushMany([{ uid: 'no-write', message: 'two' }, { uid: 'no-write-offline', message: 'three' }])).toEqual([1, 0]);
+      expect(hub.pushMany({ uids: ['no-write', 'no-write-offline'], messages: ['two', 'three'] })).toEqual([1, 0]);
       expect(hub.broadcast('four')).toBeGreaterThanOrEqual(1);
       expect(writes).toEqual([]);
     });
