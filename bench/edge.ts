@@ -8,7 +8,7 @@
 import type { BenchServer } from './bench-server.ts';
 import { runCleanup } from './cleanup.ts';
 import { Deadline, pause } from './deadline.ts';
-import { FLOOR_CONFIG, floorTable, runFloor } from './edge-floor.ts';
+import { FLOOR_CONFIG, floorTable, openFloorPool, runFloor } from './edge-floor.ts';
 import { profileBatchPush } from './edge-profile.ts';
 import { httpPushes, type EdgeContext } from './edge-scenarios.ts';
 import { FlagError, parseFlags, type BenchOptions } from './flags.ts';
@@ -23,6 +23,9 @@ const EDGE_BATCH = 1000;
 // The edge is slower than the local server; these keep its run within a couple of minutes.
 const MAX_BATCH_PUSHES = 50_000;
 const MAX_SINGLE_PUSHES = 20_000;
+// pushport's CPU share alternates pushport and the floor this many times, each with this many pushes at most.
+const PROFILE_ROUNDS = 5;
+const PROFILED_PUSHES = 20_000;
 // wrangler dev's workerd holds about 6 descriptors per WebSocket (proxy, entry, Durable Object), measured here:
 // past RLIMIT_NOFILE / 6 it answers 500 and then stops, so the big broadcast is capped below that.
 const EDGE_FDS_PER_SOCKET = 6;
@@ -77,13 +80,21 @@ export async function runEdge(options: BenchOptions, print: Print, progress: (te
     const fan = await broadcast({ server: asServer, pool, deadline: ctx().deadline }, options.broadcasts);
     print({ scenario: 'edge-broadcast', ...fan });
     [out.broadcastP50Ms, out.broadcastP99Ms] = [fan.fanOutP50Ms as number, fan.fanOutP99Ms as number];
-    progress('edge: the floor of wrangler dev (hello-world, bare object call, bare batch, bare broadcast)');
+    progress('edge: the floor of wrangler dev (hello-world, bare object call, bare batch, bare batch with sends, bare broadcast)');
     pool.onMessage = () => {};
-    const single = { connections: 32, depth: 1, sendMs: SEND_MS };
-    Object.assign(out, await runFloor(edge, options.clients, EDGE_BATCH, single, { connections: 2, depth: 2, sendMs: SEND_MS }, options.broadcasts, options.scenarioSeconds, print));
-    progress('edge: /push/batch under the CPU profiler');
-    const profile = await profileBatchPush(edge.inspector, ctx(), Math.min(options.pushes, MAX_BATCH_PUSHES), EDGE_BATCH, SEND_MS, print);
-    if (profile) Object.assign(out, profile);
+    const floorPool = await openFloorPool(edge.port, options.clients, options.scenarioSeconds, print);
+    try {
+      const single = { connections: 32, depth: 1, sendMs: SEND_MS };
+      Object.assign(out, await runFloor(edge, options.clients, EDGE_BATCH, single, { connections: 2, depth: 2, sendMs: SEND_MS }, options.broadcasts, options.scenarioSeconds, print, floorPool));
+      const isolatePid = edge.isolatePid();
+      if (floorPool && isolatePid !== undefined) {
+        floorPool.onMessage = () => {};
+        progress('edge: /push/batch and the bare batch with sends, under the CPU profiler');
+        Object.assign(out, await profileBatchPush({ inspector: edge.inspector, isolatePid, ctx }, Math.min(options.pushes, PROFILED_PUSHES), EDGE_BATCH, PROFILE_ROUNDS, print));
+      }
+    } finally {
+      floorPool?.close();
+    }
     const fit = Math.floor((openFileLimit() - EDGE_SPARE_FDS) / EDGE_FDS_PER_SOCKET / 500) * 500;
     const bigClients = Math.min(options.bigClients, fit);
     if (bigClients < options.bigClients) {
@@ -119,7 +130,7 @@ export function edgeTable(edge: Record<string, number | undefined>, local?: Reco
     [`broadcast to ${edge.bigClients ?? 'big N'} p50 / p99 (ms) (local: big N)`, edge.bigBroadcastP50Ms, local?.bigBroadcastP50Ms],
     ['', edge.bigBroadcastP99Ms, local?.bigBroadcastP99Ms],
   ];
-  const show = (v: number | undefined) => (v === undefined ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
+  const show = (v: number | undefined | null) => (v === undefined || v === null ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
   const width = Math.max(...rows.map(([label]) => label.length));
   return [`${'edge under wrangler dev (local workerd)'.padEnd(width)}  ${'edge'.padStart(8)}  ${'local c1'.padStart(10)}`,
     ...rows.map(([label, e, l]) => `${label.padEnd(width)}  ${show(e).padStart(8)}  ${show(l).padStart(10)}`)].join('\n');

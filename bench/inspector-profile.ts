@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 
 /** A V8 CPU profile as the DevTools protocol returns it (Profiler.stop). */
 export interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }>;
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }>;
   samples: number[];
   timeDeltas: number[];
 }
@@ -111,4 +111,30 @@ export function cpuShares(profile: CpuProfile, topN = 12): CpuShares {
   const share = (us: number) => (busy > 0 ? us / busy : 0);
   const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, topN).map(([name, us]) => ({ name, ms: us / 1000, share: share(us) }));
   return { busyMs: busy / 1000, sendShare: share(send), scriptShare: share(script), runtimeShare: share(busy - send - script), programShare: share(program), gcShare: share(gc), top };
+}
+
+/**
+ * Busy time (µs) of the samples whose outermost JavaScript frame is a function named `entry`: a Durable Object
+ * method called over RPC starts a stack of its own, so this is that method's whole JavaScript, natives it calls
+ * included, without the Worker's. The runtime's work outside JavaScript (`(program)`) is not in it.
+ */
+export function rootedUs(profile: CpuProfile, entry: string): number {
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  // The root's children are the outermost frames; each node is resolved once.
+  const outermost = new Map<number, string>();
+  const outer = (id: number): string => {
+    let known = outermost.get(id);
+    if (known !== undefined) return known;
+    const up = parent.get(id);
+    known = up === undefined || parent.get(up) === undefined ? (byId.get(id)?.callFrame.functionName ?? '') : outer(up);
+    outermost.set(id, known);
+    return known;
+  };
+  let us = 0;
+  profile.samples.forEach((id, i) => {
+    if (outer(id) === entry) us += profile.timeDeltas[i] ?? 0;
+  });
+  return us;
 }

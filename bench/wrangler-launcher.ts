@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../scripts/free-port.ts';
 import { onCleanup } from './cleanup.ts';
+import { processTree } from './proc-stats.ts';
 import { ROOT } from './pushport-server.ts';
 
 /** A local `wrangler dev` (workerd) serving this repo's Worker. */
@@ -11,6 +12,8 @@ export interface LocalEdge {
   port: number;
   /** The inspector (DevTools protocol) port wrangler dev opens for the Worker's isolate. */
   inspector: number;
+  /** The workerd process that runs the Worker's isolate (the one the inspector serves), once it answers. */
+  isolatePid(): number | undefined;
   /** The publisher token it was started with. */
   token: string;
   /** The last lines wrangler printed, to say why something failed. */
@@ -57,11 +60,24 @@ export async function startLocalEdge(config?: string, vars: Record<string, strin
   // Bounded: one check per 100 ms until the ready timeout.
   for (let waited = 0; waited < READY_TIMEOUT_MS; waited += 100) {
     if (child.exitCode !== null) break;
-    if (await answers(port)) return { port, inspector, token, stop, logTail: () => log.trim().split('\n').slice(-5).join(' | ') };
+    if (await answers(port)) return { port, inspector, token, stop, isolatePid: () => isolateProcess(child.pid), logTail: () => log.trim().split('\n').slice(-5).join(' | ') };
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
   throw new Error(`wrangler dev did not answer within ${READY_TIMEOUT_MS / 1000} s: ${log.trim().split('\n').slice(-5).join(' | ')}`);
+}
+
+// wrangler dev runs two workerd processes, its proxy and the Worker's own: the latter is the one with an inspector.
+function isolateProcess(wrangler: number | undefined): number | undefined {
+  if (wrangler === undefined) return undefined;
+  return processTree(wrangler).find((pid) => {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return args[0]?.endsWith('workerd') === true && args.some((a) => a.startsWith('--inspector-addr'));
+    } catch {
+      return false;
+    }
+  });
 }
 
 // True once the Worker answers GET /stats at all (any status: it is up).

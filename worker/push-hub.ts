@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
   CloseCode, Hub, PushTally, V1_PROTOCOL, offersV1, addLatency, emptyLatency, identifyTimeoutReason, type HubCounters,
-  type HubStats, type LatencyCounts, type MailboxFigures, type Push, type PushAnswer, type PushOptions,
+  type HubStats, type LatencyCounts, type MailboxFigures, type PushAnswer, type PushOptions,
 } from '../src/index.ts';
 import { AlarmSchedule } from './alarm-schedule.ts';
 import type { Layout } from './bucket-layout.ts';
@@ -14,6 +14,7 @@ import { HibernatingRegistry } from './hibernating-registry.ts';
 import { hubGroups, type HubGroups } from './hub-groups.ts';
 import { admitUpgrade, hubHandoff } from './hub-handoff.ts';
 import { currentLayout, proposeLayout } from './layout-registry.ts';
+import type { PushColumns } from './push-columns.ts';
 import { ShardMailbox } from './shard-mailbox.ts';
 import { restOf, type Gathered, type Span } from './shard-tree.ts';
 import { sweepSockets, type SweepTimeouts } from './socket-sweep.ts';
@@ -139,12 +140,19 @@ export class PushHub extends DurableObject<Env> {
     return this.saved(this.mailbox.push(uid, message, ttl, id));
   }
 
-  /** Delivers many pushes, in order, answering each as `push` does. */
-  pushMany(pushes: Push[], layout?: Layout): PushAnswer[] | Promise<PushAnswer[]> {
-    const taking = layout && this.buckets.admit(pushes.map((p) => p.uid), layout);
-    if (taking) return taking.then(() => this.pushMany(pushes, layout));
-    const answers = pushes.map((p) => this.push(p.uid, p.message, p));
-    return this.saved(answers.some((a) => a instanceof Promise) ? Promise.all(answers) : answers as PushAnswer[]);
+  /** Delivers many pushes, in order, answering each as `push` does; they come as columns (push-columns.ts). */
+  pushMany(batch: PushColumns, layout?: Layout): PushAnswer[] | Promise<PushAnswer[]> {
+    const taking = layout && this.buckets.admit(batch.uids, layout);
+    if (taking) return taking.then(() => this.pushMany(batch, layout));
+    const { uids, messages, options } = batch;
+    const answers = new Array<PushAnswer | Promise<PushAnswer>>(uids.length);
+    let waiting = false;
+    for (let i = 0; i < uids.length; i++) {
+      const answer = this.push(uids[i]!, messages[i]!, options?.[i] ?? undefined);
+      if (answer instanceof Promise) waiting = true;
+      answers[i] = answer;
+    }
+    return this.saved(waiting ? Promise.all(answers) : answers as PushAnswer[]);
   }
 
   /** Delivers to every identified connection held here. */

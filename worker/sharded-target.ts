@@ -6,6 +6,7 @@ import { busyMark, movedMark } from './bucket-handoff.ts';
 import { defaultFanOut } from './env.ts';
 import { layoutHeader, misdirected } from './hub-handoff.ts';
 import type { PushHub } from './push-hub.ts';
+import { columnsOf } from './push-columns.ts';
 import { gather, listName, spanName, splitList, splitSpan, type Gathered, type Span } from './shard-tree.ts';
 import { addCounts, addFigures, appendCounts, noFigures, wholeOr, type TreeFigures, type UidGroup } from './tree-answers.ts';
 
@@ -191,7 +192,7 @@ export class ShardedTarget implements PushTarget {
     const layout = await this.layoutNow();
     await Promise.all([...byShard(pushes.map((p) => p.uid), layout.objects, positions)].map(async ([shard, group]) => {
       try {
-        const answered = await this.stub(shard).pushMany(group.map((i) => pushes[i]!), layout);
+        const answered = await this.stub(shard).pushMany(columnsOf(pushes, group), layout);
         group.forEach((i, k) => (counts[i] = answered[k] ?? 0));
       } catch (error) {
         if (!(await this.again(error, tries))) throw error;

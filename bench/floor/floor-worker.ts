@@ -24,6 +24,8 @@ export default {
         return Response.json({ ok: (await bare(env).ping()) === 1 });
       case '/floor/batch':
         return Response.json({ taken: await bare(env).take((await request.text()).split('\n').filter(Boolean)) });
+      case '/floor/batch-send':
+        return Response.json({ sent: await bare(env).sendEach((await request.text()).split('\n').filter(Boolean)) });
       case '/floor/broadcast':
         return Response.json({ delivered: await bare(env).broadcast(await request.text()) });
       case '/floor/ws':

@@ -22,7 +22,8 @@ export function parseBatch(text: string, limits: { maxUidBytes: number; maxMessa
   const parsed: PushParse[] = [];
   for (const line of splitLines(text)) {
     if (isBlank(line)) continue;
-    parsed.push(byteLength(line) > limits.maxMessageBytes
+    // A UTF-16 unit is at most 3 UTF-8 bytes: most lines are within the limit without counting.
+    parsed.push(line.length * 3 > limits.maxMessageBytes && byteLength(line) > limits.maxMessageBytes
       ? { ok: false, error: `push is larger than ${limits.maxMessageBytes} bytes` }
       : parsePush(line, limits.maxUidBytes, limits.maxTtlSeconds));
   }

@@ -1,11 +1,31 @@
-const encoder = new TextEncoder();
-
 /** A uid that passed the checks, or the reason it did not. */
 export type UidCheck = { uid: string } | { error: string };
 
-/** UTF-8 size of a string, the unit every byte limit is counted in. */
+/**
+ * UTF-8 size of a string, the unit every byte limit is counted in, counted without encoding it (nothing is
+ * allocated). A lone surrogate counts 3 bytes: TextEncoder writes it as U+FFFD.
+ */
 export function byteLength(text: string): number {
-  return encoder.encode(text).byteLength;
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) {
+      bytes += 1;
+      continue;
+    }
+    // A surrogate pair is one code point of 4 bytes: 2 more than its 2 units.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 2;
+        i++;
+        continue;
+      }
+    }
+    bytes += 2;
+  }
+  return bytes;
 }
 
 /**

@@ -33,6 +33,18 @@ describe('the floor of bench:edge', () => {
     expect(table).toMatch(/\/push\/batch pushes\/s\s+10,000\s+bare object taking the lines\s+100,000\s+0\.10×/);
     expect(table).toMatch(/broadcast to N p50 \(ms\)\s+20\.00\s+bare object broadcast p50\s+10\.00\s+2\.00×/);
     expect(table).toMatch(/broadcast to N p99 \(ms\)\s+—.*—$/m);
+    expect(table).toContain('CPU per push of /push/batch: not measured');
     expect(table).toContain('CPU profile of /push/batch: not taken');
+  });
+
+  it("prints pushport's CPU per push beside the bare object's, and its share against the goal", () => {
+    const table = floorTable({ batchPushesPerSec: 9000, floorBatchSendPerSec: 10_000, cpuUsPerPush: 40, floorCpuUsPerPush: 34, pushportShare: 0.15, objectUsPerPush: 12, scriptShare: 0.5, sendShare: 0, runtimeShare: 0.5, programShare: 0.4, gcShare: 0.02 });
+    expect(table).toMatch(/bare object sending each line\s+10,000\s+0\.90×/);
+    expect(table).toContain('pushport /push/batch 40.0 µs, bare object sending each line 34.0 µs: pushport\'s share 15.0% (goal: at most 20%)');
+    expect(table).toMatch(/script JS 50\.0%.*the object's own JavaScript 12\.0 µs per push/);
+    // A profile that could not be taken leaves the share readable.
+    const noProfile = floorTable({ cpuUsPerPush: 40, floorCpuUsPerPush: 34, pushportShare: 0.15 });
+    expect(noProfile).toContain("pushport's share 15.0% (goal: at most 20%)");
+    expect(noProfile).toContain('CPU profile of /push/batch: not taken');
   });
 });

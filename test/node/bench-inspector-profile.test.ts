@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cpuShares, type CpuProfile } from '../../bench/inspector-profile.ts';
+import { cpuShares, rootedUs, type CpuProfile } from '../../bench/inspector-profile.ts';
 
 const frame = (functionName: string, url = '', lineNumber = 0) => ({ functionName, url, lineNumber, columnNumber: 0 });
 
@@ -24,4 +24,25 @@ describe('the CPU shares of a profile from the inspector', () => {
     const shares = cpuShares({ nodes: [{ id: 1, callFrame: frame('(idle)') }], samples: [1], timeDeltas: [10] });
     expect([shares.busyMs, shares.scriptShare, shares.top.length]).toEqual([0, 0, 0]);
   });
+
+  it("adds up the samples of the stacks an object's RPC method starts, natives under it included", () => {
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2, 5, 6] },
+        { id: 2, callFrame: frame('pushMany', 'file:///b.js', 1), children: [3] },
+        { id: 3, callFrame: frame('deliver', 'file:///b.js', 2), children: [4] },
+        { id: 4, callFrame: frame('send') },
+        { id: 5, callFrame: frame('fetch', 'file:///b.js', 3), children: [7] },
+        { id: 6, callFrame: frame('(program)') },
+        // The Worker's own pushMany, called from its handler: not the object's.
+        { id: 7, callFrame: frame('pushMany', 'file:///b.js', 4) },
+      ],
+      samples: [2, 3, 4, 5, 6, 7],
+      timeDeltas: [10, 20, 30, 40, 50, 60],
+    };
+    expect(rootedUs(profile, 'pushMany')).toBe(60);
+    expect(rootedUs(profile, 'fetch')).toBe(100);
+    expect(rootedUs(profile, 'broadcast')).toBe(0);
+  });
 });
+

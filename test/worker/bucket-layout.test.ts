@@ -66,4 +66,12 @@ describe('buckets mapped onto objects', () => {
       expect(ownersUpTo(bucket, reach)).toEqual([...owners].sort((a, b) => a - b));
     }), { numRuns: 300 });
   });
+
+  it('keeps every owner it ever gave: a deployed layout must route each uid where its rows already are', () => {
+    const owners: Array<[bucket: number, owners: number[]]> = [
+      [0, [0, 2, 2, 46, 462]], [1, [0, 2, 2, 56, 499]], [2, [1, 1, 1, 58, 246]], [77, [0, 2, 2, 59, 59]], [1234, [0, 2, 2, 62, 62]], [16383, [0, 2, 2, 2, 2]],
+    ];
+    for (const [bucket, expected] of owners) expect([2, 3, 7, 64, 1000].map((m) => ownerOf(bucket, m)), `bucket ${bucket}`).toEqual(expected);
+    expect(['u0', 'user-42', 'é', '😀'].map(bucketOf)).toEqual([9824, 13227, 10433, 5640]);
+  });
 });
