@@ -11,7 +11,7 @@ import type { LivenessWatch, WebSocketTransport } from './connection.ts';
  */
 export class WebSocketHeartbeat implements LivenessWatch {
   /** Clients pinged (or cut) per turn of the event loop. */
-  static perTurn = 128;
+  static readonly perTurn = 128;
   private readonly watched = new Set<WebSocketTransport>();
   private timer: NodeJS.Timeout | undefined;
   private readonly seconds: () => number;
