@@ -60,12 +60,19 @@ export class ShardMailbox {
    * turn: the hub holds nothing live for it meanwhile.
    */
   welcome(socket: EdgeSocket, uid: string): void {
-    if (socket.v1) this.mailbox.mark(uid);
-    const since = socket.v1 ? socket.resumeAfter : undefined;
-    // A client with nothing to resume and nothing queued anywhere costs no storage read; a v1 one still ends
-    // its resume window (the hub holds its live pushes until then).
-    const none = since === undefined && this.mailbox.figures().queued === 0;
-    this.hub.sendBacklog(socket, none ? [] : this.mailbox.backlog(uid, since));
+    try {
+      if (socket.v1) this.mailbox.mark(uid);
+      const since = socket.v1 ? socket.resumeAfter : undefined;
+      // A client with nothing to resume and nothing queued anywhere costs no storage read; a v1 one still ends
+      // its resume window (the hub holds its live pushes until then).
+      const none = since === undefined && this.mailbox.figures().queued === 0;
+      this.hub.sendBacklog(socket, none ? [] : this.mailbox.backlog(uid, since));
+    } catch (error) {
+      // A store that fails closes a v1 socket, whose client resumes from its own seq, rather than leave its live
+      // pushes waiting for a backlog that never comes (as the local server does).
+      console.error('pushport: could not read the store for a joining socket', error);
+      if (socket.v1) this.hub.abandonBacklog(socket, 'the store of pushes cannot be read now; resume later');
+    }
   }
 
   /** Drops what has expired by `now`; returns when the next thing expires (undefined: nothing is stored). */

@@ -1,4 +1,4 @@
-import { evictDurableObject } from 'cloudflare:test';
+import { evictDurableObject, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { api, open, post } from './helpers.ts';
@@ -17,7 +17,25 @@ async function pushAll(uid: string, from: number, to: number): Promise<string[]>
   return lines;
 }
 
+// The shard's inner store, whose calls a test makes fail as a full or broken disk would.
+type StoreOf = { mailbox: { mailbox: Record<string, unknown> } };
+
 describe('pushport.v1 clients', () => {
+  it('are closed with 1011 when the store cannot be read as they join, rather than held with their pushes answered ok', async () => {
+    await runInDurableObject(shard0(), (hub) => {
+      (hub as unknown as StoreOf).mailbox.mailbox.mark = () => { throw new Error('the disk is gone'); };
+    });
+    try {
+      const c = await open('/ws', v1);
+      c.ws.send('v1-broken-store');
+      expect((await c.closed).code).toBe(1011);
+      // Nobody holds it now: the push says so, instead of counting a socket that will never send it.
+      expect((await post('/push', '{"uid":"v1-broken-store","n":1}')).json).toEqual({ ok: false, delivered: 0 });
+    } finally {
+      await runInDurableObject(shard0(), (hub) => void delete (hub as unknown as StoreOf).mailbox.mailbox.mark);
+    }
+  });
+
   it('get the protocol echoed and each push as `<seq> <message>`, seqs counting up from 1', async () => {
     const c = await open('/ws?uid=v1-basic', `chat, ${v1}`);
     expect(c.protocol).toBe(v1);
