@@ -12,6 +12,8 @@ import { decodeUidList, encodeUidList, frame, FrameType, messageText, type Relay
 import type { RelayExtension, RelayNode } from './relay-node.ts';
 import { UidDirectory } from './uid-directory.ts';
 
+const NO_UIDS: readonly string[] = [];
+
 /** Where the groups of one process get their store and the whole server's figures. */
 export interface RelayedGroupsOptions {
   /** Opens the shared store (the mailbox's file) on first need. */
@@ -125,7 +127,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     const { group, message, except } = push;
     // A member with a v1 client to resume gets it as a uid push would give it (stored, with its seq); the rest
     // the fast way, which leaves those members out everywhere, so that nobody gets it twice.
-    const marked = this.markedMembers()?.of(group, except) ?? [];
+    const marked = this.markedMembers()?.of(group, except) ?? NO_UIDS;
     const skip = except === undefined ? marked : [...marked, except];
     const local = deliverToMembers(node.hub, this.index.membersOf(group), skip, message);
     const sure = node.directoryComplete;
@@ -137,7 +139,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
       node.outbox.requestAll(peers, FrameType.groupDeliver, uid, message, resolve, value));
     return (async () => {
       const fast = local + await ask(holders);
-      const stored = reached(await viaStore);
+      const stored = viaStore === 0 ? 0 : reached(await viaStore);
       if (fast + stored > 0 || !sure) return this.delivered(fast) + stored;
       // Reached nobody: a member may have identified in a peer whose "groupHere" is still on its way.
       return this.delivered(local + await ask(node.peers.filter((p) => !holders.includes(p))));
