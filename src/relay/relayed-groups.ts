@@ -138,8 +138,10 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     const ask = (peers: readonly number[]) => new Promise<number>((resolve) =>
       node.outbox.requestAll(peers, FrameType.groupDeliver, uid, message, resolve, value));
     return (async () => {
-      const fast = local + await ask(holders);
-      const stored = viaStore === 0 ? 0 : reached(await viaStore);
+      // Awaited together: a store that fails is the push's error, never an unhandled rejection meanwhile.
+      const [remote, answer] = viaStore === 0 ? [await ask(holders), 0] : await Promise.all([ask(holders), viaStore]);
+      const fast = local + remote;
+      const stored = reached(answer);
       if (fast + stored > 0 || !sure) return this.delivered(fast) + stored;
       // Reached nobody: a member may have identified in a peer whose "groupHere" is still on its way.
       return this.delivered(local + await ask(node.peers.filter((p) => !holders.includes(p))));
