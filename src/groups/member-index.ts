@@ -1,9 +1,9 @@
 const NONE: ReadonlySet<string> = new Set<string>();
 
 /**
- * Which of this process's online uids are in which group, so a group push walks its local members' sockets as a
- * broadcast walks everyone's, without the store. Filled from the store when a uid's first connection here identifies, changed on
- * join and leave, and emptied of a uid when its last connection here closes. Nothing is kept on a connection.
+ * Which of the uids a process follows are in which group (its online members, or its members with a v1 client),
+ * so a group push finds its local members without the store. Changed on join and leave, and emptied of a uid the
+ * process stops following. Nothing is kept on a connection.
  */
 export class MemberIndex {
   private readonly byGroup = new Map<string, Set<string>>();

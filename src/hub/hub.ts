@@ -157,12 +157,18 @@ export class Hub<S extends PushSocket = PushSocket> {
   }
 
   /**
-   * Sends a message once to every connection of the given uids (a group's members here) but `except`'s; returns
-   * how many it reached. A uid's connections are read when its turn comes, so a tab opened since is reached.
+   * Sends a message once to every connection of the given uids (a group's members here) but those of the uids in
+   * `skip`; returns how many it reached. A uid's connections are read when its turn comes, so a tab opened since
+   * is reached.
    */
-  deliverToUids(uids: Iterable<string>, message: string, except?: string): number {
+  deliverToUids(uids: Iterable<string>, message: string, skip: readonly string[] = []): number {
     const fan: FanOut = { delivered: 0, v1Text: undefined };
-    for (const uid of uids) if (uid !== except) this.fanOutTo(this.registry.socketsOf(uid), message, fan);
+    const except = skip[0];
+    const left = skip.length > 1 ? new Set(skip) : undefined;
+    for (const uid of uids) {
+      if (uid === except || left?.has(uid)) continue;
+      this.fanOutTo(this.registry.socketsOf(uid), message, fan);
+    }
     return fan.delivered;
   }
 

@@ -36,6 +36,8 @@ export class Mailbox {
   private readonly limits: MailboxLimits;
   // Until when each marked uid stays marked: read on every push, so it lives in memory.
   private readonly marks = new Map<string, number>();
+  /** Told when a uid becomes marked (`true`) and when its mark is swept (`false`), for those who keep marked uids too. */
+  onMarkChange: ((uid: string, marked: boolean) => void) | undefined;
   private queuedTotal = 0;
   private expiredTotal = 0;
 
@@ -60,6 +62,7 @@ export class Mailbox {
     const until = now + this.limits.markSeconds * 1000;
     const known = this.marks.get(uid);
     this.marks.set(uid, until);
+    if (known === undefined || known <= now) this.onMarkChange?.(uid, true);
     // Renewed in the store at most twice per MARK_SECONDS, not on every reconnect.
     if (known !== undefined && known - now > this.limits.markSeconds * 500) return false;
     this.db.run(`INSERT INTO pushport_uids (uid, seq, marked_until) VALUES (?, 0, ?)
@@ -68,8 +71,16 @@ export class Mailbox {
   }
 
   /** Another process marked a uid. */
-  learnMark(uid: string, until: number): void {
-    if ((this.marks.get(uid) ?? 0) < until) this.marks.set(uid, until);
+  learnMark(uid: string, until: number, now = Date.now()): void {
+    const known = this.marks.get(uid) ?? 0;
+    if (known >= until || until <= now) return;
+    this.marks.set(uid, until);
+    if (known <= now) this.onMarkChange?.(uid, true);
+  }
+
+  /** The uids marked now. */
+  markedUids(now = Date.now()): string[] {
+    return [...this.marks].filter(([, until]) => until > now).map(([uid]) => uid);
   }
 
   /** Until when a uid is marked (0 when it is not), to tell other processes. */
@@ -180,7 +191,11 @@ export class Mailbox {
       this.db.run('DELETE FROM pushport_ids WHERE keep_until <= ?', now);
       return dropped;
     });
-    for (const [uid, until] of this.marks) if (until <= now) this.marks.delete(uid);
+    for (const [uid, until] of this.marks) {
+      if (until > now) continue;
+      this.marks.delete(uid);
+      this.onMarkChange?.(uid, false);
+    }
     this.expiredTotal += expired;
     this.queuedTotal = this.countQueued(now);
     return expired;

@@ -48,8 +48,9 @@ export const FrameType = {
   /** Group `uid` was deleted; answered 0 once the receiver's index has forgotten it. */
   groupRemoved: 19,
   /**
-   * Deliver a group push to your members of the group: `uid` is the group's name followed by the uid left out,
-   * `value` the name's length + 1 when there is one (0: none), `message` the push. Answer the count.
+   * Deliver a group push to your members of the group: `uid` is the group's name followed by the uids left out
+   * (`except`, and the members the push is stored for) as a list (see encodeUidList), `value` the name's length + 1
+   * when there are any (0: none), `message` the push. Answer the count.
    */
   groupDeliver: 20,
   /** Answer `[connections, [uids]]` as JSON: your online members of group `uid` and their connections. */

@@ -5,9 +5,14 @@ import type { PushAnswer } from '../hub/push-answer.ts';
 import { pushToEachMember } from '../groups/each-member-push.ts';
 import type { PushSocket } from '../hub/push-socket.ts';
 import type { PushTarget } from '../hub/push-target.ts';
+import { MarkedMembers } from '../groups/marked-members.ts';
+import { encodeOnline, onlineEverywhere, onlineHere, type GroupOnline } from './group-online.ts';
+import { deliverToMembers, groupDeliverField, groupOf, skipOf } from './group-deliver.ts';
 import { decodeUidList, encodeUidList, frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
 import type { RelayExtension, RelayNode } from './relay-node.ts';
 import { UidDirectory } from './uid-directory.ts';
+
+const NO_UIDS: readonly string[] = [];
 
 /** Where the groups of one process get their store and the whole server's figures. */
 export interface RelayedGroupsOptions {
@@ -15,7 +20,7 @@ export interface RelayedGroupsOptions {
   open(): GroupStore;
   /** Whether the store exists already (opened here, or made by another process or an earlier run). */
   exists(): boolean;
-  /** Pushes to one uid, as the server does (stored per member, for a group push with a ttl or an id). */
+  /** Pushes to one uid, as the server does (a member's own stored push: a ttl or an id, or a v1 client to resume). */
   target: PushTarget;
   /** The group figures of every process, summed (pushes add up; the store's group count is one). */
   figures?(): Promise<GroupFigures>;
@@ -25,8 +30,9 @@ export interface RelayedGroupsOptions {
  * Groups on the local server, from the process a request landed in. Membership lives in the shared store;
  * each process indexes its own online members (MemberIndex) and tells its peers which groups it has members of,
  * so a plain group push crosses only to the processes that hold members, as a uid push does (relay-node.ts,
- * including its race rule: a push that reached nobody asks every peer before it answers 0). A group push with a
- * ttl or an id is a stored push to each member instead, through the member's home (see docs/groups.md).
+ * including its race rule: a push that reached nobody asks every peer before it answers 0). Each member whose uid
+ * is marked (a pushport.v1 client to resume) gets it as its own stored push instead, through its home; a group push
+ * with a ttl or an id is a stored push to every member (see docs/groups.md).
  */
 export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTarget, RelayExtension {
   /** Group pushes that landed here (in this process). */
@@ -37,6 +43,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
   // group → peers with a member of it online.
   private readonly directory = new UidDirectory();
   private opened: GroupStore | undefined;
+  private marked: MarkedMembers | undefined;
 
   constructor(node: RelayNode<S>, options: RelayedGroupsOptions) {
     this.node = node;
@@ -107,24 +114,37 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     return this.store()?.groupsOf(uid) ?? [];
   }
 
+  // Every process's online members of a group, and their connections.
+  private online(group: string): Promise<GroupOnline> {
+    return onlineEverywhere(this.node, group, onlineHere(this.index.membersOf(group), this.node.hub));
+  }
+
   pushGroup(push: GroupPush): PushAnswer | Promise<PushAnswer> {
     this.pushes++;
     if (push.ttl !== undefined || push.id !== undefined) return this.pushStored(push);
     const { node } = this;
     const { group, message, except } = push;
-    const local = this.deliverHere(group, except, message);
+    // A member with a v1 client to resume gets it as a uid push would give it (stored, with its seq); the rest
+    // the fast way, which leaves those members out everywhere, so that nobody gets it twice.
+    const marked = this.markedMembers()?.of(group, except) ?? NO_UIDS;
+    const skip = except === undefined ? marked : [...marked, except];
+    const local = deliverToMembers(node.hub, this.index.membersOf(group), skip, message);
     const sure = node.directoryComplete;
     const holders = node.count === 1 ? [] : sure ? this.directory.holdersOf(group) : node.peers;
-    if (holders.length === 0 && (local > 0 || node.count === 1)) return this.delivered(local);
-    const uidField = except === undefined ? group : group + except;
-    const value = except === undefined ? 0 : group.length + 1;
-    const ask = (peers: readonly number[], then: (sum: number) => void) =>
-      node.outbox.requestAll(peers, FrameType.groupDeliver, uidField, message, then, value);
-    return new Promise((resolve) => ask(holders, (sum) => {
+    if (marked.length === 0 && holders.length === 0 && (local > 0 || node.count === 1)) return this.delivered(local);
+    const viaStore = marked.length === 0 ? 0 : pushToEachMember(marked, { group, message }, this.options.target);
+    const { uid, value } = groupDeliverField(group, skip);
+    const ask = (peers: readonly number[]) => new Promise<number>((resolve) =>
+      node.outbox.requestAll(peers, FrameType.groupDeliver, uid, message, resolve, value));
+    return (async () => {
+      // Awaited together: a store that fails is the push's error, never an unhandled rejection meanwhile.
+      const [remote, answer] = viaStore === 0 ? [await ask(holders), 0] : await Promise.all([ask(holders), viaStore]);
+      const fast = local + remote;
+      const stored = reached(answer);
+      if (fast + stored > 0 || !sure) return this.delivered(fast) + stored;
       // Reached nobody: a member may have identified in a peer whose "groupHere" is still on its way.
-      if (local + sum > 0 || !sure) return resolve(this.delivered(local + sum));
-      ask(node.peers.filter((p) => !holders.includes(p)), (rest) => resolve(this.delivered(local + rest)));
-    }));
+      return this.delivered(local + await ask(node.peers.filter((p) => !holders.includes(p))));
+    })();
   }
 
   // A plain group push's writes count in pushport_delivered_total once, here, as a broadcast's do.
@@ -154,16 +174,13 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
         this.removed(f.uid);
         return this.node.outbox.reply(from, frame(FrameType.answer, f.id, 0));
       case FrameType.groupDeliver: {
-        const group = f.value === 0 ? f.uid : f.uid.slice(0, f.value - 1);
-        const except = f.value === 0 ? undefined : f.uid.slice(f.value - 1);
+        const members = this.index.membersOf(groupOf(f.uid, f.value));
         // Decoded only when a member here will get it.
-        const n = this.index.membersOf(group).size === 0 ? 0 : this.deliverHere(group, except, messageText(f.message));
+        const n = members.size === 0 ? 0 : deliverToMembers(this.node.hub, members, skipOf(f.uid, f.value), messageText(f.message));
         return this.node.outbox.reply(from, frame(FrameType.answer, f.id, n));
       }
-      case FrameType.groupOnline: {
-        const { uids, connections } = this.localOnline(f.uid);
-        return this.node.outbox.reply(from, frame(FrameType.answer, f.id, 0, '', JSON.stringify([connections, [...uids]])));
-      }
+      case FrameType.groupOnline:
+        return this.node.outbox.reply(from, frame(FrameType.answer, f.id, 0, '', encodeOnline(onlineHere(this.index.membersOf(f.uid), this.node.hub))));
     }
   }
 
@@ -185,11 +202,14 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
 
   // A membership changed (here, or told by a peer): the index follows for a uid online here.
   private changed(group: string, uid: string, joined: boolean): void {
+    if (joined) this.marked?.joined(group, uid);
+    else this.marked?.left(group, uid);
     if (joined && this.node.hub.online(uid) > 0 && this.index.add(group, uid)) this.tellPeers(FrameType.groupHere, group);
     if (!joined && this.index.remove(group, uid)) this.tellPeers(FrameType.groupLeft, group);
   }
 
   private removed(group: string): void {
+    this.marked?.removed(group);
     if (this.index.removeGroup(group)) this.tellPeers(FrameType.groupLeft, group);
   }
 
@@ -197,33 +217,16 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     for (const peer of this.node.peers) this.node.outbox.post(peer, frame(type, 0, 0, group));
   }
 
-  // Writes to the connections of a group's members here but `except`'s, through the broadcast's loop.
-  private deliverHere(group: string, except: string | undefined, message: string): number {
-    return this.node.hub.deliverToUids(this.index.membersOf(group), message, except);
-  }
-
-  private localOnline(group: string): { uids: Set<string>; connections: number } {
-    let connections = 0;
-    for (const uid of this.index.membersOf(group)) connections += this.node.hub.online(uid);
-    return { uids: new Set(this.index.membersOf(group)), connections };
-  }
-
-  // Every process's online members of a group, and their connections (a peer that is down counts none).
-  private online(group: string): Promise<{ uids: Set<string>; connections: number }> {
-    const total = this.localOnline(group);
-    const { peers, outbox } = this.node;
-    let left = peers.length;
-    return new Promise((resolve) => {
-      if (left === 0) return resolve(total);
-      for (const peer of peers) {
-        outbox.request(peer, FrameType.groupOnline, 0, group, '', (_value, message) => {
-          const [connections, uids] = parseOnline(message);
-          total.connections += connections;
-          for (const uid of uids) total.uids.add(uid);
-          if (--left === 0) resolve(total);
-        });
-      }
-    });
+  // The marked members of the groups, kept from when this process has both a mailbox and a group store (without a
+  // mailbox no uid is marked here: a peer's mark opens it).
+  private markedMembers(): MarkedMembers | undefined {
+    if (this.marked) return this.marked;
+    const mailbox = this.node.stored.store?.mailbox;
+    const store = mailbox && this.store();
+    if (!mailbox || !store) return undefined;
+    const marked = new MarkedMembers({ isMarked: (uid) => mailbox.isMarked(uid), groupsOf: (uid) => store.groupsOf(uid) }, mailbox.markedUids());
+    mailbox.onMarkChange = (uid, on) => marked.markChanged(uid, on);
+    return (this.marked = marked);
   }
 
   // A ttl or an id makes a group push a stored push to each member (see pushToEachMember).
@@ -232,12 +235,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
   }
 }
 
-// A peer's `[connections, [uids]]`; anything else counts as none.
-function parseOnline(message: string | Uint8Array | undefined): [number, string[]] {
-  try {
-    const [connections, uids] = JSON.parse(message === undefined ? '' : messageText(message)) as [unknown, unknown];
-    return [typeof connections === 'number' ? connections : 0, Array.isArray(uids) ? uids.filter((u): u is string => typeof u === 'string') : []];
-  } catch {
-    return [0, []];
-  }
+// The connections a push to marked members reached (a refusal, or a queue without a ttl, reached none).
+function reached(answer: PushAnswer | 0): number {
+  return typeof answer === 'number' && answer > 0 ? answer : 0;
 }

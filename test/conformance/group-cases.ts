@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { http, online, textClient, wsClient } from './clients.ts';
-import { v1Client } from './stored-cases.ts';
+import { seqOf, v1Client } from './stored-cases.ts';
 import type { ConformanceTarget } from './target.ts';
 
 /** Every member of a group, read page by page (`limit` per page), with the cursor each page gives. */
@@ -134,6 +134,38 @@ export function groupCases(target: () => ConformanceTarget, prefix: string, with
       resumed.ws.close();
       await expect.poll(async () => (await call('GET', `/groups/${g}`)).json.online).toBe(0);
       expect((await push(none)).json).toEqual({ ok: true, delivered: 0, queued: true });
+    });
+
+    it('gives a plain group push to a pushport.v1 member with its own seq, in order with its uid pushes, to resume', async () => {
+      const g = group('v1');
+      await join(g, uid('v1'));
+      await join(g, uid('v1-plain'));
+      const v1 = await v1Client(target(), uid('v1'));
+      const plain = await wsClient(target(), uid('v1-plain'));
+      const body = `{"group":"${g}","n":1}`;
+      expect((await push(body)).json).toEqual({ ok: true, delivered: 2 });
+      await expect.poll(() => v1.messages.length).toBe(1);
+      const seq = seqOf(v1.messages[0]!);
+      expect(seq).toBeGreaterThan(0);
+      expect(v1.messages).toEqual([`${seq} ${body}`]);
+      const own = `{"uid":"${uid('v1')}","n":2}`;
+      expect((await push(own)).json).toEqual({ ok: true, delivered: 1 });
+      await expect.poll(() => v1.messages).toEqual([`${seq} ${body}`, `${seq + 1} ${own}`]);
+      // A plain member gets the exact line, as before.
+      await expect.poll(() => plain.messages).toEqual([body]);
+      const resumed = await v1Client(target(), uid('v1'), seq - 1);
+      await expect.poll(() => resumed.messages).toEqual([`${seq} ${body}`, `${seq + 1} ${own}`]);
+      // Missed while away: kept for the member, which gets it on resume.
+      v1.ws.close();
+      resumed.ws.close();
+      await expect.poll(() => online(target(), uid('v1'))).toBe(0);
+      const away = `{"group":"${g}","n":3}`;
+      expect((await push(away)).json).toEqual({ ok: true, delivered: 1 });
+      const back = await v1Client(target(), uid('v1'), seq + 1);
+      await expect.poll(() => back.messages).toEqual([`${seq + 2} ${away}`]);
+      await expect.poll(() => plain.messages).toEqual([body, away]);
+      plain.ws.close();
+      back.ws.close();
     });
 
     it('refuses bad names and bodies with 400, a missing token with 401, and a join past a limit with 409', async () => {

@@ -12,7 +12,8 @@ export async function v1Client(t: ConformanceTarget, uid: string, since?: number
   return { ...client, protocol: client.ws.protocol };
 }
 
-const seqOf = (frame: string) => Number(frame.slice(0, frame.indexOf(' ')));
+/** The seq of a pushport.v1 frame `<seq> <message>`. */
+export const seqOf = (frame: string) => Number(frame.slice(0, frame.indexOf(' ')));
 
 /**
  * The stored-push cases (ttl queue, idempotent ids, pushport.v1 seqs and resume) every target must pass the

@@ -109,6 +109,25 @@ describe('Mailbox', () => {
     expect(box.isMarked('gone')).toBe(false);
   });
 
+  it('tells when a uid becomes marked and when its mark is swept, once each, and lists the marked uids', () => {
+    const box = mailbox({ markSeconds: 100 });
+    const changes: string[] = [];
+    box.onMarkChange = (uid, marked) => changes.push(`${uid} ${marked}`);
+    const now = Date.now();
+    box.mark('u', now);
+    box.mark('u', now + 1);
+    box.learnMark('u', now + 500_000);
+    box.learnMark('p', now + 5000);
+    box.learnMark('p', now + 6000);
+    box.learnMark('late', now - 1);
+    expect(changes).toEqual(['u true', 'p true']);
+    expect(box.markedUids().sort()).toEqual(['p', 'u']);
+    box.sweep(now + 10_000);
+    expect(changes).toEqual(['u true', 'p true', 'p false']);
+    box.mark('p', now + 20_000);
+    expect(changes.at(-1)).toBe('p true');
+  });
+
   it('keeps seqs, queue and marks in the file: a new process continues where the last one stopped', async () => {
     const file = join(dir, 'store.db');
     const first = mailbox({}, file);

@@ -3,26 +3,8 @@ import { GroupStore } from '../../../src/groups/group-store.ts';
 import { defaultLimits } from '../../../src/index.ts';
 import { RelayedGroups } from '../../../src/relay/relayed-groups.ts';
 import { SqliteDb } from '../../../emulator/push/sqlite-db.ts';
-import type { FakeSocket } from '../../src/fake-socket.ts';
-import { processes, settle } from '../../src/relay/relay-helpers.ts';
-
-/** `count` processes with groups over one shared store, as the local server has them. */
-async function groupProcesses(count: number) {
-  const p = await processes(count);
-  const db = new SqliteDb(':memory:');
-  const store = new GroupStore(db, defaultLimits);
-  const groups = p.relay.nodes.map((node, i) => {
-    const g = new RelayedGroups<FakeSocket>(node, { open: () => store, exists: () => true, target: p.targets[i]! });
-    const registry = node.hub.registry as { onUidChange?: (uid: string, here: boolean) => void };
-    const before = registry.onUidChange!;
-    registry.onUidChange = (uid, here) => {
-      before(uid, here);
-      g.uidChanged(uid, here);
-    };
-    return g;
-  });
-  return { ...p, groups };
-}
+import { settle } from '../../src/relay/relay-helpers.ts';
+import { groupProcesses } from './group-processes.ts';
 
 describe('RelayedGroups (processes relayed in memory, one store)', () => {
   it('reaches every connection of every member in every process once, and nobody else nor except', async () => {

@@ -23,17 +23,7 @@ async function storedProcesses(count: number, limits = {}) {
     node.stored.storeIn(() => new DurablePushes(new Mailbox(store, { ...defaultLimits, ...limits })));
     node.stored.openStore();
   }
-  /** A client of `uid` in process `at`, v1 or plain, welcomed as the server does (backlog, mark). */
-  const client = (at: number, uid: string, v1: boolean, since?: number) => {
-    const socket = new FakeSocket();
-    socket.v1 = v1;
-    const node = p.relay.nodes[at] as RelayNode<FakeSocket>;
-    node.hub.connect(socket);
-    node.hub.identify(socket, uid);
-    node.stored.welcome(socket, uid, since);
-    return socket;
-  };
-  return { ...p, client };
+  return p;
 }
 
 describe('stored pushes across processes', () => {

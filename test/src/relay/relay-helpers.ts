@@ -24,6 +24,16 @@ export async function processes(count: number) {
     relay.nodes[process]!.hub.receive(s, uid);
     return s;
   };
+  /** A client of `uid` in process `at`, v1 or plain, welcomed as the server does (its mark, its backlog). */
+  const client = (at: number, uid: string, v1: boolean, since?: number) => {
+    const socket = new FakeSocket();
+    socket.v1 = v1;
+    const node = relay.nodes[at]!;
+    node.hub.connect(socket);
+    node.hub.identify(socket, uid);
+    node.stored.welcome(socket, uid, since);
+    return socket;
+  };
   await settle();
-  return { relay, targets: relay.targets, join, hubOf: (i: number) => relay.nodes[i]!.hub };
+  return { relay, targets: relay.targets, join, client, hubOf: (i: number) => relay.nodes[i]!.hub };
 }
