@@ -9,7 +9,7 @@ export class MemberIndex {
   private readonly byGroup = new Map<string, Set<string>>();
   private readonly byUid = new Map<string, Set<string>>();
 
-  /** The uids of a group's members online here: a live view, read by a push without a copy. */
+  /** The uids of a group's members followed here: a live view, read by a push without a copy. */
   membersOf(group: string): ReadonlySet<string> {
     return this.byGroup.get(group) ?? NONE;
   }
