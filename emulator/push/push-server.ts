@@ -128,7 +128,9 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     }
     // A client that asks for pushport.v1 gets seqs and may resume with ?since=.
     const v1 = offersV1(request.header('sec-websocket-protocol'));
-    return v1 ? { pushUid: decision.uid, pushSince: decision.since, pushV1: true, websocketProtocol: V1_PROTOCOL } : { pushUid: decision.uid };
+    if (v1) return { pushUid: decision.uid, pushSince: decision.since, pushV1: true, websocketProtocol: V1_PROTOCOL };
+    // A client that names its uid in its first message gets no property for it: each is paid per connection.
+    return decision.uid === undefined ? {} : { pushUid: decision.uid };
   };
   const identified = (connection: TcpConnection, uid: string) => {
     const socket = socketOf(connection);
