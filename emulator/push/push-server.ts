@@ -43,6 +43,10 @@ export function definePushServer(config: PushServerConfig): Worker {
   // semi-space (tens of MB once grown) would sit in every process's memory. GC on the main thread only: with
   // one process per core, V8's helper threads only take CPU from the other processes.
   settings.childExecArgv = ['--max-semi-space-size=4', '--single-threaded-gc'];
+  // Two malloc arenas for the serving processes, which allocate almost only on their main thread: glibc's default
+  // (eight per core) lets Node's helper threads each keep an arena of their own, memory that is rarely given back.
+  // A value set by the operator wins; other C libraries ignore it.
+  process.env.MALLOC_ARENA_MAX ??= '2';
   const main = new Worker(formatSocketName('websocket', config.host, config.port));
   main.name = 'pushport';
   main.count = config.count;
