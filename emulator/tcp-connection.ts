@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { safeCall } from './callbacks.ts';
 import { processStats } from './process-stats.ts';
+import { listenCompactly } from './socket-events.ts';
 import type { Worker } from './worker.ts';
 
 /**
@@ -30,6 +31,14 @@ export const SEND_FAIL = 2;
 
 const EMPTY = Buffer.alloc(0);
 let nextId = 1;
+
+// A connection's state, packed: the status in the low bits, the flow flags above them.
+const State = { established: 0, closing: 1, closed: 2, status: 3, paused: 4, bufferFull: 8 } as const;
+const STATUS_NAMES = ['established', 'closing', 'closed'] as const;
+
+let sendFailed: (connection: TcpConnection, reason: string) => false;
+let drained: (connection: TcpConnection) => void;
+let closed: (connection: TcpConnection) => void;
 
 // The socket's way back to its connection: one property, so the socket's listeners can be shared functions
 // rather than closures (three closures and their scopes, per connection, cost more than the whole slot).
@@ -61,12 +70,30 @@ export class TcpConnection {
   /** The socket under the transport. */
   readonly socket: Socket;
   readonly #transport: Transport;
-  #paused = false;
-  #bufferFull = false;
-  #status: 'established' | 'closing' | 'closed' = 'established';
+  // The status and the two flow flags in one field (see State): every field is paid per connection.
+  #state: number = State.established;
 
   static {
     transportOf = (connection) => connection.#transport;
+    // Module functions rather than private methods: a class with private methods stamps a brand on each instance.
+    sendFailed = (connection, reason) => {
+      processStats.sendFails++;
+      safeCall('onError', connection.worker.onError, connection, SEND_FAIL, reason);
+      return false;
+    };
+    drained = (connection) => {
+      if ((connection.#state & State.bufferFull) === 0 || connection.socket.writableLength > 0) return;
+      connection.#state &= ~State.bufferFull;
+      safeCall('onBufferDrain', connection.worker.onBufferDrain, connection);
+    };
+    closed = (connection) => {
+      if ((connection.#state & State.status) === State.closed) return;
+      connection.#state = (connection.#state & ~State.status) | State.closed;
+      connection.#transport.closed?.();
+      connection.worker.connections.delete(connection.id);
+      processStats.connections--;
+      safeCall('onClose', connection.worker.onClose, connection);
+    };
   }
 
   /** Wraps an accepted socket; `transport` is built for this connection before onConnect runs. */
@@ -76,11 +103,8 @@ export class TcpConnection {
     socket.setNoDelay(true);
     (socket as OwnedSocket)[CONNECTION] = this;
     this.#transport = transport(this);
-    if (this.#transport.receive) socket.on('data', TcpConnection.#onData);
-    // A reset or broken pipe is an ordinary way for a client to leave; 'close' follows and does the cleanup.
-    socket.on('error', ignore);
-    socket.on('close', TcpConnection.#onClose);
-    socket.on('drain', TcpConnection.#onDrain);
+    // A reset or broken pipe is an ordinary way for a client to leave ('error'); 'close' follows and does the cleanup.
+    listenCompactly(socket, { data: this.#transport.receive && TcpConnection.#onData, error: ignore, close: TcpConnection.#onClose, drain: TcpConnection.#onDrain });
     worker.connections.set(this.id, this);
     processStats.connections++;
     safeCall('onConnect', worker.onConnect, this);
@@ -88,17 +112,17 @@ export class TcpConnection {
 
   /** Sends one message, encoded by the protocol unless `raw`; false if dropped (closed, or send buffer full). */
   send(data: unknown, raw = false): boolean {
-    if (this.#status !== 'established') return this.#sendFailed('connection is closed');
+    if ((this.#state & State.status) !== State.established) return sendFailed(this, 'connection is closed');
     const bytes = this.#transport.encode(data, raw);
     if (bytes === null) return true;
     if (this.getSendBufferQueueSize() + bytes.length > this.maxSendBufferSize) {
-      if (!this.#bufferFull) {
-        this.#bufferFull = true;
+      if ((this.#state & State.bufferFull) === 0) {
+        this.#state |= State.bufferFull;
         // 'drain' comes only after a write past the socket's high-water mark; otherwise ask to hear of the flush.
-        if (!this.socket.writableNeedDrain) this.socket.write(EMPTY, () => this.#drained());
+        if (!this.socket.writableNeedDrain) this.socket.write(EMPTY, () => drained(this));
         safeCall('onBufferFull', this.worker.onBufferFull, this);
       }
-      return this.#sendFailed('send buffer full and drop package');
+      return sendFailed(this, 'send buffer full and drop package');
     }
     this.#transport.write(bytes);
     return true;
@@ -106,21 +130,21 @@ export class TcpConnection {
 
   /** Sends `data` if given, then closes after the send buffer is flushed. */
   close(data?: unknown, raw = false): void {
-    if (this.#status !== 'established') return;
+    if ((this.#state & State.status) !== State.established) return;
     if (data !== undefined) this.send(data, raw);
     this.closeWithCode(1000, '');
   }
 
   /** WebSocket connections: closes with a close code and reason (a pushport extension); others just close. */
   closeWithCode(code: number, reason: string): void {
-    if (this.#status !== 'established') return;
-    this.#status = 'closing';
+    if ((this.#state & State.status) !== State.established) return;
+    this.#state |= State.closing;
     this.#transport.close(code, reason);
   }
 
   /** Closes at once, dropping anything not yet sent. */
   destroy(): void {
-    if (this.#status === 'closed') return;
+    if ((this.#state & State.status) === State.closed) return;
     this.socket.destroy();
   }
 
@@ -148,19 +172,19 @@ export class TcpConnection {
 
   /** Stops reading (and delivering already-buffered packets) until resumeRecv(): flow control for slow consumers. */
   pauseRecv(): void {
-    this.#paused = true;
+    this.#state |= State.paused;
     this.#transport.pause();
   }
 
   resumeRecv(): void {
-    if (!this.#paused) return;
-    this.#paused = false;
+    if ((this.#state & State.paused) === 0) return;
+    this.#state &= ~State.paused;
     this.#transport.resume();
   }
 
   /** True between pauseRecv() and resumeRecv(). */
   get paused(): boolean {
-    return this.#paused;
+    return (this.#state & State.paused) !== 0;
   }
 
   /** Bytes received (for `connections`): the socket's own count, so nothing is added up per chunk. */
@@ -175,12 +199,12 @@ export class TcpConnection {
 
   /** 'established' | 'closing' | 'closed'. */
   get status(): string {
-    return this.#status;
+    return STATUS_NAMES[this.#state & State.status]!;
   }
 
   /** Hands one decoded message to onMessage; transports call this. Nothing is delivered once closing began (as Workerman's baseRead). */
   deliver(message: unknown): void {
-    if (this.#status !== 'established') return;
+    if ((this.#state & State.status) !== State.established) return;
     processStats.messages++;
     safeCall('onMessage', this.worker.onMessage, this, message);
   }
@@ -191,32 +215,11 @@ export class TcpConnection {
   }
 
   static #onClose(this: Socket): void {
-    (this as OwnedSocket)[CONNECTION].#closed();
+    closed((this as OwnedSocket)[CONNECTION]);
   }
 
   static #onDrain(this: Socket): void {
-    (this as OwnedSocket)[CONNECTION].#drained();
-  }
-
-  #sendFailed(reason: string): false {
-    processStats.sendFails++;
-    safeCall('onError', this.worker.onError, this, SEND_FAIL, reason);
-    return false;
-  }
-
-  #drained(): void {
-    if (!this.#bufferFull || this.socket.writableLength > 0) return;
-    this.#bufferFull = false;
-    safeCall('onBufferDrain', this.worker.onBufferDrain, this);
-  }
-
-  #closed(): void {
-    if (this.#status === 'closed') return;
-    this.#status = 'closed';
-    this.#transport.closed?.();
-    this.worker.connections.delete(this.id);
-    processStats.connections--;
-    safeCall('onClose', this.worker.onClose, this);
+    drained((this as OwnedSocket)[CONNECTION]);
   }
 }
 

@@ -6,9 +6,23 @@ import { FrameReceiver, type FrameEvents } from './frame-receiver.ts';
 import { encodeClose, encodeFrame, Opcode } from './frame-writer.ts';
 
 const NO_PAYLOAD = Buffer.alloc(0);
-// Bits of `closing`: our Close is written; the peer has nothing more to say (its Close came, or it broke the protocol).
+// Bits of `state`: our Close is written; the peer has nothing more to say (its Close came, or it broke the
+// protocol); the peer has not been heard from since the last ping (see beat()).
 const SENT = 1;
 const PEER_DONE = 2;
+const CLOSING = SENT | PEER_DONE;
+const QUIET = 4;
+
+/** Several frames held in one turn, and their bytes: made only when a second frame joins the first. */
+class HeldFrames {
+  readonly frames: Buffer[];
+  bytes: number;
+
+  constructor(first: Buffer, second: Buffer) {
+    this.frames = [first, second];
+    this.bytes = first.length + second.length;
+  }
+}
 
 function destroySocket(socket: Socket): void {
   socket.destroy();
@@ -34,17 +48,15 @@ function textFrame(message: string): Buffer {
 export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
   /** How long our own close waits for the peer's Close before it cuts TCP (RFC 6455 §7.1.1); also how long a closed socket may linger. */
   static closeWaitMs = 2000;
-  // Heard from since the last ping (see beat()).
-  private alive = true;
   private readonly connection: TcpConnection;
   // Parse state exists only while a frame or a fragmented message is in progress (or after the peer is done):
   // an idle connection, which most are most of the time, holds none.
   private receiver: FrameReceiver | undefined = undefined;
-  private closing = 0;
+  // The closing handshake and the heartbeat, as bits: every field is paid per connection.
+  private state = 0;
   // This turn's frames, not yet written: one buffer, or several to join. Held here rather than by corking the
   // socket: one plain write per turn skips the stream's cork bookkeeping and its writev path.
-  private held: Buffer | Buffer[] | undefined = undefined;
-  private heldBytes = 0;
+  private held: Buffer | HeldFrames | undefined = undefined;
 
   constructor(connection: TcpConnection) {
     this.connection = connection;
@@ -83,14 +95,16 @@ export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
       if (writingAlone()) return void (this.socket.destroyed || this.socket.write(frame));
       this.held = frame;
       flushAtEndOfTurn(this);
-    } else if (Array.isArray(held)) held.push(frame);
-    else this.held = [held, frame];
-    this.heldBytes += frame.length;
+    } else if (held instanceof HeldFrames) {
+      held.frames.push(frame);
+      held.bytes += frame.length;
+    } else this.held = new HeldFrames(held, frame);
   }
 
   /** Bytes written but not yet handed to the socket. */
   heldLength(): number {
-    return this.heldBytes;
+    const held = this.held;
+    return held === undefined ? 0 : held instanceof HeldFrames ? held.bytes : held.length;
   }
 
   /** Writes this turn's frames in one write (called at the end of the turn, and before a close). */
@@ -98,8 +112,7 @@ export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
     const held = this.held;
     if (held === undefined) return;
     this.held = undefined;
-    this.heldBytes = 0;
-    if (!this.socket.destroyed) this.socket.write(Array.isArray(held) ? Buffer.concat(held) : held);
+    if (!this.socket.destroyed) this.socket.write(held instanceof HeldFrames ? Buffer.concat(held.frames, held.bytes) : held);
   }
 
   /**
@@ -107,12 +120,12 @@ export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
    * first), or is cut when it has not come within `closeWaitMs`: a timer that exists only while closing.
    */
   close(code: number, reason: string): void {
-    if ((this.closing & SENT) === 0) {
-      this.closing |= SENT;
+    if ((this.state & SENT) === 0) {
+      this.state |= SENT;
       this.write(code === 1005 ? encodeFrame(Opcode.close, NO_PAYLOAD) : encodeClose(code, reason));
     }
     this.flush();
-    if ((this.closing & PEER_DONE) !== 0) this.end();
+    if ((this.state & PEER_DONE) !== 0) this.end();
     else setTimeout(destroySocket, WebSocketTransport.closeWaitMs, this.socket).unref();
   }
 
@@ -132,39 +145,39 @@ export class WebSocketTransport implements Transport, FrameEvents, TurnWriter {
 
   /** The heartbeat's turn: a peer not heard from since the last one is cut off at once; any other gets a ping. */
   beat(): void {
-    if (!this.alive) return void this.socket.destroy();
-    this.alive = false;
-    if (this.closing === 0) this.write(encodeFrame(Opcode.ping, NO_PAYLOAD));
+    if ((this.state & QUIET) !== 0) return void this.socket.destroy();
+    this.state |= QUIET;
+    if ((this.state & CLOSING) === 0) this.write(encodeFrame(Opcode.ping, NO_PAYLOAD));
   }
 
   onMessage(data: string | Buffer): void {
-    this.alive = true;
-    if ((this.closing & PEER_DONE) === 0) this.connection.deliver(data);
+    this.state &= ~QUIET;
+    if ((this.state & PEER_DONE) === 0) this.connection.deliver(data);
   }
 
   onPing(payload: Buffer): void {
-    this.alive = true;
-    if (this.closing === 0) this.write(encodeFrame(Opcode.pong, payload));
+    this.state &= ~QUIET;
+    if ((this.state & CLOSING) === 0) this.write(encodeFrame(Opcode.pong, payload));
   }
 
   onPong(): void {
-    this.alive = true;
+    this.state &= ~QUIET;
   }
 
   // Through the connection, so it is 'closing' at once: a push to a client that has begun to close is not
   // counted as delivered.
   // The peer's Close either answers ours (end TCP now) or begins the handshake (ours goes back, then TCP ends).
   onClose(code: number): void {
-    this.closing |= PEER_DONE;
-    if ((this.closing & SENT) !== 0) this.end();
+    this.state |= PEER_DONE;
+    if ((this.state & SENT) !== 0) this.end();
     else this.connection.closeWithCode(code, '');
   }
 
   // Failing the connection (RFC 6455 §7.1.7): our Close says why, and no reply is awaited from a broken stream.
   onFail(code: number, reason: string): void {
     log(`websocket connection ${this.connection.id} closed: ${reason}`);
-    this.closing |= PEER_DONE;
-    if ((this.closing & SENT) !== 0) this.end();
+    this.state |= PEER_DONE;
+    if ((this.state & SENT) !== 0) this.end();
     else this.connection.closeWithCode(code, reason);
   }
 }

@@ -40,39 +40,37 @@ const NONE: readonly never[] = Object.freeze([]);
  * of a Set's memory, and a push that walks one is never disturbed by a socket that closes meanwhile.
  */
 export class MemoryRegistry<S extends PushSocket = PushSocket> implements UidRegistry<S> {
-  // Each entry is made with its uid slot, so the uid given later fits in the object (no extra property store).
-  private readonly byId = new Map<string, { socket: S; uid: string | undefined }>();
+  // Connection id → its uid, or null until it has one: no object per connection, only the map's slot.
+  private readonly byId = new Map<string, string | null>();
   private readonly byUid = new Map<string, readonly S[]>();
   private identifiedCount = 0;
   /** Told when a uid gets its first connection here (`true`) or loses its last (`false`): the relay's presence. */
   onUidChange: ((uid: string, online: boolean) => void) | undefined;
 
   add(socket: S): void {
-    if (!this.byId.has(socket.id)) this.byId.set(socket.id, { socket, uid: undefined });
+    if (!this.byId.has(socket.id)) this.byId.set(socket.id, null);
   }
 
   bind(socket: S, uid: string): void {
-    const entry = this.byId.get(socket.id) ?? { socket, uid: undefined };
-    if (entry.uid !== undefined) return;
-    entry.uid = uid;
-    this.byId.set(socket.id, entry);
+    if ((this.byId.get(socket.id) ?? null) !== null) return;
+    this.byId.set(socket.id, uid);
     const held = this.byUid.get(uid);
-    this.byUid.set(uid, held ? [...held, entry.socket] : [entry.socket]);
+    this.byUid.set(uid, held ? [...held, socket] : [socket]);
     this.identifiedCount++;
     if (!held) this.onUidChange?.(uid, true);
   }
 
   remove(socket: S): string | undefined {
-    const entry = this.byId.get(socket.id);
-    if (!entry) return undefined;
-    this.byId.delete(socket.id);
-    const uid = entry.uid;
+    const uid = this.byId.get(socket.id);
     if (uid === undefined) return undefined;
+    this.byId.delete(socket.id);
+    if (uid === null) return undefined;
     const held = this.byUid.get(uid);
     this.identifiedCount--;
     if (!held) return uid;
-    // Drop the stored object, not the argument: after hibernation they may be different wrappers.
-    const rest = held.filter((socket) => socket !== entry.socket);
+    // By id, not by object: after hibernation the argument may be another wrapper of the same socket.
+    const { id } = socket;
+    const rest = held.filter((other) => other.id !== id);
     if (rest.length > 0) this.byUid.set(uid, rest);
     else {
       this.byUid.delete(uid);
@@ -82,7 +80,7 @@ export class MemoryRegistry<S extends PushSocket = PushSocket> implements UidReg
   }
 
   uidOf(socket: S): string | undefined {
-    return this.byId.get(socket.id)?.uid;
+    return this.byId.get(socket.id) ?? undefined;
   }
 
   socketsOf(uid: string): readonly S[] {
