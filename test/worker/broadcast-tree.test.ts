@@ -56,9 +56,8 @@ afterAll(async () => {
 describe('a broadcast, /stats and /online?uids= past the fan-out width', () => {
   it('reach every shard exactly once through a tree, with the Worker calling only FAN_OUT objects', async () => {
     const before = await parts();
-    // The Worker's own calls, by object and method. Its stubs offer only the broadcast's method and the push
-    // latency hand-over (to shard 0, at most once a second, so one may fall inside the broadcast on a slow run):
-    // any other call fails the request.
+    // The Worker's own broadcastTree calls, by object. Its stubs offer only that method and the push-latency
+    // hand-over to shard 0 (ops traffic, which is not the fan-out under test), so any other call fails the request.
     const target = edgeSetup(wide).target;
     const stub = target.stub.bind(target);
     const asked: number[] = [];
