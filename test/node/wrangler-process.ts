@@ -82,6 +82,7 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<Wr
   }
 }
 
+// A start that failed because a port was taken: worth another try on other ports.
 class PortTaken extends Error {}
 
 async function startOn(port: number, inspector: number, vars: Record<string, string>): Promise<WranglerDev> {
