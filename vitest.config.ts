@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
 // The runtime-free core (test/src) runs in both, which is how we know it is runtime-free.
 // Every test must assert something; polls wait up to 5 s, since CI shares two cores with real servers.
 const expectations = { requireAssertions: true, poll: { timeout: 5000 } };
+// A test holds several such waits, and a hook may open a hundred sockets: vitest's defaults (5 s a test, 10 s a
+// hook) are too short for that on a busy machine, in workerd as on Node.
+const timeouts = { testTimeout: 30_000, hookTimeout: 60_000 };
 
 export default defineConfig({
   test: {
@@ -25,7 +28,7 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: 'workers', include: ['test/src/**/*.test.ts', 'test/worker/**/*.test.ts'], expect: expectations },
+        test: { name: 'workers', include: ['test/src/**/*.test.ts', 'test/worker/**/*.test.ts'], expect: expectations, ...timeouts },
       },
       {
         test: {
@@ -33,8 +36,7 @@ export default defineConfig({
           environment: 'node',
           expect: expectations,
           include: ['test/src/**/*.test.ts', 'test/client/**/*.test.ts', 'test/node/**/*.test.ts', 'test/emulator/**/*.test.ts', 'test/conformance/**/*.test.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          ...timeouts,
         },
       },
     ],

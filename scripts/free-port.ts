@@ -1,15 +1,39 @@
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-// Each parallel test worker picks from its own block of ports below the kernel's ephemeral range (32768 and up on
-// Linux), so two test files running at once never pick the same port: our servers listen with SO_REUSEPORT, so
-// a second server on a port would share it silently rather than fail, and requests would reach the wrong one.
-const BLOCK = 2000;
-const FIRST_BLOCK = 14_000;
-const worker = Number(process.env.VITEST_POOL_ID ?? 0);
-let next = worker > 0 ? FIRST_BLOCK + (worker - 1) * BLOCK + Math.floor(Math.random() * BLOCK) : 0;
+// Ports below the kernel's ephemeral range: an outgoing connection never takes one of them as its own port, so
+// the port a test picked stays free until its server binds it, however many clients other tests open meanwhile.
+const LOWEST = 10_000;
+// Parallel test workers (vitest's VITEST_POOL_ID, from 1) each pick from their own block, so two test files
+// running at once never pick the same port: our servers listen with SO_REUSEPORT, and a second server on a port
+// would share it silently rather than fail, so requests would reach the wrong one.
+const BLOCKS = 8;
 
-// Binds `port` (0: any) on 127.0.0.1 without SO_REUSEPORT, so a port some listener holds fails; answers the port bound.
-function tryPort(port: number): Promise<number | undefined> {
+// The first port of the ephemeral range (Linux's default when it cannot be read).
+function ephemeralStart(): number {
+  try {
+    const first = Number.parseInt(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8'), 10);
+    return Number.isInteger(first) ? first : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/** The ports this process picks from: its test worker's block, or everything below the ephemeral range. */
+export function portRange(): { first: number; end: number } {
+  const top = ephemeralStart();
+  const worker = Number(process.env.VITEST_POOL_ID ?? 0);
+  if (!(worker > 0) || top <= LOWEST) return { first: LOWEST, end: Math.max(top, LOWEST) };
+  const size = Math.floor((top - LOWEST) / BLOCKS);
+  const first = LOWEST + ((worker - 1) % BLOCKS) * size;
+  return { first, end: first + size };
+}
+
+// Never the same port twice in one process: a test that picks two ports before it binds either gets two.
+const handedOut = new Set<number>();
+
+// Whether `port` (0 = any) binds on 127.0.0.1 right now; the port bound, or undefined.
+function tryBind(port: number): Promise<number | undefined> {
   return new Promise((done) => {
     const server = createServer();
     server.once('error', () => done(undefined));
@@ -21,20 +45,21 @@ function tryPort(port: number): Promise<number | undefined> {
 }
 
 /**
- * A TCP port on 127.0.0.1 that was free a moment ago, for tests and the bench. Outside a parallel test worker it
- * is whatever the kernel gives for port 0.
+ * A TCP port on 127.0.0.1 that was free a moment ago, for tests and the bench: a random one of `portRange()` that
+ * binds now, or (if none does in 50 tries) one the kernel picks.
  */
 export async function freePort(): Promise<number> {
-  if (next === 0) {
-    const port = await tryPort(0);
-    if (port === undefined) throw new Error('no free port on 127.0.0.1');
-    return port;
+  const { first, end } = portRange();
+  for (let i = 0; i < 50 && end > first; i++) {
+    const port = first + Math.floor(Math.random() * (end - first));
+    if (handedOut.has(port)) continue;
+    if ((await tryBind(port)) === port) {
+      handedOut.add(port);
+      return port;
+    }
   }
-  const block = FIRST_BLOCK + (worker - 1) * BLOCK;
-  for (let tries = 0; tries < BLOCK; tries++) {
-    const port = next;
-    next = block + ((next - block + 1) % BLOCK);
-    if ((await tryPort(port)) !== undefined) return port;
-  }
-  throw new Error(`no free port in ${block}-${block + BLOCK - 1} on 127.0.0.1`);
+  const port = await tryBind(0);
+  if (port === undefined) throw new Error('no free TCP port on 127.0.0.1');
+  handedOut.add(port);
+  return port;
 }

@@ -21,7 +21,7 @@ describe('zero loss for group pushes on the edge through a restart (wrangler dev
     expect(await backend.joinGroup('zl-room', uids)).toBe(MEMBERS);
     const got = new Map<string, Handed[]>(uids.map((uid) => [uid, []]));
     const clients = uids.map((uid) => {
-      const socket = new PushportSocket({ url: dev!.url.replace('http', 'ws'), uid, WebSocket: WebSocket as unknown as WebSocketClass, minDelayMs: 50, maxDelayMs: 500, pingSeconds: 1 });
+      const socket = new PushportSocket({ url: dev!.url.replace('http', 'ws'), uid, WebSocket: WebSocket as unknown as WebSocketClass, minDelayMs: 50, maxDelayMs: 500, pingSeconds: 3 });
       socket.on('message', (data, seq) => got.get(uid)!.push({ n: (JSON.parse(data) as { n: number }).n, seq }));
       return socket;
     });

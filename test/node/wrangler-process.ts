@@ -55,20 +55,37 @@ async function kill(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-// At most 60 s: starting workerd takes long on a busy machine.
+// Whether a start failed because a port it binds was taken meanwhile by another program.
+const portTaken = (log: string) => /EADDRINUSE|address already in use/i.test(log);
+
+// At most 60 s (less when a port it needs is taken): starting workerd takes long on a busy machine.
 async function ready(dev: Running): Promise<boolean> {
   for (let i = 0; i < 600; i++) {
-    if (dev.child.exitCode !== null) return false;
+    if (dev.child.exitCode !== null || portTaken(dev.log())) return false;
     if (dev.log().includes(`Ready on`)) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
   return false;
 }
 
-/** Starts the real `wrangler dev` from this repo and resolves once it says it is ready (at most 60 s). */
+/**
+ * Starts the real `wrangler dev` from this repo and resolves once it says it is ready (at most 60 s); on other
+ * ports when one it was given was taken before it bound it.
+ */
 export async function startWranglerDev(vars: Record<string, string>): Promise<WranglerDev> {
-  const port = await freePort();
-  const inspector = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(await freePort(), await freePort(), vars);
+    } catch (error) {
+      if (attempt === 3 || !(error instanceof PortTaken)) throw error;
+    }
+  }
+}
+
+// A start that failed because a port was taken: worth another try on other ports.
+class PortTaken extends Error {}
+
+async function startOn(port: number, inspector: number, vars: Record<string, string>): Promise<WranglerDev> {
   const state = mkdtempSync(join(tmpdir(), 'pushport-wrangler-'));
   const argsWith = (settings: Record<string, string>) => ['dev', '--ip', '127.0.0.1', '--port', String(port),
     '--inspector-port', String(inspector), '--persist-to', state, '--show-interactive-dev-session=false', '--log-level', 'info',
@@ -84,13 +101,21 @@ export async function startWranglerDev(vars: Record<string, string>): Promise<Wr
   const restart = async (changed?: Record<string, string>) => {
     await kill(dev.child);
     if (changed) args = argsWith(changed);
-    earlier = output();
-    dev = spawnDev(args);
-    if (await ready(dev)) return;
+    // The same port, since the clients come back to it: if a program took it in the moment it was free, the
+    // next tries find it again only once that one lets go.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      earlier = output();
+      dev = spawnDev(args);
+      if (await ready(dev)) return;
+      if (!portTaken(dev.log())) break;
+      await kill(dev.child);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
     await stop();
     throw new Error(`wrangler dev did not become ready again on port ${port}:\n${output()}`);
   };
   if (await ready(dev)) return { url: `http://127.0.0.1:${port}`, output, restart, stop };
   await stop();
-  throw new Error(`wrangler dev did not become ready:\n${output()}`);
+  const log = output();
+  throw new (portTaken(log) ? PortTaken : Error)(`wrangler dev did not become ready:\n${log}`);
 }

@@ -29,12 +29,21 @@ export const BIN = 'bin/pushport.ts';
 
 /** Starts `pushport start -d` and resolves once every process serves (the daemon start waits for that). */
 export async function startPushServer(args: string[] = [], env: Record<string, string> = {}): Promise<PushServerProcess> {
-  const [port, textPort] = [await freePort(), await freePort()];
-  const dir = runDir();
-  const fullEnv = { PUSHPORT_RUN_DIR: dir, ...env };
+  // A port free when picked may be bound by another program before the server binds it: then on other ports.
+  for (let attempt = 1; ; attempt++) {
+    const [port, textPort] = [await freePort(), await freePort()];
+    const dir = runDir();
+    const fullEnv = { PUSHPORT_RUN_DIR: dir, ...env };
+    const started = await cli(BIN, ['start', '-d', '--port', String(port), '--text-port', String(textPort), ...args], fullEnv, 40_000);
+    if (started.code === 0) return running(port, textPort, dir, fullEnv);
+    if (attempt < 3 && started.output.includes('already in use')) continue;
+    throw new Error(`pushport start failed (${started.code}):\n${started.output}`);
+  }
+}
+
+// The handle on a daemon that has started.
+function running(port: number, textPort: number, dir: string, fullEnv: Record<string, string>): PushServerProcess {
   const command = (...more: string[]) => cli(BIN, [...more, '--port', String(port)], fullEnv);
-  const started = await cli(BIN, ['start', '-d', '--port', String(port), '--text-port', String(textPort), ...args], fullEnv, 40_000);
-  if (started.code !== 0) throw new Error(`pushport start failed (${started.code}):\n${started.output}`);
   const masterPid = Number(readFileSync(join(dir, `pushport-${port}.pid`), 'utf8'));
   // The daemon leads its own process group: cleanup() kills it even if a test fails before stop().
   trackGroup(masterPid);

@@ -19,7 +19,7 @@ describe('zero loss for group pushes (count 2, pushport/client, every other push
     expect(await joined.json()).toEqual({ group: 'room', joined: MEMBERS });
     const got = new Map<string, Handed[]>(uids.map((uid) => [uid, []]));
     const clients = uids.map((uid) => {
-      const socket = new PushportSocket({ url: server.wsUrl, uid, WebSocket: WebSocket as unknown as WebSocketClass, minDelayMs: 20, maxDelayMs: 300, pingSeconds: 1 });
+      const socket = new PushportSocket({ url: server.wsUrl, uid, WebSocket: WebSocket as unknown as WebSocketClass, minDelayMs: 20, maxDelayMs: 300, pingSeconds: 3 });
       socket.on('message', (data, seq) => got.get(uid)!.push({ n: (JSON.parse(data) as { n: number }).n, seq }));
       return socket;
     });
