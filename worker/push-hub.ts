@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
-  CloseCode, Hub, PushTally, V1_PROTOCOL, offersV1, addLatency, emptyLatency, identifyTimeoutReason, type HubCounters,
-  type HubStats, type LatencyCounts, type MailboxFigures, type PushAnswer, type PushOptions,
+  CloseCode, Hub, V1_PROTOCOL, offersV1, identifyTimeoutReason, type HubStats, type LatencyCounts, type MailboxFigures,
+  type PushAnswer, type PushOptions,
 } from '../src/index.ts';
 import { AlarmSchedule } from './alarm-schedule.ts';
 import type { Layout } from './bucket-layout.ts';
@@ -15,13 +15,11 @@ import { hubGroups, type HubGroups } from './hub-groups.ts';
 import { admitUpgrade, hubHandoff } from './hub-handoff.ts';
 import { currentLayout, proposeLayout } from './layout-registry.ts';
 import type { PushColumns } from './push-columns.ts';
+import { ShardCounters } from './shard-counters.ts';
 import { ShardMailbox } from './shard-mailbox.ts';
 import { restOf, type Gathered, type Span } from './shard-tree.ts';
 import { sweepSockets, type SweepTimeouts } from './socket-sweep.ts';
 import { addCounts, addFigures, appendCounts, figuresOf, type TreeFigures, type UidGroup } from './tree-answers.ts';
-
-const countersKey = 'counters';
-const latencyKey = 'latency';
 
 /**
  * One shard of connections: a Durable Object that holds its WebSockets through hibernation and serves
@@ -30,17 +28,15 @@ const latencyKey = 'latency';
 export class PushHub extends DurableObject<Env> {
   private readonly registry: HibernatingRegistry;
   private readonly hub: Hub<EdgeSocket>;
-  /** Counts what this shard served: it holds every socket of its uids, so its answers are whole. */
-  private readonly tally: PushTally;
+  /** What this shard served and the latency Worker instances measured, written at most once a second. */
+  private readonly counters: ShardCounters;
   private readonly timeouts: SweepTimeouts;
-  private readonly latency: LatencyCounts;
   private readonly schedule: AlarmSchedule;
   private readonly mailbox: ShardMailbox;
   /** The buckets this object holds, and their handoff when the layout changes (bucket-handoff.ts). */
   private readonly buckets: BucketKeeper;
   /** The groups whose names fall in this object's buckets, and the memberships of its uids (hub-groups.ts). */
   private readonly groups: HubGroups;
-  private saveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -50,14 +46,13 @@ export class PushHub extends DurableObject<Env> {
     // The Worker's own settings, edge caps included: a uid the Worker would refuse is refused here too.
     const { limits } = settingsFor(env);
     this.hub = new Hub(this.registry, limits);
-    this.tally = new PushTally(ctx.storage.kv.get<HubCounters>(countersKey));
+    this.counters = new ShardCounters(ctx.storage.kv);
     this.timeouts = { idleMs: idleTimeoutMs(env), identifyMs: limits.identifyTimeoutSeconds * 1000 };
-    this.latency = addLatency(emptyLatency(), ctx.storage.kv.get<LatencyCounts>(latencyKey));
     this.schedule = new AlarmSchedule(ctx.storage);
     // Creates its tables if they are missing and reads the marked uids: no write on an ordinary wake-up.
-    this.mailbox = new ShardMailbox(ctx.storage, limits, this.hub, this.tally, this.schedule);
+    this.mailbox = new ShardMailbox(ctx.storage, limits, this.hub, this.counters.tally, this.schedule);
     this.buckets = hubHandoff({ ctx, env, hub: this.hub, registry: this.registry, mailbox: this.mailbox, schedule: this.schedule });
-    this.groups = hubGroups({ ctx, env, hub: this.hub, keeper: this.buckets, limits, mailbox: this.mailbox, tally: this.tally,
+    this.groups = hubGroups({ ctx, env, hub: this.hub, keeper: this.buckets, limits, mailbox: this.mailbox, tally: this.counters.tally,
       push: (uid, m, o) => this.push(uid, m, o) });
   }
 
@@ -136,8 +131,8 @@ export class PushHub extends DurableObject<Env> {
     const ttl = options?.ttl;
     const id = options?.id;
     // Most pushes are not stored: they take the hub's path, with no storage touched.
-    if (!this.mailbox.needed(uid, ttl, id)) return this.saved(this.tally.push(this.hub.deliver(uid, message)));
-    return this.saved(this.mailbox.push(uid, message, ttl, id));
+    if (!this.mailbox.needed(uid, ttl, id)) return this.counters.saved(this.counters.tally.push(this.hub.deliver(uid, message)));
+    return this.counters.saved(this.mailbox.push(uid, message, ttl, id));
   }
 
   /** Delivers many pushes, in order, answering each as `push` does; they come as columns (push-columns.ts). */
@@ -152,12 +147,12 @@ export class PushHub extends DurableObject<Env> {
       if (answer instanceof Promise) waiting = true;
       answers[i] = answer;
     }
-    return this.saved(waiting ? Promise.all(answers) : answers as PushAnswer[]);
+    return this.counters.saved(waiting ? Promise.all(answers) : answers as PushAnswer[]);
   }
 
   /** Delivers to every identified connection held here. */
   broadcast(message: string): number {
-    return this.saved(this.tally.broadcast(this.hub.deliverAll(message)));
+    return this.counters.saved(this.counters.tally.broadcast(this.hub.deliverAll(message)));
   }
 
   /** A broadcast's part of the fan-out tree (shard-tree.ts): delivers here, then hands the rest of `span` on. */
@@ -168,7 +163,7 @@ export class PushHub extends DurableObject<Env> {
 
   /** The figures' part of the fan-out tree: this shard's, then those of the rest of `span`, in order. */
   figuresTree(span: Span, width: number): Promise<Gathered<TreeFigures>> {
-    return edgeSetup(this.env).target.handOn(figuresOf(this.stats(), this.latency, this.queueFigures(), this.groups.figures()), restOf(span), width,
+    return edgeSetup(this.env).target.handOn(figuresOf(this.stats(), this.counters.latency, this.queueFigures(), this.groups.figures()), restOf(span), width,
       (stub, part) => stub.figuresTree(part, width), addFigures);
   }
 
@@ -229,7 +224,7 @@ export class PushHub extends DurableObject<Env> {
 
   /** This shard's connection counts and counters. */
   stats(): HubStats {
-    return { ...this.registry.counts(), ...this.tally.counters };
+    return { ...this.registry.counts(), ...this.counters.tally.counters };
   }
 
   /** Pushes waiting for their uid here now, and the queued ones that expired unseen. */
@@ -239,18 +234,7 @@ export class PushHub extends DurableObject<Env> {
 
   /** Adds push latency that Worker instances measured (they hand it over at most once a second). */
   addLatency(measured: LatencyCounts): void {
-    this.saved(addLatency(this.latency, measured));
-  }
-
-  // Counters survive eviction, written at most once a second: a storage write on every push would cost
-  // more than the push itself. The pending timer also keeps the object awake until the write is done.
-  private saved<T>(result: T): T {
-    this.saveTimer ??= setTimeout(() => {
-      this.saveTimer = undefined;
-      this.ctx.storage.kv.put(countersKey, this.tally.counters);
-      this.ctx.storage.kv.put(latencyKey, this.latency);
-    }, 1000);
-    return result;
+    this.counters.addLatency(measured);
   }
 }
 
