@@ -1,5 +1,3 @@
-import type { Hub } from '../hub/hub.ts';
-import type { PushSocket } from '../hub/push-socket.ts';
 import { decodeUidList, encodeUidList } from './relay-frame.ts';
 
 const NONE: readonly string[] = [];
@@ -17,13 +15,4 @@ export function groupOf(uid: string, value: number): string {
 /** The uids a `groupDeliver` frame leaves out. */
 export function skipOf(uid: string, value: number): readonly string[] {
   return value === 0 ? NONE : decodeUidList(uid.slice(value - 1));
-}
-
-/**
- * Writes a group push to the connections of `members` (the uids of a group's members online here) but those of
- * the uids in `skip`, through the broadcast's loop; returns how many it reached.
- */
-export function deliverToMembers<S extends PushSocket>(hub: Hub<S>, members: ReadonlySet<string>,
-  skip: readonly string[], message: string): number {
-  return hub.deliverToUids(members, message, skip);
 }

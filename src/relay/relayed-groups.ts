@@ -7,7 +7,7 @@ import type { PushSocket } from '../hub/push-socket.ts';
 import type { PushTarget } from '../hub/push-target.ts';
 import { MarkedMembers } from '../groups/marked-members.ts';
 import { encodeOnline, onlineEverywhere, onlineHere, type GroupOnline } from './group-online.ts';
-import { deliverToMembers, groupDeliverField, groupOf, skipOf } from './group-deliver.ts';
+import { groupDeliverField, groupOf, skipOf } from './group-deliver.ts';
 import { decodeUidList, encodeUidList, frame, FrameType, messageText, type RelayFrame } from './relay-frame.ts';
 import type { RelayExtension, RelayNode } from './relay-node.ts';
 import { UidDirectory } from './uid-directory.ts';
@@ -128,7 +128,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     // the fast way, which leaves those members out everywhere, so that nobody gets it twice.
     const marked = this.markedMembers()?.of(group, except) ?? NO_UIDS;
     const skip = except === undefined ? marked : [...marked, except];
-    const local = deliverToMembers(node.hub, this.index.membersOf(group), skip, message);
+    const local = node.hub.deliverToUids(this.index.membersOf(group), message, skip);
     const sure = node.directoryComplete;
     const holders = node.count === 1 ? [] : sure ? this.directory.holdersOf(group) : node.peers;
     if (marked.length === 0 && holders.length === 0 && (local > 0 || node.count === 1)) return this.delivered(local);
@@ -176,7 +176,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
       case FrameType.groupDeliver: {
         const members = this.index.membersOf(groupOf(f.uid, f.value));
         // Decoded only when a member here will get it.
-        const n = members.size === 0 ? 0 : deliverToMembers(this.node.hub, members, skipOf(f.uid, f.value), messageText(f.message));
+        const n = members.size === 0 ? 0 : this.node.hub.deliverToUids(members, messageText(f.message), skipOf(f.uid, f.value));
         return this.node.outbox.reply(from, frame(FrameType.answer, f.id, n));
       }
       case FrameType.groupOnline:
