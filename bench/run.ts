@@ -7,7 +7,7 @@
  * uids; R request-response pushes; B broadcasts to all N, with the server's CPU per socket written; P pushes to
  * one uid held by T tabs; on pushport only (the reference has no store), the pipelined workload again with every
  * push stored: each with a ttl, then plain to N pushport.v1 clients; then, on a fresh server, memory per
- * connection and B broadcasts at the big client count; after each broadcast at N, on pushport, B pushes to a
+ * connection and BB broadcasts at the big client count; after each broadcast at N, on pushport, B pushes to a
  * group whose members are the same N clients. --broadcast-only keeps only the fan-outs (and memory);
  * --group-only only pushport's broadcast and group push at N.
  * Server on core 0, this load client on core 1 (taskset).

@@ -90,6 +90,7 @@ export async function fanOut(ctx: FanOutContext, total: number, open: () => Prom
   const used = usage && usageOf(ctx.server.pids());
   return {
     clients, broadcasts: total, completed: fanOuts.length, fanOutP50Ms: fanOut.p50Ms, fanOutP99Ms: fanOut.p99Ms,
+    fanOutMaxMs: fanOuts.length > 0 ? round(Math.max(...fanOuts), 3) : null,
     deliveries, deliveriesPerSec: round((deliveries * 1000) / elapsedMs),
     ...(used && usage && deliveries > 0 ? {
       cpuPerSocketUs: round(((used.cpuSeconds - usage.cpuSeconds) * 1e6) / deliveries, 2),

@@ -130,7 +130,7 @@ async function bigClients(launch: Launch, options: BenchOptions, figures: Figure
         warmUpClients: warmUp.pool.size, warmRssPerConnKB: grownWarm === undefined ? null : round(grownWarm / 1024, 2), heapPerConnB: heap === undefined ? null : round(heap, 0),
       });
       if (registration.timedOut) return;
-      const fan = await measured(server, () => broadcast({ server, pool, deadline: deadline() }, options.broadcasts));
+      const fan = await measured(server, () => broadcast({ server, pool, deadline: deadline() }, options.bigBroadcasts));
       [figures.bigBroadcastP50Ms, figures.bigBroadcastP99Ms] = [fan.fanOutP50Ms as number, fan.fanOutP99Ms as number];
       [figures.bigBroadcastCpuPerSocketUs, figures.bigBroadcastKernelPerSocketUs] = [fan.cpuPerSocketUs as number, fan.kernelCpuPerSocketUs as number];
       note('big-broadcast', fan);

@@ -95,7 +95,9 @@ export class Hub<S extends PushSocket = PushSocket> {
    */
   deliver(uid: string, message: string): number {
     let delivered = 0;
-    for (const socket of this.registry.socketsOf(uid)) {
+    const sockets = this.registry.socketsOf(uid);
+    for (let i = 0; i < sockets.length; i++) {
+      const socket = sockets[i]!;
       if (socket.v1 ? this.sendFrame(socket, 0, message) : socket.send(message)) delivered++;
     }
     return delivered;
@@ -104,9 +106,8 @@ export class Hub<S extends PushSocket = PushSocket> {
   /** Sends a stored push once to each socket: `<seq> <message>` to v1 clients, the message to the others. */
   deliverSeq(uid: string, message: string, seq: number): number {
     let delivered = 0;
-    for (const socket of this.registry.socketsOf(uid)) {
-      if (this.sendFrame(socket, seq, message)) delivered++;
-    }
+    const sockets = this.registry.socketsOf(uid);
+    for (let i = 0; i < sockets.length; i++) if (this.sendFrame(sockets[i]!, seq, message)) delivered++;
     return delivered;
   }
 

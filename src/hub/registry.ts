@@ -32,7 +32,8 @@ export interface UidRegistry<S extends PushSocket = PushSocket> {
   counts(): RegistryCounts;
 }
 
-const NONE: readonly never[] = Object.freeze([]);
+// Not frozen: a frozen array has another shape, and the loops that read a uid's sockets would see two.
+const NONE: readonly never[] = [];
 
 /**
  * The plain in-memory registry: a map of uid → connections, in connection order. A uid's connections are a

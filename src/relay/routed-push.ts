@@ -68,7 +68,7 @@ export class RoutedPush {
     this.left = peers.length;
     if (peers.length === 0) return this.next();
     const type = this.seq > 0 ? FrameType.deliverSeq : FrameType.deliver;
-    for (const peer of peers) this.host.outbox.request(peer, type, this.seq, this.uid, this.message, this);
+    for (let i = 0; i < peers.length; i++) this.host.outbox.request(peers[i]!, type, this.seq, this.uid, this.message, this);
   }
 
   private next(): void {

@@ -2,7 +2,7 @@ const none: readonly number[] = [];
 
 // One shared list per process index: most uids have one holder, and their entries allocate nothing else.
 const single: (readonly number[])[] = [];
-const alone = (index: number) => (single[index] ??= Object.freeze([index]));
+const alone = (index: number): readonly number[] => (single[index] ??= [index]);
 
 /**
  * A process's directory of its peers' uids: for each uid, the other processes where it has at least one

@@ -9,6 +9,12 @@ describe('the bench flags', () => {
     expect(() => parseFlags(['--group-only=1'])).toThrow(FlagError);
   });
 
+  it('time 200 broadcasts at N by default, so their p99 is not just the slowest, and 50 at the big N', () => {
+    expect(parseFlags([])).toMatchObject({ broadcasts: 200, bigBroadcasts: 50 });
+    expect(parseFlags(['--broadcasts', '60', '--big-broadcasts=7'])).toMatchObject({ broadcasts: 60, bigBroadcasts: 7 });
+    expect(() => parseFlags(['--big-broadcasts', '0'])).toThrow(FlagError);
+  });
+
   it('take --tabs and --tab-pushes, 0 tabs skipping the scenario', () => {
     expect(parseFlags(['--tabs', '0', '--tab-pushes=50'])).toMatchObject({ tabs: 0, tabPushes: 50 });
   });

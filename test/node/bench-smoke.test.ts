@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 describe('npm run bench (a tiny run)', () => {
   it('delivers every push answered ok to its own client, once, on both servers, stored ones too, and prints the tables', () => {
     const bench = spawnSync(process.execPath, ['bench/run.ts', '--quick', '--counts', '1', '--clients', '40', '--pushes', '400', '--stored-pushes', '100',
-      '--rr-pushes', '50', '--broadcasts', '2', '--big-clients', '60', '--tabs', '4', '--tab-pushes', '3'], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+      '--rr-pushes', '50', '--broadcasts', '2', '--big-clients', '60', '--big-broadcasts', '2', '--tabs', '4', '--tab-pushes', '3'], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
     // Why it failed: the end of its stderr and the error lines it printed for a scenario.
     const errors = bench.stdout.split('\n').filter((line) => line.includes('"scenario":"error"'));
     const why = `bench exited ${bench.status ?? bench.signal}${bench.error ? ` (${bench.error.message})` : ''}:\n${[...bench.stderr.split('\n').slice(-30), ...errors].join('\n')}`;
