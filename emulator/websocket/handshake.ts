@@ -8,6 +8,8 @@ const KEY = /^[+/0-9A-Za-z]{22}==$/;
 export interface HandshakeRefusal {
   status: number;
   reason: string;
+  /** Headers the refusal must carry: the version this server speaks, for a client that asked for another (RFC 6455 §4.4). */
+  headers?: Record<string, string>;
 }
 
 /** Checks an upgrade request against RFC 6455 §4.2.1; undefined when it may proceed. */
@@ -17,7 +19,7 @@ export function checkHandshake(request: IncomingMessage): HandshakeRefusal | und
   const key = request.headers['sec-websocket-key'];
   if (typeof key !== 'string' || !KEY.test(key.trim())) return { status: 400, reason: 'missing or invalid Sec-WebSocket-Key' };
   const version = request.headers['sec-websocket-version'];
-  if (version !== '13' && version !== '8') return { status: 426, reason: 'Sec-WebSocket-Version must be 13' };
+  if (version !== '13') return { status: 426, reason: 'Sec-WebSocket-Version must be 13', headers: { 'Sec-WebSocket-Version': '13' } };
   return undefined;
 }
 

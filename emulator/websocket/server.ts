@@ -41,7 +41,7 @@ export function createWebSocketAcceptor(worker: Worker): Acceptor {
   });
   handshakes.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     const bad = checkHandshake(request);
-    if (bad) return refuseUpgrade(socket, new HttpResponse(bad.status, { 'Content-Type': 'text/plain' }, `${bad.reason}\n`));
+    if (bad) return refuseUpgrade(socket, new HttpResponse(bad.status, { 'Content-Type': 'text/plain', ...bad.headers }, `${bad.reason}\n`));
     void decideUpgrade(worker, request).then((verdict) => open(worker, request, socket, head, verdict, heartbeat));
   });
   // A garbled or oversized handshake costs only that socket, and its client learns why.

@@ -43,6 +43,21 @@ function echoServer(delivered: string[]): number {
 }
 
 describe('the WebSocket layer on a real socket', () => {
+  it('answers a handshake of any version but 13 with 426 and says which it speaks', async () => {
+    const port = echoServer([]);
+    for (const version of ['8', '12', '']) {
+      const client = await LineClient.open(port);
+      clients.push(client);
+      client.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n${version ? `Sec-WebSocket-Version: ${version}\r\n` : ''}\r\n`);
+      await client.waitForText('\r\n\r\n');
+      expect(client.text()).toMatch(/^HTTP\/1.1 426 /);
+      expect(client.text()).toMatch(/Sec-WebSocket-Version: 13/i);
+    }
+    const { client } = await rawWebSocket(port);
+    expect(client.text()).toMatch(/^HTTP\/1.1 101 /);
+  });
+
   it('delivers a frame whose first byte came alone, later', async () => {
     const delivered: string[] = [];
     const { client, frames } = await rawWebSocket(echoServer(delivered));
