@@ -1,11 +1,11 @@
 /**
  * `node bench/shared-core.ts [rounds]`: what running several processes on one core costs, apart from the relay.
  * Each round pushes the same pipelined workload (1,000 clients, 200,000 pushes after 20,000 untimed ones) at
- * three servers pinned to core 0: pushport count 1; two independent count-1 servers, each with half the clients
- * and half the pushes at once (two processes on the core, no relay between them); and pushport count 2 (two
- * processes and the relay). Per push it prints server CPU, its kernel part, read and write syscalls and context
- * switches. The pair's excess over count 1 is the cost of sharing the core; count 2's excess over the pair is
- * the relay's. JSON lines on stdout; progress on stderr.
+ * servers pinned to core 0: pushport count 1; two independent count-1 servers, each with half the clients and
+ * half the pushes at once (two processes on the core, no relay between them); pushport count 2 (two processes
+ * and the relay); then four independent count-1 servers and count 4 likewise. Per push it prints server CPU, its
+ * kernel part, read and write syscalls and context switches. The independent servers' excess over count 1 is the
+ * cost of sharing the core; count N's excess over them is the relay's. JSON lines on stdout; progress on stderr.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -81,7 +81,8 @@ await runBench(async () => {
   const runDir = mkdtempSync(join(tmpdir(), 'pushport-shared-core-'));
   onCleanup(() => rmSync(runDir, { recursive: true, force: true }));
   for (let r = 1; r <= ROUNDS; r++) {
-    for (const [name, counts] of [['count 1', [1]], ['two count-1 servers', [1, 1]], ['count 2', [2]]] as const) {
+    const servers = [['count 1', [1]], ['two count-1 servers', [1, 1]], ['count 2', [2]], ['four count-1 servers', [1, 1, 1, 1]], ['count 4', [4]]] as const;
+    for (const [name, counts] of servers) {
       console.error(`bench: round ${r}/${ROUNDS}: ${name}`);
       console.log(JSON.stringify({ scenario: 'shared-core', round: r, server: name, ...(await measure([...counts], runDir)) }));
     }
