@@ -1,5 +1,5 @@
 import {
-  QUEUED, refusal, type GroupCounts, type GroupFigures, type GroupPush, type GroupRefusal, type GroupTarget, type MemberPage,
+  QUEUED, refusal, type GroupCounts, type GroupPush, type GroupRefusal, type GroupTarget, type MemberPage,
   type MemberQuery, type PushAnswer,
 } from '../src/index.ts';
 import { shardOf, type Layout } from './bucket-layout.ts';
@@ -60,11 +60,6 @@ export class ShardedGroups implements GroupTarget {
     const got = await this.home(group, { op: 'push', push: sent });
     return answerOf(wholeOr(got, (sum) =>
       `the group push reached ${sum.delivered} connections on the shards that answered, and may or may not have reached the others`));
-  }
-
-  /** Groups with members and group pushes made, from every object any layout used (one figures fan-out). */
-  async figures(): Promise<GroupFigures> {
-    return (await this.target.recentFigures()).groups;
   }
 
   private home<K extends HomeCall['op']>(group: string, call: HomeCallOf<K>): Promise<HomeAnswers[K]> {

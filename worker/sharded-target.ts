@@ -15,8 +15,6 @@ const TRIES = 5;
 // How long an instance routes by the layout it read before reading it again: an instance of an earlier deployment
 // that is never told `moved` still follows a new layout within this, and fans out to an added object.
 const LAYOUT_MS = 10_000;
-// How long a figures fan-out may serve another reader of the same instance.
-const FIGURES_REUSE_MS = 1000;
 
 /** The positions of the uids each object holds under `objects`, in list order. */
 export function byShard(uids: readonly string[], objects: number, positions: readonly number[] = uids.map((_, i) => i)): Map<number, number[]> {
@@ -43,7 +41,6 @@ export class ShardedTarget implements PushTarget {
   readonly fanOut: number;
   private layout: Promise<Layout> | undefined;
   private layoutAt = 0;
-  private lastFigures: { asked: Promise<TreeFigures>; at: number } | undefined;
 
   /** `shards` is this instance's SHARDS: proposed to object 0 as the layout before the first routed call. */
   constructor(namespace: DurableObjectNamespace<PushHub>, shards: number, fanOut = defaultFanOut) {
@@ -126,22 +123,7 @@ export class ShardedTarget implements PushTarget {
   }
 
   /** Each object's stats in object order, with the latency, queue and group figures of all of them added up. */
-  figures(): Promise<TreeFigures> {
-    const asked = this.askFigures();
-    this.lastFigures = { asked, at: Date.now() };
-    return asked;
-  }
-
-  /**
-   * The figures of a fan-out that began within the last FIGURES_REUSE_MS, or new ones: /stats reads its group
-   * figures right after its stats, and one fan-out serves both.
-   */
-  recentFigures(): Promise<TreeFigures> {
-    const last = this.lastFigures;
-    return last !== undefined && Date.now() - last.at < FIGURES_REUSE_MS ? last.asked : this.figures();
-  }
-
-  private async askFigures(): Promise<TreeFigures> {
+  async figures(): Promise<TreeFigures> {
     const every = await this.everyShard();
     const got = await this.handOn(noFigures(), every, this.fanOut, (stub, part) => stub.figuresTree(part, this.fanOut), addFigures);
     return wholeOr(got, (f) => `only ${f.parts.length} of ${every.to} shards answered, so the figures would be short`);

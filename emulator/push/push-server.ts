@@ -7,7 +7,7 @@ import { offersV1, V1_PROTOCOL } from '../../src/wire/v1-frame.ts';
 import { DurablePushes } from '../../src/mailbox/durable-pushes.ts';
 import { Mailbox } from '../../src/mailbox/mailbox.ts';
 import { MemoryRegistry } from '../../src/hub/registry.ts';
-import { groupFiguresOf, RelayedOps } from '../../src/ops/relayed-ops.ts';
+import { RelayedOps } from '../../src/ops/relayed-ops.ts';
 import { RelayNode } from '../../src/relay/relay-node.ts';
 import { RelayedTarget } from '../../src/relay/relayed-target.ts';
 import { RelayedGroups } from '../../src/relay/relayed-groups.ts';
@@ -90,7 +90,6 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   const target = new RelayedTarget(node);
   const groups: RelayedGroups<ConnectionSocket> = new RelayedGroups(node, {
     open: () => new GroupStore(openDb(), config.limits), exists: () => db !== undefined || existsSync(storeFile), target,
-    figures: async () => groupFiguresOf(await target.shares()),
   });
   registry.onUidChange = (uid, here) => {
     node.uidChanged(uid, here);

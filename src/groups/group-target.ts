@@ -67,6 +67,4 @@ export interface GroupTarget {
    * online but some offline member got it queued (it had a ttl), or a refusal.
    */
   pushGroup(push: GroupPush): PushAnswer | Promise<PushAnswer>;
-  /** The figures /stats shows as `groups`; a runtime without them leaves `groups` out of /stats. */
-  figures?(): Promise<GroupFigures>;
 }

@@ -139,10 +139,11 @@ export function createPushApp<E extends Env>(options: PushAppOptions): Hono<E> {
   mountGroups(app, { guard, bodyLimit: batchLimit, limits: (c) => settings(c).limits, groups: options.groups && ((c) => options.groups!(c)) });
 
   app.get('/stats', guard, async (c) => {
-    const groups = options.groups?.(c);
-    const stats = await options.target(c).stats();
-    // A runtime with group figures shows them as `groups`: { groups, pushes }.
-    return jsonReply(c, groups?.figures ? { ...stats, groups: await groups.figures() } : stats);
+    const ops = options.ops?.source(c);
+    if (!ops) return jsonReply(c, await options.target(c).stats());
+    // One gather brings the totals and, where the runtime has groups, their figures as `groups`: { groups, pushes }.
+    const { total, groups } = await ops.report();
+    return jsonReply(c, groups ? { ...total, groups } : total);
   });
 
   // The client entry: an upgrade goes to the runtime; a plain request gets the first page.

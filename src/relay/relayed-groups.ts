@@ -22,8 +22,6 @@ export interface RelayedGroupsOptions {
   exists(): boolean;
   /** Pushes to one uid, as the server does (a member's own stored push: a ttl or an id, or a v1 client to resume). */
   target: PushTarget;
-  /** The group figures of every process, summed (pushes add up; the store's group count is one). */
-  figures?(): Promise<GroupFigures>;
 }
 
 /**
@@ -150,10 +148,6 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
   // A plain group push's writes count in pushport_delivered_total once, here, as a broadcast's do.
   private delivered(n: number): number {
     return this.node.tally.delivered(n);
-  }
-
-  async figures(): Promise<GroupFigures> {
-    return this.options.figures ? this.options.figures() : this.share();
   }
 
   /** This process's share of the group figures: the store's group count, and the group pushes that landed here. */

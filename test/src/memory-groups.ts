@@ -1,7 +1,7 @@
-import type { GroupPush, GroupTarget } from '../../src/index.ts';
+import type { GroupFigures, GroupPush, GroupTarget } from '../../src/index.ts';
 
-/** Groups in memory, without limits but one: a join of uid `full` is refused. Records the group pushes. */
-export function memoryGroups(): GroupTarget & { pushed: GroupPush[] } {
+/** Groups in memory, without limits but one: a join of uid `full` is refused. Records the group pushes, and counts them as figures. */
+export function memoryGroups(): GroupTarget & { pushed: GroupPush[]; figures(): GroupFigures } {
   const members = new Map<string, Set<string>>();
   const pushed: GroupPush[] = [];
   const of = (group: string) => members.get(group) ?? members.set(group, new Set()).get(group)!;
@@ -28,6 +28,6 @@ export function memoryGroups(): GroupTarget & { pushed: GroupPush[] } {
     },
     groupsOf: async (uid) => [...members].filter(([, set]) => set.has(uid)).map(([group]) => group),
     pushGroup: (push) => (pushed.push(push), of(push.group).size),
-    figures: async () => ({ groups: members.size, pushes: pushed.length }),
+    figures: () => ({ groups: members.size, pushes: pushed.length }),
   };
 }

@@ -79,7 +79,7 @@ describe('groups over four shards', () => {
     await groups.join('offline-only', uids.slice(4));
     expect(await groups.pushGroup({ group: 'offline-only', message: 'later', ttl: 60 })).toBe(QUEUED);
     expect((await target.queueFigures()).queued).toBe(5);
-    const figures = await groups.figures();
+    const figures = (await target.figures()).groups;
     expect(figures.groups).toBe(2);
     expect(figures.pushes).toBe(4);
     const bindings = { ...env, SHARDS: String(SHARDS) } as unknown as Env;

@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { createPushApp, defaultLimits, Hub, MemoryRegistry, NO_GROUPS, TextPushSession, type GroupTarget } from '../../../src/index.ts';
+import { createPushApp, defaultLimits, Hub, MemoryRegistry, NO_GROUPS, TextPushSession } from '../../../src/index.ts';
+import { emptyLatency } from '../../../src/ops/index.ts';
 import { memoryGroups } from '../memory-groups.ts';
 import { hubTarget } from '../hub-target.ts';
 
 const auth = { authorization: 'Bearer tok' };
 
-function appWith(groups?: GroupTarget) {
+// With groups, the app also gets the figures source a runtime gives it: /stats reads its totals and groups there.
+function appWith(groups?: ReturnType<typeof memoryGroups>) {
   const target = hubTarget(new Hub(new MemoryRegistry(), defaultLimits));
   const limits = { ...defaultLimits, maxBatch: 3 };
-  return createPushApp({ settings: () => ({ token: 'tok', limits }), target: () => target, ...(groups && { groups: () => groups }) });
+  const source = {
+    report: async () => ({ unit: 'process' as const, parts: [], total: await target.stats(), latency: emptyLatency(), groups: groups?.figures() }),
+    observe: () => {},
+  };
+  return createPushApp({ settings: () => ({ token: 'tok', limits }), target: () => target,
+    ...(groups && { groups: () => groups, ops: { source: () => source, dashboard: () => false } }) });
 }
 
 async function call(app: ReturnType<typeof appWith>, method: string, path: string, body?: string, headers: Record<string, string> = auth) {
