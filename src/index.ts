@@ -25,5 +25,3 @@ export * from './auth/connect-identity.ts';
 export * from './ops/index.ts';
 export * from './mailbox/index.ts';
 export * from './groups/group-target.ts';
-export * from './wire/group-name.ts';
-export * from './http/group-routes.ts';

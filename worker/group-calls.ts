@@ -1,5 +1,5 @@
 import type { GroupPush, GroupRefusal, MemberPage, MemberQuery } from '../src/index.ts';
-import type { MemberMark, JoinRefusal } from './group-members.ts';
+import type { MemberMark } from './group-members.ts';
 import type { Gathered } from './shard-tree.ts';
 
 /** The buckets of a group's members that one object owns under a layout. */
@@ -72,7 +72,7 @@ export type MemberCall =
 
 /** What a member object answers to each kind of call. */
 export interface MemberAnswers {
-  join: string[] | JoinRefusal;
+  join: string[] | GroupRefusal;
   leave: string[];
   groupsOf: string[];
   tree: Gathered<GroupSum>;

@@ -1,4 +1,4 @@
-import type { Limits, MemberPage, MemberQuery } from '../src/index.ts';
+import { groupFull, type Limits, type MemberPage, type MemberQuery } from '../src/index.ts';
 import { bucketOf, shardOf, type Layout } from './bucket-layout.ts';
 import type { BucketKeeper } from './bucket-handoff.ts';
 import {
@@ -85,7 +85,7 @@ export class GroupHome {
       else refused ??= answer.value.refused;
     }
     if (refused === undefined && before + added.length > limits.maxGroupMembers) {
-      refused = `group ${JSON.stringify(group)} has ${before} members; ${added.length} more would pass MAX_GROUP_MEMBERS (${limits.maxGroupMembers})`;
+      refused = groupFull(group, before, added.length, limits.maxGroupMembers).refused;
     }
     const kept = refused === undefined && failed === undefined ? added : [];
     if (kept.length < added.length) await this.leaveAll(group, added, layout);

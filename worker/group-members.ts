@@ -1,4 +1,4 @@
-import type { SqlDb } from '../src/index.ts';
+import { tooManyGroups, type GroupRefusal, type SqlDb } from '../src/index.ts';
 import { BUCKETS, bucketOf } from './bucket-layout.ts';
 
 /** Where a page of members ends: members are ordered by bucket, then uid, which no layout change reorders. */
@@ -19,10 +19,6 @@ export function markOf(cursor: string): MemberMark {
   return bucket >= 0 && bucket <= BUCKETS ? { bucket, uid: cursor.slice(dot + 1) } : { bucket: BUCKETS, uid: '' };
 }
 
-/** Why a join was not made: a uid already in as many groups as it may be. */
-export interface JoinRefusal {
-  refused: string;
-}
 
 const statements = [
   // A member lives with its uid: in the shard that owns the uid's bucket, keyed so that a group's members in a
@@ -60,11 +56,11 @@ export class GroupMembers {
    * Adds uids to a group, all or none: the uids that were not members, or a refusal naming a uid that is
    * already in `maxGroups` groups.
    */
-  join(group: string, uids: readonly string[], maxGroups: number): string[] | JoinRefusal {
+  join(group: string, uids: readonly string[], maxGroups: number): string[] | GroupRefusal {
     // Every uid is checked before any is written: a transaction that returns commits what it wrote.
     const added = [...new Set(uids)].filter((uid) => !this.has(group, uid));
     const full = added.find((uid) => this.groupsOf(uid).length >= maxGroups);
-    if (full !== undefined) return { refused: `uid ${JSON.stringify(full)} is already in ${maxGroups} groups (MAX_GROUPS_PER_UID)` };
+    if (full !== undefined) return tooManyGroups(full, maxGroups);
     this.db.transaction(() => {
       for (const uid of added) this.db.run('INSERT INTO pushport_group_members VALUES (?, ?, ?)', group, bucketOf(uid), uid);
     });

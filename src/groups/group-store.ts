@@ -1,6 +1,6 @@
 import type { Limits } from '../limits.ts';
 import type { SqlDb } from '../mailbox/sql-db.ts';
-import type { GroupRefusal, MemberPage } from './group-target.ts';
+import { groupFull, tooManyGroups, type GroupRefusal, type MemberPage } from './group-target.ts';
 
 /**
  * The group tables, beside the mailbox's in the same store.
@@ -38,13 +38,11 @@ export class GroupStore {
       if (fresh.length === 0) return fresh;
       const members = this.size(group);
       if (members + fresh.length > this.limits.maxGroupMembers) {
-        return { refused: `group "${group}" has ${members} members; ${fresh.length} more would pass MAX_GROUP_MEMBERS (${this.limits.maxGroupMembers})` };
+        return groupFull(group, members, fresh.length, this.limits.maxGroupMembers);
       }
       for (const uid of fresh) {
         const [row] = this.db.all<{ n: number }>('SELECT count(*) AS n FROM pushport_group_members WHERE uid = ?', uid);
-        if (row!.n >= this.limits.maxGroupsPerUid) {
-          return { refused: `uid "${uid}" is in ${row!.n} groups already (MAX_GROUPS_PER_UID is ${this.limits.maxGroupsPerUid})` };
-        }
+        if (row!.n >= this.limits.maxGroupsPerUid) return tooManyGroups(uid, this.limits.maxGroupsPerUid);
       }
       for (const uid of fresh) this.db.run('INSERT INTO pushport_group_members (grp, uid) VALUES (?, ?)', group, uid);
       this.resize(group, members + fresh.length);

@@ -1,4 +1,4 @@
-import type { PushAnswer } from '../hub/push-answer.ts';
+import { refusal, type PushAnswer, type PushRefusal } from '../hub/push-answer.ts';
 import type { PushOptions } from '../wire/push-message.ts';
 
 /** The reason a runtime without groups gives for every group route and group push (HTTP 501). */
@@ -40,9 +40,17 @@ export interface GroupFigures {
   pushes: number;
 }
 
-/** Why a membership change was not made (a limit), returned and never thrown, as a push's refusal is. */
-export interface GroupRefusal {
-  readonly refused: string;
+/** Why a membership change was not made (a limit): a refusal, returned and never thrown, as a push's is. */
+export type GroupRefusal = PushRefusal;
+
+/** The refusal of a join that would put `uid` in more than MAX_GROUPS_PER_UID groups: the same words on every runtime. */
+export function tooManyGroups(uid: string, maxGroups: number): GroupRefusal {
+  return refusal(`uid ${JSON.stringify(uid)} is in ${maxGroups} groups already (MAX_GROUPS_PER_UID is ${maxGroups})`);
+}
+
+/** The refusal of a join that would take a group of `members` past MAX_GROUP_MEMBERS with `more`. */
+export function groupFull(group: string, members: number, more: number, maxMembers: number): GroupRefusal {
+  return refusal(`group ${JSON.stringify(group)} has ${members} members; ${more} more would pass MAX_GROUP_MEMBERS (${maxMembers})`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { checkGroup } from '../wire/group-name.ts';
-import { NO_GROUPS, type GroupRefusal, type GroupTarget } from '../groups/group-target.ts';
+import { NO_GROUPS, type GroupTarget } from '../groups/group-target.ts';
+import { isRefusal } from '../hub/push-answer.ts';
 import { jsonReply } from '../json-reply.ts';
 import type { Limits } from '../limits.ts';
 import { checkUid } from '../wire/uid.ts';
@@ -21,14 +22,9 @@ export interface GroupRoutesOptions {
 }
 
 /** Members per page of GET /groups/:group/members unless `limit` asks for fewer. */
-export const MEMBER_PAGE = 1000;
+const MEMBER_PAGE = 1000;
 // A cursor is the target's own text; bounded so a query cannot make it carry much.
 const maxCursorBytes = 2048;
-
-/** Whether a join answer is a refusal (a limit) rather than a count. */
-export function isGroupRefusal(answer: number | GroupRefusal): answer is GroupRefusal {
-  return typeof answer !== 'number';
-}
 
 /**
  * The group routes: membership by uid, managed by the backend (join, leave, join many, delete), and read back
@@ -48,7 +44,7 @@ export function mountGroups(app: Hono<any>, options: GroupRoutesOptions): void {
     if ('error' in group) return jsonError(c, 400, group.error);
     if ('error' in uid) return jsonError(c, 400, uid.error);
     const joined = await groups(c).join(group.group, [uid.uid]);
-    if (isGroupRefusal(joined)) return jsonError(c, 409, joined.refused);
+    if (isRefusal(joined)) return jsonError(c, 409, joined.refused);
     return jsonReply(c, { group: group.group, uid: uid.uid, joined: joined > 0 });
   });
 
@@ -67,7 +63,7 @@ export function mountGroups(app: Hono<any>, options: GroupRoutesOptions): void {
     const uids = readUids(await c.req.text(), limits);
     if ('error' in uids) return jsonError(c, uids.status, uids.error);
     const joined = await groups(c).join(group.group, uids.uids);
-    if (isGroupRefusal(joined)) return jsonError(c, 409, joined.refused);
+    if (isRefusal(joined)) return jsonError(c, 409, joined.refused);
     return jsonReply(c, { group: group.group, joined });
   });
 
@@ -102,7 +98,7 @@ export function mountGroups(app: Hono<any>, options: GroupRoutesOptions): void {
 }
 
 /** The uids of a join body `{"uids":[…]}`: 1 to MAX_BATCH uids (strings or integers), each checked, repeats once. */
-export function readUids(text: string, limits: Pick<Limits, 'maxBatch' | 'maxUidBytes'>): { uids: string[] } | { error: string; status: 400 | 413 } {
+function readUids(text: string, limits: Pick<Limits, 'maxBatch' | 'maxUidBytes'>): { uids: string[] } | { error: string; status: 400 | 413 } {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -25,7 +25,7 @@ describe('the member table', () => {
     const members = new GroupMembers(db);
     expect(members.join('a', ['u1', 'u2'], 2)).toEqual(['u1', 'u2']);
     expect(members.join('b', ['u1'], 2)).toEqual(['u1']);
-    expect(members.join('c', ['u2', 'u1', 'u3'], 2)).toEqual({ refused: 'uid "u1" is already in 2 groups (MAX_GROUPS_PER_UID)' });
+    expect(members.join('c', ['u2', 'u1', 'u3'], 2)).toEqual({ refused: 'uid "u1" is in 2 groups already (MAX_GROUPS_PER_UID is 2)' });
     expect(members.groupsOf('u2')).toEqual(['a']);
     expect(members.groupsOf('u3')).toEqual([]);
     // A group it is in already is no new group.
