@@ -20,8 +20,6 @@ export interface Transport {
   /** Stops and resumes reading (flow control). */
   pause(): void;
   resume(): void;
-  /** The socket has closed. */
-  closed?(): void;
   /** Bytes written that the transport still holds before handing them to the socket (0 when it holds none). */
   heldLength?(): number;
 }
@@ -89,7 +87,6 @@ export class TcpConnection {
     closed = (connection) => {
       if ((connection.#state & State.status) === State.closed) return;
       connection.#state = (connection.#state & ~State.status) | State.closed;
-      connection.#transport.closed?.();
       connection.worker.connections.delete(connection.id);
       processStats.connections--;
       safeCall('onClose', connection.worker.onClose, connection);

@@ -71,7 +71,7 @@ export class ShardMailbox {
       // A store that fails closes a v1 socket, whose client resumes from its own seq, rather than leave its live
       // pushes waiting for a backlog that never comes (as the local server does).
       console.error('pushport: could not read the store for a joining socket', error);
-      if (socket.v1) this.hub.abandonBacklog(socket, 'the store of pushes cannot be read now; resume later');
+      if (socket.v1) this.hub.abandonBacklog(socket);
     }
   }
 

@@ -91,10 +91,7 @@ function startProcess(main: Worker, config: PushServerConfig): void {
   const groups: RelayedGroups<ConnectionSocket> = new RelayedGroups(node, {
     open: () => new GroupStore(openDb(), config.limits), exists: () => db !== undefined || existsSync(storeFile), target,
   });
-  registry.onUidChange = (uid, here) => {
-    node.uidChanged(uid, here);
-    groups.uidChanged(uid, here);
-  };
+  registry.onUidChange = node.uidChanged;
   const ops = new RelayedOps(main.id, () => target.shares(), () => stored.store?.mailbox.figures() ?? { queued: 0, expired: 0 }, () => groups.share());
   // Each process's stats share carries its index and latency, for the dashboard's rows and the histogram.
   node.shareExtra = () => ops.extra();

@@ -72,7 +72,7 @@ export class Hub<S extends PushSocket = PushSocket> {
     const current = this.registry.uidOf(socket);
     if (current !== undefined) return current === uid;
     // Past the per-uid limit the oldest tab goes: it is the likeliest to be stale, and a new tab must work.
-    const held = [...this.registry.socketsOf(uid)];
+    const held = this.registry.socketsOf(uid);
     for (let i = 0; i <= held.length - this.limits.maxConnectionsPerUid; i++) {
       this.drop(held[i]!, CloseCode.policy, 'too many connections for this uid; the oldest was closed');
     }
@@ -130,8 +130,8 @@ export class Hub<S extends PushSocket = PushSocket> {
    * A v1 socket whose backlog cannot be read (the store failed) is closed, and its resume window ends with it:
    * held there, its live pushes would count as reached and never go out. Its client resumes from its own seq.
    */
-  abandonBacklog(socket: S, reason: string): void {
-    this.drop(socket, CloseCode.internalError, reason);
+  abandonBacklog(socket: S): void {
+    this.drop(socket, CloseCode.internalError, 'the store of pushes cannot be read now; resume later');
   }
 
   /**
@@ -208,7 +208,8 @@ export class Hub<S extends PushSocket = PushSocket> {
 
   /** Closes every connection of a uid; returns how many were closed. */
   kick(uid: string, reason = 'disconnected by the server'): number {
-    const sockets = [...this.registry.socketsOf(uid)];
+    // A snapshot: each close replaces the uid's list rather than changing this one.
+    const sockets = this.registry.socketsOf(uid);
     for (const socket of sockets) this.drop(socket, CloseCode.normal, reason);
     return sockets.length;
   }

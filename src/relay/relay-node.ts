@@ -53,6 +53,8 @@ export interface RelayExtension {
   linkUp(peer: number): void;
   /** A peer reset: forget what it announced. */
   peerReset(peer: number): void;
+  /** The local registry saw a uid's first socket identify (`here`) or its last one close. */
+  uidChanged(uid: string, here: boolean): void;
 }
 
 /**
@@ -100,6 +102,7 @@ export class RelayNode<S extends PushSocket = PushSocket> {
   /** The local registry saw a uid's first socket identify (`here`) or its last one close. */
   readonly uidChanged = (uid: string, here: boolean): void => {
     for (const peer of this.allPeers) this.outbox.tellPresence(peer, uid, here);
+    this.extension?.uidChanged(uid, here);
   };
 
   /** A link to a peer was (re)made: tell it every uid this process holds. */

@@ -56,7 +56,7 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
   }
 
   /** A uid's first connection here identified (`here`), or its last one closed: its groups enter or leave the index. */
-  readonly uidChanged = (uid: string, here: boolean): void => {
+  uidChanged(uid: string, here: boolean): void {
     if (!here) {
       for (const group of this.index.removeUid(uid)) this.tellPeers(FrameType.groupLeft, group);
       return;
@@ -65,7 +65,8 @@ export class RelayedGroups<S extends PushSocket = PushSocket> implements GroupTa
     const store = this.store();
     if (!store) return;
     for (const group of store.groupsOf(uid)) if (this.index.add(group, uid)) this.tellPeers(FrameType.groupHere, group);
-  };
+  }
+
 
   async join(group: string, uids: readonly string[]): Promise<number | GroupRefusal> {
     const store = this.store(true)!;

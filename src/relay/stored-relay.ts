@@ -123,7 +123,7 @@ export class StoredRelay<S extends PushSocket = PushSocket> {
     // A store that fails (it cannot be opened, read or marked) closes a v1 socket, whose client resumes from its
     // own seq, rather than leave its live pushes waiting for a backlog that never comes; the error goes on.
     const failed = (error: unknown): never => {
-      if (socket.v1) node.hub.abandonBacklog(socket, 'the store of pushes cannot be read now; resume later');
+      if (socket.v1) node.hub.abandonBacklog(socket);
       throw error;
     };
     let mailbox: Mailbox | undefined;

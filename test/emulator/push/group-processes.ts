@@ -21,16 +21,8 @@ export async function groupProcesses(count: number, stored = false) {
     node.stored.storeIn(() => new DurablePushes(new Mailbox(db, defaultLimits)));
     node.stored.openStore();
   }
-  const groups = p.relay.nodes.map((node, i) => {
-    const g = new RelayedGroups<FakeSocket>(node, { open: () => store, exists: () => true, target: p.targets[i]! });
-    const registry = node.hub.registry as { onUidChange?: (uid: string, here: boolean) => void };
-    const before = registry.onUidChange!;
-    registry.onUidChange = (uid, here) => {
-      before(uid, here);
-      g.uidChanged(uid, here);
-    };
-    return g;
-  });
+  // Each one rides on its process's relay node, which tells it of the uids that come and go.
+  const groups = p.relay.nodes.map((node, i) => new RelayedGroups<FakeSocket>(node, { open: () => store, exists: () => true, target: p.targets[i]! }));
   const dispose = () => dir !== undefined && rmSync(dir, { recursive: true, force: true });
   return { ...p, groups, dispose };
 }
