@@ -3,6 +3,16 @@ import { refusal, type PushAnswer } from '../hub/push-answer.ts';
 import type { PushTarget } from '../hub/push-target.ts';
 import type { GroupPushParse, UidPushParse } from '../wire/push-message.ts';
 
+// A group push that fails (a store error, shards that did not answer) is that line's refusal: the lines before
+// it were delivered, and their answers are owed.
+async function groupAnswer(groups: GroupTarget, push: GroupPushParse): Promise<PushAnswer> {
+  try {
+    return await groups.pushGroup(push);
+  } catch (error) {
+    return refusal(error instanceof Error ? error.message : String(error));
+  }
+}
+
 /**
  * Delivers a batch that has group pushes among its uid pushes, in line order: each run of uid pushes goes as
  * one pushMany, each group push on its own after the run before it was answered. One answer per push, in order.
@@ -12,7 +22,7 @@ export async function pushMixed(target: PushTarget, groups: GroupTarget | undefi
   for (let at = 0; at < pushes.length;) {
     const push = pushes[at]!;
     if (push.group !== undefined) {
-      answers.push(groups ? await groups.pushGroup(push) : refusal(NO_GROUPS));
+      answers.push(groups ? await groupAnswer(groups, push) : refusal(NO_GROUPS));
       at++;
       continue;
     }

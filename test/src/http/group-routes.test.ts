@@ -55,4 +55,15 @@ describe('the group routes', () => {
     expect((await call(app, 'DELETE', '/groups/g%201/members/a')).json).toEqual({ group: 'g 1', uid: 'a', left: true });
     expect((await call(app, 'DELETE', '/groups/g%201')).json).toEqual({ group: 'g 1', removed: 2 });
   });
+
+  it('answer a group line of a batch that fails with its own error, and keep the answers of the lines around it', async () => {
+    const groups = memoryGroups();
+    groups.pushGroup = () => {
+      throw new Error('only 1 of 2 shards answered');
+    };
+    const app = appWith(groups);
+    expect(await call(app, 'POST', '/push/batch', '{"uid":"u1"}\n{"group":"g"}\n{"uid":"u2"}')).toEqual({ status: 200, json: {
+      results: [{ ok: false, delivered: 0 }, { ok: false, error: 'only 1 of 2 shards answered' }, { ok: false, delivered: 0 }], delivered: 0,
+    } });
+  });
 });
