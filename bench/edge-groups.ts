@@ -5,7 +5,7 @@
  *   the last member has it, beside a broadcast to the same N clients;
  * - a push to a group of M members none of whom is online (default 10,000), plain and with a ttl (each member then
  *   gets it stored and queued): the request's time over M is the cost per member the scale model takes
- *   (`--member-us`, `--queued-member-us` of `npm run model`).
+ *   (`--member-us`, `--stored-member-us` of `npm run model`).
  * Locally every object runs in one isolate on one thread, so a time is the CPU of all of them together.
  * Flags: --shards 4, --online 1000, --offline 10000, --pushes 20.
  */

@@ -2,7 +2,7 @@ import { floorLines, requestRate } from './edge-floor.ts';
 import { httpPushes, type EdgeContext } from './edge-scenarios.ts';
 import { cpuShares, InspectorProfiler, rootedUs, type CpuProfile } from './inspector-profile.ts';
 import { usageOf } from './proc-stats.ts';
-import { round } from './stats.ts';
+import { percentile, round } from './stats.ts';
 
 /** pushport's CPU per push beside the floor's, and where pushport's goes. */
 export interface ProfileFigures {
@@ -27,7 +27,7 @@ export interface ProfileTarget {
   ctx: () => EdgeContext;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const median = (values: number[]) => (values.length === 0 ? 0 : percentile(Float64Array.from(values).sort(), 50));
 const per = (us: number, n: number) => (n > 0 ? us / n : 0);
 
 // CPU seconds the process spends while `load` runs (all its threads, user and kernel).

@@ -38,13 +38,14 @@ export interface ProcessUsage {
   cpuSeconds: number;
   kernelSeconds: number;
   writeSyscalls: number;
+  readSyscalls: number;
   /** Voluntary and forced context switches of the main threads: with every process on one core, each is a hand-over. */
   switches: number;
 }
 
 /** ProcessUsage summed over `pids`, each process's /proc files read once (a process that is gone counts 0). */
 export function usageOf(pids: number[]): ProcessUsage {
-  const usage: ProcessUsage = { cpuSeconds: 0, kernelSeconds: 0, writeSyscalls: 0, switches: 0 };
+  const usage: ProcessUsage = { cpuSeconds: 0, kernelSeconds: 0, writeSyscalls: 0, readSyscalls: 0, switches: 0 };
   for (const pid of pids) {
     // The fields after the command name, which may itself hold spaces and parentheses.
     const stat = readProc(`/proc/${pid}/stat`);
@@ -52,7 +53,9 @@ export function usageOf(pids: number[]): ProcessUsage {
     const [user, kernel] = [Number(fields[11] ?? 0) / TICKS_PER_SECOND, Number(fields[12] ?? 0) / TICKS_PER_SECOND];
     usage.cpuSeconds += user + kernel;
     usage.kernelSeconds += kernel;
-    usage.writeSyscalls += Number(/^syscw:\s+(\d+)/m.exec(readProc(`/proc/${pid}/io`))?.[1] ?? 0);
+    const io = readProc(`/proc/${pid}/io`);
+    usage.writeSyscalls += Number(/^syscw:\s+(\d+)/m.exec(io)?.[1] ?? 0);
+    usage.readSyscalls += Number(/^syscr:\s+(\d+)/m.exec(io)?.[1] ?? 0);
     const status = readProc(`/proc/${pid}/status`);
     usage.switches += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0) + Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
   }

@@ -1,23 +1,8 @@
-import { request } from 'node:http';
 import { httpBroadcaster } from './http-broadcaster.ts';
 import { fanOut, type FanOutContext } from './scenario-broadcast.ts';
 
 /** The group every client of the pool joins: the group push is timed against a broadcast to the same clients. */
 const GROUP = 'bench-room';
-
-// POST one body with the server's token; rejects on a non-2xx status.
-function post(port: number, token: string, path: string, body: string): Promise<void> {
-  return new Promise((done, fail) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path, headers: { authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => ((res.statusCode ?? 0) < 300 ? done() : fail(new Error(`POST ${path} answered ${res.statusCode}: ${text.trim()}`))));
-    });
-    req.on('error', fail);
-    req.end(body);
-  });
-}
 
 /**
  * `total` pushes to a group whose members are every client of the pool (uids u0…u(N−1), joined first, 1,000 per
@@ -27,9 +12,14 @@ function post(port: number, token: string, path: string, body: string): Promise<
 export async function groupPush(ctx: FanOutContext, total: number): Promise<Record<string, unknown>> {
   const { server, pool } = ctx;
   const token = server.token!;
-  for (let at = 0; at < pool.size; at += 1000) {
-    const uids = Array.from({ length: Math.min(1000, pool.size - at) }, (_, i) => `u${at + i}`);
-    await post(server.port, token, `/groups/${GROUP}/members`, JSON.stringify({ uids }));
+  const joins = httpBroadcaster(server.port, token, `/groups/${GROUP}/members`);
+  try {
+    for (let at = 0; at < pool.size; at += 1000) {
+      const uids = Array.from({ length: Math.min(1000, pool.size - at) }, (_, i) => `u${at + i}`);
+      await joins.send(JSON.stringify({ uids }), ctx.deadline.remainingMs());
+    }
+  } finally {
+    joins.close();
   }
   const body = (run: number, b: number) => `{"group":"${GROUP}","r":${run},"b":${b},"t":${performance.now().toFixed(3)}}`;
   return { group: GROUP, ...(await fanOut(ctx, total, async () => httpBroadcaster(server.port, token, '/push'), body)) };

@@ -7,7 +7,7 @@
  * kernel part, read and write syscalls and context switches. The independent servers' excess over count 1 is the
  * cost of sharing the core; count N's excess over them is the relay's. JSON lines on stdout; progress on stderr.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchServer } from './bench-server.ts';
@@ -15,7 +15,7 @@ import type { RawWsPool } from './raw-ws-pool.ts';
 import { onCleanup, runBench } from './cleanup.ts';
 import { Deadline } from './deadline.ts';
 import { pinAndDescribe } from './machine.ts';
-import { usageOf } from './proc-stats.ts';
+import { usageOf, type ProcessUsage } from './proc-stats.ts';
 import { startPushport } from './pushport-server.ts';
 import { register } from './registration.ts';
 import { pipelined } from './scenario-pushes.ts';
@@ -26,25 +26,11 @@ const PUSHES = 200_000;
 const WARMUP = 20_000;
 const ROUNDS = Math.max(1, Math.min(20, Number(process.argv[2] ?? 3) || 3));
 
-/** Counters of a set of processes, read from /proc. */
-function counters(pids: number[]) {
-  const usage = usageOf(pids);
-  let reads = 0;
-  for (const pid of pids) {
-    try {
-      reads += Number(/^syscr:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      // Gone: counts 0.
-    }
-  }
-  return { ...usage, reads };
-}
-
-function perPush(before: ReturnType<typeof counters>, after: ReturnType<typeof counters>) {
+function perPush(before: ProcessUsage, after: ProcessUsage) {
   return {
     cpuPerPushUs: round(((after.cpuSeconds - before.cpuSeconds) * 1e6) / PUSHES, 2),
     kernelPerPushUs: round(((after.kernelSeconds - before.kernelSeconds) * 1e6) / PUSHES, 2),
-    readsPerPush: round((after.reads - before.reads) / PUSHES, 4),
+    readsPerPush: round((after.readSyscalls - before.readSyscalls) / PUSHES, 4),
     writesPerPush: round((after.writeSyscalls - before.writeSyscalls) / PUSHES, 4),
     switchesPerPush: round((after.switches - before.switches) / PUSHES, 4),
   };
@@ -63,9 +49,9 @@ async function measure(counts: number[], runDir: string) {
       pipelined({ server, pool: pools[i]!, deadline: deadline() }, total / servers.length, 4 / servers.length, 1000 / servers.length)));
     await all(WARMUP);
     const pids = () => servers.flatMap((s) => s.pids());
-    const before = counters(pids());
+    const before = usageOf(pids());
     const results = await all(PUSHES);
-    const figures = perPush(before, counters(pids()));
+    const figures = perPush(before, usageOf(pids()));
     for (const pool of pools) pool.close();
     return { ...figures, lost: results.reduce((sum, r) => sum + Number(r.lost ?? 0), 0) };
   } finally {

@@ -67,8 +67,7 @@ export const EDGE_PLATFORM: Readonly<EdgePlatform> = Object.freeze({
   objectGbSecondPrice: 12.50,
   objectGb: 0.128,
   messagesPerBilledRequest: 20,
-  // bench:edge-groups under wrangler dev (4 shards): a push to 10,000 offline members took p50 148 ms, and with a
-  // ttl (each member's push stored and queued) 1,798 ms: 14.8 and 180 µs per member, rounded up.
+  // Measured by bench:edge-groups under wrangler dev; docs/scale.md §7 gives the runs.
   groupMemberUs: 15,
   storedMemberUs: 180,
   // developers.cloudflare.com/durable-objects/platform/pricing/ (SQLite storage backend, Workers Paid)

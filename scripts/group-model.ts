@@ -41,7 +41,7 @@ const STORED_ROWS_READ = 3;
 const STORED_ROWS_WRITTEN = 2;
 
 /** Throws ModelError unless the group load is one the model can describe. */
-export function checkGroupLoad(g: GroupLoad): void {
+function checkGroupLoad(g: GroupLoad): void {
   if (!Number.isInteger(g.members) || g.members < 1) throw new ModelError(`group members must be a whole number ≥ 1, got ${g.members}`);
   if (!(g.onlineShare >= 0 && g.onlineShare <= 1)) throw new ModelError(`the online share must be from 0 to 1, got ${g.onlineShare}`);
   if (!(g.tabs >= 1)) throw new ModelError(`tabs must be ≥ 1, got ${g.tabs}`);

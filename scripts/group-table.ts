@@ -2,7 +2,7 @@ import type { EdgePlatform } from './edge-platform.ts';
 import { modelGroupPush, type GroupLoad, type GroupPushFigures } from './group-model.ts';
 
 /** The group sizes docs/scale.md answers for. */
-export const GRID_MEMBERS = [10, 10_000, 1_000_000];
+const GRID_MEMBERS = [10, 10_000, 1_000_000];
 
 const count = (v: number) => (v >= 100 ? Math.round(v).toLocaleString('en-US') : String(Number(v.toPrecision(3))));
 const usd = (v: number) => (v >= 100 ? `$${Math.round(v).toLocaleString('en-US')}` : `$${v.toPrecision(3)}`);

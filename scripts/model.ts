@@ -51,13 +51,18 @@ export function requestedLoads(argv: readonly string[]): { tables: EdgeLoad[][];
   return { tables, platform, json, help, group };
 }
 
+// The group push asked for, with the tabs of the one load it goes with.
+function askedGroup(tables: EdgeLoad[][], group: NonNullable<ModelRequest['group']>) {
+  return { ...group, tabs: tables[0]![0]!.socketsPerPush };
+}
+
 /**
  * The group pushes to print: the one asked for on the load's shards, or those of docs/scale.md on the shards the
  * grid picks for each client count at its lowest push rate. None for one load without --group-members.
  */
-export function groupTables(tables: EdgeLoad[][], platform: EdgePlatform, group: ModelRequest['group']): string[] {
+function groupTables(tables: EdgeLoad[][], platform: EdgePlatform, group: ModelRequest['group']): string[] {
   const shardsOf = (load: EdgeLoad) => modelEdge(load, platform).shards;
-  if (group) return [groupTable([{ ...group, tabs: tables[0]![0]!.socketsPerPush }], shardsOf(tables[0]![0]!), platform)];
+  if (group) return [groupTable([askedGroup(tables, group)], shardsOf(tables[0]![0]!), platform)];
   if (tables.length === 1) return [];
   return tables.flatMap((loads) => gridGroups(loads[0]!.clients).map((groups) => groupTable(groups, shardsOf(loads[0]!), platform)));
 }
@@ -69,7 +74,7 @@ if (import.meta.main) {
       process.stdout.write(`${MODEL_USAGE}\nWithout --clients and --pushes: the grid of docs/scale.md. Inputs and their sources: docs/scale.md.\n`);
     } else if (json) {
       const figures = tables.flat().map((load) => ({ load, figures: modelEdge(load, platform) }));
-      const groupFigures = group && { group, figures: modelGroupPush({ ...group, tabs: 1, shards: figures[0]!.figures.shards }, platform) };
+      const groupFigures = group && { group, figures: modelGroupPush({ ...askedGroup(tables, group), shards: figures[0]!.figures.shards }, platform) };
       process.stdout.write(`${JSON.stringify(groupFigures ? [...figures, groupFigures] : figures, null, 2)}\n`);
     } else {
       const note = 'USD, marginal (past the included usage of the Workers Paid plan); inputs and their sources: docs/scale.md';

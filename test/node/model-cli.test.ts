@@ -62,6 +62,15 @@ describe('npm run model', () => {
     expect(parseModelFlags(['--group-members', '7']).group).toEqual({ members: 7, onlineShare: 1, stored: false });
   });
 
+  it('models the group push in JSON with the same tabs as in the table', () => {
+    const groupOf = (...tabs: string[]) => (JSON.parse(run('--clients', '1000000', '--pushes', '1000', '--group-members', '10000', ...tabs, '--json').stdout) as unknown[]).at(-1);
+    const table = run('--clients', '1000000', '--pushes', '1000', '--group-members', '10000', '--tabs', '4').stdout;
+    const [four, one] = [groupOf('--tabs', '4'), groupOf()] as { figures: { objectMs: number } }[];
+    // Four tabs per member write four times the sockets: more object time than one tab, and what the table prints.
+    expect(four!.figures.objectMs).toBeGreaterThan(one!.figures.objectMs);
+    expect(table).toMatch(new RegExp(`object time, all objects \\(ms\\)\\s+${Math.round(four!.figures.objectMs).toLocaleString('en-US')}\\n`));
+  });
+
   it('prints its usage for --help', () => {
     const out = run('--help');
     expect(out.status).toBe(0);
