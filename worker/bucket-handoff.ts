@@ -7,6 +7,17 @@ export const movedMark = 'pushport-moved';
 /** Marks the error for a bucket that is moving right now under another layout: the Worker tries again shortly. */
 export const busyMark = 'pushport-busy';
 
+/** Whether an error says a call met a later layout (`moved`) or a bucket on its way (`busy`): it applied nothing. */
+export function rerouteReason(error: unknown): 'moved' | 'busy' | undefined {
+  const reason = error instanceof Error ? error.message : String(error);
+  return reason.includes(movedMark) ? 'moved' : reason.includes(busyMark) ? 'busy' : undefined;
+}
+
+/** The pause before the `tries`-th call again of a rerouted call: short, and doubling. */
+export function rerouteDelay(tries: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 25 * 2 ** tries));
+}
+
 /** What an object answers when asked to give a bucket: its rows, and whether they wait for `forget` to be deleted. */
 export interface GivenBucket {
   rows: BucketRows;
@@ -66,7 +77,12 @@ export class BucketKeeper {
    * promise that takes them over. Throws `moved` for a bucket a later layout than the caller's took.
    */
   admit(uids: readonly string[], layout: Layout): Promise<void> | undefined {
-    return this.admitBuckets(uids.map(bucketOf), layout);
+    let waits: Promise<void>[] | undefined;
+    for (const uid of uids) {
+      const wait = this.admitBucket(bucketOf(uid), layout);
+      if (wait !== undefined) (waits ??= []).push(wait);
+    }
+    return waits && Promise.all(waits).then(() => undefined);
   }
 
   /** `admit` for buckets named by number: those that hold a group's members, or its index. */
@@ -79,7 +95,7 @@ export class BucketKeeper {
     return waits && Promise.all(waits).then(() => undefined);
   }
 
-  /** `admit` for one uid, allocating nothing when its bucket is held here. */
+  /** `admit` for one uid (or a group, whose name hashes as a uid's does), allocating nothing when its bucket is held here. */
   admitUid(uid: string, layout: Layout): Promise<void> | undefined {
     return this.admitBucket(bucketOf(uid), layout);
   }

@@ -1,5 +1,5 @@
 import { ownerOf, type Layout } from './bucket-layout.ts';
-import { busyMark, movedMark } from './bucket-handoff.ts';
+import { rerouteReason } from './bucket-handoff.ts';
 import { addSums, noSum, type BucketPart, type GroupSum, type GroupTask, type MemberAnswers, type MemberCall, type MemberCallOf } from './group-calls.ts';
 import { gather, listName, splitList, type Gathered } from './shard-tree.ts';
 
@@ -30,8 +30,7 @@ export function groupFanOut(own: GroupSum, group: string, task: GroupTask, parts
       return await call(part[0]!.shard, { op: 'tree', group, task, parts: part, width }, layout);
     } catch (error) {
       // An object takes its buckets over before it serves or hands on anything: a part refused so did nothing.
-      const reason = error instanceof Error ? error.message : String(error);
-      if (!reason.includes(movedMark) && !reason.includes(busyMark)) throw error;
+      if (rerouteReason(error) === undefined) throw error;
       return { value: { ...noSum(), again: part.flatMap((p) => p.buckets) }, missing: [] };
     }
   }, addSums, (part) => listName(part.map((p) => p.shard)));

@@ -1,6 +1,6 @@
 import { groupFull, type Limits, type MemberPage, type MemberQuery } from '../src/index.ts';
-import { bucketOf, shardOf, type Layout } from './bucket-layout.ts';
-import type { BucketKeeper } from './bucket-handoff.ts';
+import { shardOf, type Layout } from './bucket-layout.ts';
+import { rerouteDelay, type BucketKeeper } from './bucket-handoff.ts';
 import {
   noSum, type GroupSum, type GroupTask, type HomeAnswers, type HomeCall, type HomeCallOf, type MemberAnswers, type MemberCall, type MemberCallOf,
 } from './group-calls.ts';
@@ -41,7 +41,7 @@ export class GroupHome {
   async serve<K extends HomeCall['op']>(call: HomeCallOf<K>, layout: Layout, width: number): Promise<HomeAnswers[K]> {
     const asked = call as HomeCall;
     const group = asked.op === 'push' ? asked.push.group : asked.group;
-    await this.parts.keeper.admitBuckets([bucketOf(group)], layout);
+    await this.parts.keeper.admitUid(group, layout);
     // This object, as the layout it was called by names it: it serves its own members in place.
     const self = shardOf(group, layout.objects);
     const member: MemberCaller = (to, memberCall, by) => (to === self ? this.parts.here(memberCall, by) : this.parts.member(to, memberCall, by));
@@ -142,7 +142,7 @@ export class GroupHome {
     for (let tries = 0; got.value.again !== undefined && got.value.again.length > 0; tries++) {
       const { again, ...done } = got.value;
       if (tries === AGAIN_TRIES) return { value: done, missing: [...got.missing, `${again.length} buckets kept moving`] };
-      await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** tries));
+      await rerouteDelay(tries);
       layout = await this.parts.currentLayout(layout.objects);
       const more = await call(again, done);
       got = { value: more.value, missing: [...got.missing, ...more.missing] };

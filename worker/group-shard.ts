@@ -11,7 +11,7 @@ export interface GroupShardParts {
   members: GroupMembers;
   keeper: BucketKeeper;
   hub: Hub<EdgeSocket>;
-  /** A push to one uid held here, exactly as a uid push goes (stored when it has a ttl or an id, or a v1 client). */
+  /** A push to one member held here: stored as a uid push is (a ttl, an id, or a v1 client); a plain one counts only its writes. */
   push(uid: string, message: string, options: PushOptions | undefined): PushAnswer | Promise<PushAnswer>;
   /** Hands the rest of a group fan-out on to the objects of `parts` (the tree of shard-tree.ts), after `own`. */
   handOn(own: GroupSum, parts: BucketPart[], call: MemberCallOf<'tree'>, layout: Layout): Promise<Gathered<GroupSum>>;
@@ -55,7 +55,7 @@ export class GroupShard {
         await keeper.admit(call.uids, layout);
         return members.leave(call.group, call.uids);
       case 'groupsOf':
-        await keeper.admit([call.uid], layout);
+        await keeper.admitUid(call.uid, layout);
         return members.groupsOf(call.uid);
       case 'tree': {
         const own = call.parts[0]?.buckets ?? [];

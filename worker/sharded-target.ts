@@ -2,7 +2,7 @@ import {
   countsByUid, sumStats, type HubStats, type MailboxFigures, type Push, type PushAnswer, type PushOptions, type PushTarget,
 } from '../src/index.ts';
 import { objectAt, shardOf, type Layout } from './bucket-layout.ts';
-import { busyMark, movedMark } from './bucket-handoff.ts';
+import { rerouteDelay, rerouteReason } from './bucket-handoff.ts';
 import { defaultFanOut } from './env.ts';
 import { layoutHeader, misdirected } from './hub-handoff.ts';
 import type { PushHub } from './push-hub.ts';
@@ -196,14 +196,10 @@ export class ShardedTarget implements PushTarget {
 
   // Moved: the layout is read again from object 0. Busy: the bucket is on its way; wait a little.
   private async again(error: unknown, tries: number): Promise<boolean> {
-    const reason = error instanceof Error ? error.message : String(error);
-    if (tries + 1 >= TRIES) return false;
-    if (reason.includes(movedMark)) {
-      await this.read((hub) => hub.currentLayout(this.shards));
-      return true;
-    }
-    if (!reason.includes(busyMark)) return false;
-    await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** tries));
+    const reason = rerouteReason(error);
+    if (tries + 1 >= TRIES || reason === undefined) return false;
+    if (reason === 'moved') await this.read((hub) => hub.currentLayout(this.shards));
+    else await rerouteDelay(tries);
     return true;
   }
 }

@@ -18,7 +18,7 @@ function withDb<T>(work: (db: DurableObjectSqlDb) => T | Promise<T>): Promise<T>
 }
 
 const layout: Layout = { version: 1, objects: 3, reach: 3 };
-const keeper = { admitBuckets: () => undefined } as unknown as BucketKeeper;
+const keeper = { admitBuckets: () => undefined, admitUid: () => undefined } as unknown as BucketKeeper;
 
 describe('the member table', () => {
   it('joins all or none: a uid at MAX_GROUPS_PER_UID refuses the whole list and nothing is written', () => withDb((db) => {
