@@ -1,5 +1,5 @@
 import {
-  QUEUED, refusal, type GroupCounts, type GroupPush, type GroupRefusal, type GroupTarget, type MemberPage,
+  groupAnswer, type GroupCounts, type GroupPush, type GroupRefusal, type GroupTarget, type MemberPage,
   type MemberQuery, type PushAnswer,
 } from '../src/index.ts';
 import { shardOf, type Layout } from './bucket-layout.ts';
@@ -72,12 +72,7 @@ export class ShardedGroups implements GroupTarget {
   }
 }
 
-/**
- * A group push's answer, as the local server gives it: the connections reached; else QUEUED when some member got
- * it queued; else the first refusal (every member's queue was full), or 0.
- */
-export function answerOf(sum: GroupSum): PushAnswer {
-  if (sum.delivered > 0) return sum.delivered;
-  if (sum.queued > 0) return QUEUED;
-  return sum.refused === undefined ? 0 : refusal(sum.refused);
+// A group push's answer from its objects' sums, as the local server gives it.
+function answerOf(sum: GroupSum): PushAnswer {
+  return groupAnswer(sum.delivered, sum.queued > 0, sum.refused);
 }

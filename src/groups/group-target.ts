@@ -1,4 +1,4 @@
-import { refusal, type PushAnswer, type PushRefusal } from '../hub/push-answer.ts';
+import { QUEUED, refusal, type PushAnswer, type PushRefusal } from '../hub/push-answer.ts';
 import type { PushOptions } from '../wire/push-message.ts';
 
 /** The reason a runtime without groups gives for every group route and group push (HTTP 501). */
@@ -42,6 +42,16 @@ export interface GroupFigures {
 
 /** Why a membership change was not made (a limit): a refusal, returned and never thrown, as a push's is. */
 export type GroupRefusal = PushRefusal;
+
+/**
+ * A group push's one answer from what its members' pushes came to, on every runtime: the connections reached;
+ * else QUEUED when some member got it queued; else the first refusal (every member's queue was full), or 0.
+ */
+export function groupAnswer(delivered: number, queued: boolean, refused: string | undefined): PushAnswer {
+  if (delivered > 0) return delivered;
+  if (queued) return QUEUED;
+  return refused === undefined ? 0 : refusal(refused);
+}
 
 /** The refusal of a join that would put `uid` in more than MAX_GROUPS_PER_UID groups: the same words on every runtime. */
 export function tooManyGroups(uid: string, maxGroups: number): GroupRefusal {
