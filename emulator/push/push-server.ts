@@ -80,16 +80,20 @@ function startProcess(main: Worker, config: PushServerConfig): void {
     sweep.unref();
     return store;
   });
+  // Whether the store exists (made here, by another process or by an earlier run): once it does, it stays, and no
+  // later identify needs to look for the file again.
+  let storeSeen = false;
+  const storeMade = () => (storeSeen ||= db !== undefined || existsSync(storeFile));
   // A store another process (or an earlier run) made may hold pushes waiting for this process's clients.
-  const storeInUse = () => stored.store !== undefined || (existsSync(storeFile) && stored.openStore() !== undefined);
-  if (existsSync(storeFile)) stored.openStore();
+  const storeInUse = () => stored.store !== undefined || (storeMade() && stored.openStore() !== undefined);
+  if (storeMade()) stored.openStore();
   if (config.count > 1) {
     // Until it listens, peers count this process as absent, as they do while it restarts.
     links.listen(node).catch((error: unknown) => log(`relay socket failed, pushes from other processes will miss this one: ${describeError(error)}`));
   }
   const target = new RelayedTarget(node);
   const groups: RelayedGroups<ConnectionSocket> = new RelayedGroups(node, {
-    open: () => new GroupStore(openDb(), config.limits), exists: () => db !== undefined || existsSync(storeFile), target,
+    open: () => new GroupStore(openDb(), config.limits), exists: storeMade, target,
   });
   registry.onUidChange = node.uidChanged;
   const ops = new RelayedOps(main.id, () => target.shares(), () => stored.store?.mailbox.figures() ?? { queued: 0, expired: 0 }, () => groups.share());
