@@ -34,16 +34,16 @@ export function appendRows(rows: BucketRows, more: BucketRows): void {
   rows.groups.push(...more.groups);
 }
 
-/** The uids of a bucket that have a row here: a seq counter (every stored push and id has one) or a membership. */
-export function uidsOfBucket(db: SqlDb, bucket: number): string[] {
-  const stored = db.all('SELECT uid FROM pushport_uids').map((row) => row.uid as string).filter((uid) => bucketOf(uid) === bucket);
-  const members = db.all('SELECT DISTINCT uid FROM pushport_group_members WHERE bucket = ?', bucket).map((row) => row.uid as string);
-  return [...new Set([...stored, ...members])];
+// The uids of a bucket with mailbox rows here: each has a seq counter (every stored push and id has one).
+function uidsOfBucket(db: SqlDb, bucket: number): string[] {
+  return db.all('SELECT uid FROM pushport_uids').map((row) => row.uid as string).filter((uid) => bucketOf(uid) === bucket);
 }
 
-/** Every row of a bucket held here: its uids' rows and the index of the groups whose home it is. */
+/** Every row of a bucket held here: its uids' rows, their memberships and the index of the groups whose home it is. */
 export function readBucket(db: SqlDb, bucket: number): BucketRows {
   const rows = readRows(db, uidsOfBucket(db, bucket));
+  // A membership row carries its uid's bucket: one read, whatever the uids.
+  for (const r of db.all('SELECT grp, uid FROM pushport_group_members WHERE bucket = ?', bucket)) rows.members.push([r.grp as string, r.uid as string]);
   for (const r of db.all('SELECT grp, bucket, members FROM pushport_group_index WHERE home = ?', bucket)) {
     rows.groups.push([r.grp as string, r.bucket as number, r.members as number]);
   }
@@ -54,12 +54,13 @@ export function readBucket(db: SqlDb, bucket: number): BucketRows {
 export function deleteBucket(db: SqlDb, bucket: number): void {
   db.transaction(() => {
     deleteRows(db, uidsOfBucket(db, bucket));
+    db.run('DELETE FROM pushport_group_members WHERE bucket = ?', bucket);
     db.run('DELETE FROM pushport_group_index WHERE home = ?', bucket);
   });
 }
 
-/** Reads every row of these uids, exactly as stored, their memberships included. */
-export function readRows(db: SqlDb, uids: readonly string[]): BucketRows {
+// Reads the mailbox rows of these uids, exactly as stored.
+function readRows(db: SqlDb, uids: readonly string[]): BucketRows {
   const rows = noRows();
   for (const uid of uids) {
     for (const r of db.all('SELECT seq, marked_until FROM pushport_uids WHERE uid = ?', uid)) {
@@ -71,7 +72,6 @@ export function readRows(db: SqlDb, uids: readonly string[]): BucketRows {
     for (const r of db.all('SELECT id, seq, answer, keep_until FROM pushport_ids WHERE uid = ?', uid)) {
       rows.ids.push([uid, r.id as string, r.seq as number, r.answer as number | null, r.keep_until as number]);
     }
-    for (const r of db.all('SELECT grp FROM pushport_group_members WHERE uid = ?', uid)) rows.members.push([r.grp as string, uid]);
   }
   return rows;
 }
@@ -99,10 +99,10 @@ export function writeRows(db: SqlDb, rows: BucketRows): void {
   });
 }
 
-/** Deletes every row of these uids, their memberships included. */
-export function deleteRows(db: SqlDb, uids: readonly string[]): void {
+// Deletes the mailbox rows of these uids.
+function deleteRows(db: SqlDb, uids: readonly string[]): void {
   db.transaction(() => {
-    for (const table of ['pushport_uids', 'pushport_messages', 'pushport_ids', 'pushport_group_members']) {
+    for (const table of ['pushport_uids', 'pushport_messages', 'pushport_ids']) {
       for (const uid of uids) db.run(`DELETE FROM ${table} WHERE uid = ?`, uid);
     }
   });
