@@ -121,7 +121,7 @@ export function groupCases(target: () => ConformanceTarget, prefix: string, with
       const body = `{"group":"${g}","ttl":60,"id":"g-1"}`;
       expect((await push(body)).json).toEqual({ ok: true, delivered: 1 });
       expect((await push(body)).json).toEqual({ ok: true, delivered: 1 });
-      const [seq0] = on.messages.map((m) => Number(m.slice(0, m.indexOf(' '))));
+      const [seq0] = on.messages.map(seqOf);
       await expect.poll(() => on.messages).toEqual([`${seq0} ${warm}`, `${seq0! + 1} ${body}`]);
       const off = await wsClient(target(), uid('t-off'));
       await expect.poll(() => off.messages).toEqual([body]);

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openClient, type WsClient } from '../support/ws-client.ts';
 import { http, online, uidQuery, wsClient } from './clients.ts';
-import { v1Client } from './stored-cases.ts';
+import { seqOf, v1Client } from './stored-cases.ts';
 import type { ConformanceTarget } from './target.ts';
-
-const seqOf = (frame: string) => Number(frame.slice(0, frame.indexOf(' ')));
 
 /**
  * The limits of stored pushes, end to end, the same on both runtimes (README "Guarantees" and "Every limit").

@@ -61,16 +61,20 @@ describe('SqliteDb (write-behind)', () => {
       return { child, lines, said };
     });
     const opened: string[] = [];
-    for (let round = 0; round < rounds; round++) {
-      await Promise.all(processes.map((p) => p.said(2 * round + 1)));
-      // Released together: each is blocked reading its stdin.
-      for (const p of processes) p.child.stdin.write('g');
-      await Promise.all(processes.map((p) => p.said(2 * round + 2)));
-      opened.push(...processes.map((p) => p.lines[2 * round + 1] ?? 'exited'));
-      // The file never held a database in the rollback journal mode: its header says WAL (bytes 18 and 19 are 2).
-      expect([...readFileSync(files[round]!).subarray(18, 20)]).toEqual([2, 2]);
+    try {
+      for (let round = 0; round < rounds; round++) {
+        await Promise.all(processes.map((p) => p.said(2 * round + 1)));
+        // Released together: each is blocked reading its stdin.
+        for (const p of processes) p.child.stdin.write('g');
+        await Promise.all(processes.map((p) => p.said(2 * round + 2)));
+        opened.push(...processes.map((p) => p.lines[2 * round + 1] ?? 'exited'));
+        // The file never held a database in the rollback journal mode: its header says WAL (bytes 18 and 19 are 2).
+        expect([...readFileSync(files[round]!).subarray(18, 20)]).toEqual([2, 2]);
+      }
+    } finally {
+      // A failed round must not leave the four processes waiting on their stdin.
+      for (const p of processes) p.child.stdin.end();
     }
-    for (const p of processes) p.child.stdin.end();
     expect(opened.filter((line) => line !== 'ok')).toEqual([]);
     // Nothing of the private names a new store is made under is left behind.
     expect(readdirSync(dir).filter((name) => name.startsWith('at-once-') && !/^at-once-\d+\.db(-wal|-shm)?$/.test(name))).toEqual([]);
