@@ -16,6 +16,8 @@ export const settings = {
   programName: '',
   /** Node options the serving processes are forked with, besides this process's own (a pushport extension). */
   childExecArgv: [] as string[],
+  /** Environment defaults of the serving processes: a variable the operator set wins (a pushport extension). */
+  childEnv: {} as Record<string, string>,
   /** True once `runAll()` owns this process (master or child): logs then also go to the log file. */
   managed: false,
   /**

@@ -24,7 +24,7 @@ export class ChildRef {
   /** Forks the start script again as slot `marker`, handing it the shared socket if there is one. */
   constructor(startFile: string, marker: string, handle: ListenHandle | null) {
     this.process = fork(startFile, process.argv.slice(2), {
-      env: { ...process.env, [CHILD_ENV]: marker },
+      env: { ...settings.childEnv, ...process.env, [CHILD_ENV]: marker },
       execArgv: [...process.execArgv, ...settings.childExecArgv],
     });
     this.exited = new Promise((resolve) => this.process.once('exit', (code, signal) => resolve({ code, signal })));

@@ -45,8 +45,9 @@ export function definePushServer(config: PushServerConfig): Worker {
   settings.childExecArgv = ['--max-semi-space-size=4', '--single-threaded-gc'];
   // Two malloc arenas for the serving processes, which allocate almost only on their main thread: glibc's default
   // (eight per core) lets Node's helper threads each keep an arena of their own, memory that is rarely given back.
-  // A value set by the operator wins; other C libraries ignore it.
-  process.env.MALLOC_ARENA_MAX ??= '2';
+  // A value set by the operator wins; other C libraries ignore it. Only the serving processes get it, not whatever
+  // else the master runs.
+  settings.childEnv = { MALLOC_ARENA_MAX: '2' };
   const main = new Worker(formatSocketName('websocket', config.host, config.port));
   main.name = 'pushport';
   main.count = config.count;
